@@ -1,0 +1,114 @@
+"""Loss functions. Each one knows its value and its gradient with respect to the
+output layer's pre-activation z (the output layer's error signal delta).
+
+Conventions (also in the README):
+
+* ``mse``  L = 1/(N*K) * sum_n sum_k (y_nk - t_nk)^2, a mean over samples AND outputs.
+  For one sample with two outputs that is 1/2 * sum_k (t_k - y_k)^2, the article's form.
+  Works with any output activation: delta = dL/dy * f'(z).
+* ``bce``  binary cross-entropy on sigmoid outputs, mean over samples and outputs, computed
+  from the logits z: l = max(z, 0) - z t + log(1 + e^-|z|). delta = (sigmoid(z) - t)/(N*K).
+* ``ce``   softmax cross-entropy, mean over samples, computed from the logits with
+  log-sum-exp: l_n = logsumexp(z_n) - sum_k t_nk z_nk. delta = (softmax(z) - t)/N.
+  Targets are one-hot rows (or probability rows summing to 1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import exp_nonpositive
+
+LOSSES = ("mse", "bce", "ce")
+
+# Which output activations each loss accepts.
+LOSS_OUTPUTS: dict[str, tuple[str, ...]] = {
+    "mse": ("identity", "sigmoid", "tanh", "relu", "leaky_relu"),
+    "bce": ("sigmoid",),
+    "ce": ("softmax",),
+}
+
+
+def check_pairing(loss: str, output_activation: str) -> None:
+    """Raise ValueError unless ``loss`` makes sense on that output activation."""
+    if loss not in LOSS_OUTPUTS:
+        raise ValueError(f"unknown loss {loss!r} (known: {', '.join(LOSSES)})")
+    if output_activation not in LOSS_OUTPUTS[loss]:
+        allowed = ", ".join(LOSS_OUTPUTS[loss])
+        raise ValueError(
+            f"loss {loss!r} needs the output activation to be one of: {allowed} "
+            f"(got {output_activation!r})"
+        )
+
+
+def default_loss(output_activation: str) -> str:
+    """The loss that goes with an output activation when the user names none."""
+    return {"softmax": "ce", "sigmoid": "bce"}.get(output_activation, "mse")
+
+
+def loss_value(loss: str, z: np.ndarray, y: np.ndarray, t: np.ndarray) -> float:
+    """The loss (a Python float) of outputs ``y = f(z)`` against targets ``t``, all (N, K)."""
+    n, k = y.shape
+    if loss == "mse":
+        d = y - t
+        return float(np.vdot(d, d)) / (n * k)
+    if loss == "bce":
+        per = np.maximum(z, 0.0) - z * t + np.log1p(exp_nonpositive(-np.abs(z)))
+        return float(per.sum()) / (n * k)
+    if loss == "ce":
+        m = z.max(axis=1, keepdims=True)
+        lse = m[:, 0] + np.log(exp_nonpositive(z - m).sum(axis=1))
+        return float(lse.sum() - np.vdot(t, z)) / n
+    raise ValueError(f"unknown loss {loss!r}")
+
+
+def output_delta(loss: str, z: np.ndarray, y: np.ndarray, t: np.ndarray, fgrad) -> np.ndarray:
+    """dL/dz of the output layer, shape (N, K). ``fgrad(z, y)`` is the output activation's
+    element-wise derivative (used by mse only; bce and ce fold it in analytically)."""
+    n, k = y.shape
+    if loss == "mse":
+        d = y - t
+        d *= 2.0 / (n * k)
+        d *= fgrad(z, y)
+        return d
+    if loss == "bce":
+        d = y - t
+        d *= 1.0 / (n * k)
+        return d
+    if loss == "ce":
+        d = y - t
+        d *= 1.0 / n
+        return d
+    raise ValueError(f"unknown loss {loss!r}")
+
+
+def output_dL_dy(loss: str, y: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """dL/dy: the loss's derivative with respect to the output activations (N, K).
+
+    Used to show the article's first factor dl/dy_j; the training hot path uses
+    :func:`output_delta`, which for bce and ce never forms this (it can divide by 0 when
+    a sigmoid output saturates; the result is then +-inf, honestly)."""
+    n, k = y.shape
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if loss == "mse":
+            return 2.0 * (y - t) / (n * k)
+        if loss == "bce":
+            return (y - t) / (y * (1.0 - y)) / (n * k)
+        if loss == "ce":
+            return -t / y / n
+    raise ValueError(f"unknown loss {loss!r}")
+
+
+@dataclass(frozen=True)
+class LossInfo:
+    name: str
+    formula: str
+
+
+LOSS_FORMULAS = {
+    "mse": "L = 1/(N*K) * sum_n sum_k (y_nk - t_nk)^2",
+    "bce": "L = -1/(N*K) * sum_n sum_k [t log y + (1 - t) log(1 - y)],  y = sigmoid(z)",
+    "ce": "L = -1/N * sum_n sum_k t_nk log y_nk,  y = softmax(z)",
+}

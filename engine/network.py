@@ -1,0 +1,247 @@
+"""The network: an architecture (built layer by layer) and its weights.
+
+A :class:`Network` is an immutable value. Layer ``l`` (0-based here, "layer l+1" in the
+user interface, counted from the first layer after the input) has
+
+* ``weights[l]``: shape ``(units, inputs)`` - the torch.nn.Linear layout, row j holds the
+  weights *into* unit j, so ``weights[l][j, i]`` is the article's w_ji;
+* ``biases[l]``: shape ``(units,)``, or ``None`` when the network has no bias (the article
+  leaves biases out: "the essence does not change").
+
+Arrays are read-only; training produces new Networks instead of mutating old ones, so
+every record that holds a Network keeps seeing the values it was made with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
+
+MAX_UNITS = 4096
+MAX_INPUTS = 100_000
+MAX_LAYERS = 64
+DTYPES = {"float64": np.float64, "float32": np.float32}
+INITS = ("xavier", "he", "uniform", "normal")
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """One dense layer: how many units and which activation."""
+
+    units: int
+    activation: str
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """Input width, then the dense layers in order (the last one is the output layer)."""
+
+    input_size: int
+    layers: tuple[LayerSpec, ...]
+    bias: bool = True
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "layers", tuple(self.layers))
+        _check_width("input size", self.input_size, MAX_INPUTS)
+        if not self.layers:
+            raise ValueError("a network needs at least one layer (the output layer)")
+        if len(self.layers) > MAX_LAYERS:
+            raise ValueError(f"at most {MAX_LAYERS} layers are supported, got {len(self.layers)}")
+        for n, layer in enumerate(self.layers, start=1):
+            if not isinstance(layer, LayerSpec):
+                raise TypeError(f"layer {n} is not a LayerSpec")
+            _check_width(f"layer {n} width", layer.units, MAX_UNITS)
+            if layer.activation not in ACTIVATIONS:
+                raise ValueError(
+                    f"layer {n}: unknown activation {layer.activation!r} "
+                    f"(known: {', '.join(ACTIVATIONS)})"
+                )
+            if n < len(self.layers) and layer.activation not in HIDDEN_ACTIVATIONS:
+                raise ValueError(
+                    f"layer {n}: {layer.activation!r} is only allowed on the output layer"
+                )
+
+    @classmethod
+    def build(
+        cls,
+        input_size: int,
+        hidden: Sequence[int],
+        output_size: int,
+        activation: str = "tanh",
+        output_activation: str = "identity",
+        bias: bool = True,
+    ) -> Architecture:
+        """Convenience: equal hidden activations, then the output layer."""
+        layers = [LayerSpec(int(u), activation) for u in hidden]
+        layers.append(LayerSpec(int(output_size), output_activation))
+        return cls(int(input_size), tuple(layers), bool(bias))
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        """Widths from input to output, e.g. (2, 8, 8, 1)."""
+        return (self.input_size, *(layer.units for layer in self.layers))
+
+    @property
+    def output_activation(self) -> str:
+        return self.layers[-1].activation
+
+    @property
+    def parameter_count(self) -> int:
+        s = self.sizes
+        return sum(s[i] * s[i + 1] + (s[i + 1] if self.bias else 0) for i in range(len(s) - 1))
+
+    def describe(self) -> str:
+        parts = [str(self.input_size)] + [f"{ly.units} {ly.activation}" for ly in self.layers]
+        return " -> ".join(parts) + ("" if self.bias else " (no bias)")
+
+    def to_dict(self) -> dict:
+        return {
+            "input_size": self.input_size,
+            "bias": self.bias,
+            "layers": [{"units": ly.units, "activation": ly.activation} for ly in self.layers],
+        }
+
+
+def _check_width(what: str, value: object, limit: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise ValueError(f"{what} must be a whole number, got {value!r}")
+    if not 1 <= value <= limit:
+        raise ValueError(f"{what} must be between 1 and {limit}, got {value}")
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
+
+
+@dataclass(frozen=True, eq=False)
+class Network:
+    """An architecture with concrete weights (see the module docstring for shapes)."""
+
+    architecture: Architecture
+    weights: tuple[np.ndarray, ...]
+    biases: tuple[np.ndarray | None, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        arch = self.architecture
+        weights = tuple(self.weights)
+        biases = tuple(self.biases) if self.biases else (None,) * len(weights)
+        if len(weights) != len(arch.layers) or len(biases) != len(arch.layers):
+            raise ValueError(
+                f"expected {len(arch.layers)} weight matrices and bias vectors, "
+                f"got {len(weights)} and {len(biases)}"
+            )
+        sizes = arch.sizes
+        dtype = np.asarray(weights[0]).dtype
+        if dtype not in (np.float32, np.float64):
+            raise ValueError(f"weights must be float32 or float64, got {dtype}")
+        for n, (w, b) in enumerate(zip(weights, biases, strict=True), start=1):
+            expected = (sizes[n], sizes[n - 1])
+            if not isinstance(w, np.ndarray) or w.shape != expected:
+                got = getattr(w, "shape", type(w).__name__)
+                raise ValueError(f"layer {n}: weight must have shape {expected}, got {got}")
+            if w.dtype != dtype:
+                raise ValueError(f"layer {n}: weight dtype {w.dtype} differs from {dtype}")
+            if arch.bias:
+                if not isinstance(b, np.ndarray) or b.shape != (sizes[n],) or b.dtype != dtype:
+                    got = getattr(b, "shape", None)
+                    raise ValueError(f"layer {n}: bias must have shape ({sizes[n]},), got {got}")
+            elif b is not None:
+                raise ValueError(f"layer {n}: the network has no bias but a bias was given")
+        object.__setattr__(self, "weights", tuple(_frozen(w) for w in weights))
+        object.__setattr__(
+            self, "biases", tuple(None if b is None else _frozen(b) for b in biases)
+        )
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.weights[0].dtype
+
+    @property
+    def depth(self) -> int:
+        return len(self.weights)
+
+    def replace(self, weights, biases) -> Network:
+        """A new Network with the same architecture and the given freshly computed arrays.
+
+        Skips the constructor's checks: used on the training hot path, where the arrays
+        come from the engine's own arithmetic and have the right shapes by construction.
+        The arrays are made read-only; the caller must not keep writable aliases."""
+        net = object.__new__(Network)
+        for a in weights:
+            a.flags.writeable = False
+        for b in biases:
+            if b is not None:
+                b.flags.writeable = False
+        object.__setattr__(net, "architecture", self.architecture)
+        object.__setattr__(net, "weights", tuple(weights))
+        object.__setattr__(net, "biases", tuple(biases))
+        return net
+
+    def astype(self, dtype) -> Network:
+        dtype = np.dtype(dtype)
+        return Network(
+            self.architecture,
+            tuple(w.astype(dtype) for w in self.weights),
+            tuple(None if b is None else b.astype(dtype) for b in self.biases),
+        )
+
+    def all_finite(self) -> bool:
+        return all(np.isfinite(w).all() for w in self.weights) and all(
+            b is None or np.isfinite(b).all() for b in self.biases
+        )
+
+    def equals(self, other: Network) -> bool:
+        """Same architecture and bit-identical parameters."""
+        return (
+            self.architecture == other.architecture
+            and self.dtype == other.dtype
+            and all(np.array_equal(a, b) for a, b in zip(self.weights, other.weights, strict=True))
+            and all(
+                (a is None and b is None) or (a is not None and b is not None and np.array_equal(a, b))
+                for a, b in zip(self.biases, other.biases, strict=True)
+            )
+        )
+
+    def __repr__(self) -> str:
+        return f"Network({self.architecture.describe()}, {self.dtype})"
+
+
+def init_network(
+    architecture: Architecture, init: str = "xavier", seed: int = 0, dtype="float64"
+) -> Network:
+    """Random weights, reproducible from ``seed`` (same seed, same network).
+
+    * ``xavier`` (Glorot uniform): U(-r, r), r = sqrt(6 / (fan_in + fan_out))
+    * ``he`` (Kaiming normal): N(0, 2 / fan_in)
+    * ``uniform``: U(-1/sqrt(fan_in), 1/sqrt(fan_in))   (the torch.nn.Linear default range)
+    * ``normal``: N(0, 1 / fan_in)
+    Biases start at 0.
+    """
+    if init not in INITS:
+        raise ValueError(f"unknown initialisation {init!r} (known: {', '.join(INITS)})")
+    np_dtype = np.dtype(DTYPES.get(dtype, dtype) if isinstance(dtype, str) else dtype)
+    if np_dtype not in (np.float32, np.float64):
+        raise ValueError(f"dtype must be float32 or float64, got {dtype!r}")
+    rng = np.random.default_rng(seed)
+    sizes = architecture.sizes
+    weights, biases = [], []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
+        shape = (fan_out, fan_in)
+        if init == "xavier":
+            r = np.sqrt(6.0 / (fan_in + fan_out))
+            w = rng.uniform(-r, r, shape)
+        elif init == "he":
+            w = rng.normal(0.0, np.sqrt(2.0 / fan_in), shape)
+        elif init == "uniform":
+            r = 1.0 / np.sqrt(fan_in)
+            w = rng.uniform(-r, r, shape)
+        else:
+            w = rng.normal(0.0, np.sqrt(1.0 / fan_in), shape)
+        weights.append(w.astype(np_dtype))
+        biases.append(np.zeros(fan_out, np_dtype) if architecture.bias else None)
+    return Network(architecture, tuple(weights), tuple(biases))

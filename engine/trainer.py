@@ -1,0 +1,220 @@
+"""The continuous trainer: nothing but :func:`engine.phases.iterate` in a loop.
+
+It owns what a loop needs between iterations - the current network, the optimiser state,
+the step and epoch counters and the mini-batch order - and checks every iteration for
+non-finite numbers. A non-finite loss, gradient or weight stops training with
+:class:`TrainingDiverged`; the trainer then keeps its last finite network.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .losses import check_pairing
+from .network import Network
+from .optimizers import Optimizer, OptimizerState
+from .phases import IterationRecord, forward, iterate, predict
+from .losses import loss_value
+
+
+class TrainingDiverged(ArithmeticError):
+    """Raised at the first non-finite loss, gradient or weight.
+
+    ``step`` is the 1-based iteration, ``layer`` the 1-based layer (None for the loss),
+    ``quantity`` one of "loss", "gradient", "weight"; ``record`` the offending iteration."""
+
+    def __init__(self, step: int, layer: int | None, quantity: str, record=None):
+        self.step, self.layer, self.quantity, self.record = step, layer, quantity, record
+        where = "the loss" if layer is None else f"the {quantity}s of layer {layer}"
+        super().__init__(
+            f"training diverged at step {step}: {where} became non-finite (NaN or infinity); "
+            "the last finite weights were kept - try a smaller learning rate"
+        )
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """What the loop needs besides the network and the data."""
+
+    loss: str = "mse"
+    optimizer: Optimizer = Optimizer()
+    batch_size: int | None = 32  # None = full batch
+    l2: float = 0.0
+    l1: float = 0.0
+    seed: int = 0  # mini-batch order
+
+    def __post_init__(self) -> None:
+        if self.batch_size is not None and (
+            isinstance(self.batch_size, bool) or int(self.batch_size) < 1
+        ):
+            raise ValueError(f"batch size must be a whole number >= 1, got {self.batch_size!r}")
+        for name in ("l2", "l1"):
+            v = getattr(self, name)
+            if not math.isfinite(v) or v < 0:
+                raise ValueError(f"{name} rate must be a finite number >= 0, got {v!r}")
+
+
+def check_finite(rec: IterationRecord) -> None:
+    """Raise TrainingDiverged if anything in ``rec`` that feeds the next step is non-finite."""
+    if not math.isfinite(rec.loss.value):
+        raise TrainingDiverged(rec.step, None, "loss", rec)
+    for layer, norm in enumerate(rec.backward.grad_norms):
+        if not math.isfinite(norm):
+            raise TrainingDiverged(rec.step, layer + 1, "gradient", rec)
+    after = rec.update.after
+    for layer, (w, b) in enumerate(zip(after.weights, after.biases, strict=True)):
+        # A sum is finite only if every element is (NaN and inf propagate); a finite-element
+        # sum can overflow only when the weights are astronomically large, which we also stop.
+        s = float(w.sum()) + (0.0 if b is None else float(b.sum()))
+        if not math.isfinite(s):
+            raise TrainingDiverged(rec.step, layer + 1, "weight", rec)
+
+
+class Trainer:
+    """Runs iterations on (x, t); validation data is only evaluated, never trained on."""
+
+    def __init__(
+        self,
+        network: Network,
+        x: np.ndarray,
+        t: np.ndarray,
+        config: TrainingConfig = TrainingConfig(),
+        x_val: np.ndarray | None = None,
+        t_val: np.ndarray | None = None,
+    ) -> None:
+        check_pairing(config.loss, network.architecture.output_activation)
+        dtype = network.dtype
+        self.x = _data(x, dtype, "x")
+        self.t = _data(t, dtype, "t")
+        if self.x.shape[1] != network.architecture.input_size:
+            raise ValueError(
+                f"the data has {self.x.shape[1]} input columns but the network expects "
+                f"{network.architecture.input_size}"
+            )
+        if self.t.shape[1] != network.architecture.layers[-1].units:
+            raise ValueError(
+                f"the data has {self.t.shape[1]} target columns but the network has "
+                f"{network.architecture.layers[-1].units} outputs"
+            )
+        if len(self.x) != len(self.t) or len(self.x) == 0:
+            raise ValueError("x and t must have the same, non-zero number of rows")
+        self.x_val = None if x_val is None or len(x_val) == 0 else _data(x_val, dtype, "x_val")
+        self.t_val = None if self.x_val is None else _data(t_val, dtype, "t_val")
+        self.config = config
+        self.network = network
+        self.state: OptimizerState = config.optimizer.init_state(network)
+        self.step_count = 0
+        self.epoch = 0
+        self._rng = np.random.default_rng(config.seed)
+        self._order = np.arange(len(self.x))
+        self._cursor = len(self.x)  # start a new epoch on the first batch
+        self.last: IterationRecord | None = None
+
+    # ------------------------------------------------------------ batches
+    @property
+    def batch_size(self) -> int:
+        b = self.config.batch_size
+        return len(self.x) if b is None else min(int(b), len(self.x))
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return -(-len(self.x) // self.batch_size)
+
+    def next_batch(self) -> tuple[np.ndarray, np.ndarray]:
+        """The next mini-batch; a new shuffled order at the start of every epoch."""
+        n, b = len(self.x), self.batch_size
+        if b == n:
+            self.epoch += 1 if self._cursor >= n else 0
+            self._cursor = n
+            return self.x, self.t
+        if self._cursor >= n:
+            self._order = self._rng.permutation(n)
+            self._cursor = 0
+            self.epoch += 1
+        idx = self._order[self._cursor : self._cursor + b]
+        self._cursor += b
+        return self.x[idx], self.t[idx]
+
+    # ------------------------------------------------------------ stepping
+    def step(self) -> IterationRecord:
+        """One iteration on the next batch. Raises TrainingDiverged (network unchanged)."""
+        x, t = self.next_batch()
+        return self.step_on(x, t)
+
+    def step_on(self, x: np.ndarray, t: np.ndarray) -> IterationRecord:
+        """One iteration on a given batch (e.g. one chosen sample for step-by-step mode)."""
+        c = self.config
+        with np.errstate(all="ignore"):
+            rec = iterate(
+                self.network, x, t, c.loss, c.optimizer, self.state,
+                self.step_count + 1, self.epoch, c.l2, c.l1,
+            )  # fmt: skip
+        self.commit(rec)
+        return rec
+
+    def commit(self, rec: IterationRecord) -> None:
+        """Accept an iteration computed elsewhere (e.g. phase by phase) as the next step."""
+        check_finite(rec)
+        self.network = rec.update.after
+        self.state = rec.update.state
+        self.step_count = rec.step
+        self.last = rec
+
+    def run(
+        self, steps: int, callback: Callable[[IterationRecord], object] | None = None
+    ) -> IterationRecord | None:
+        """``steps`` iterations; ``callback(record)`` after each one (return False to stop)."""
+        rec = self.last
+        c = self.config
+        with np.errstate(all="ignore"):
+            for _ in range(steps):
+                x, t = self.next_batch()
+                rec = iterate(
+                    self.network, x, t, c.loss, c.optimizer, self.state,
+                    self.step_count + 1, self.epoch, c.l2, c.l1,
+                )  # fmt: skip
+                self.commit(rec)
+                if callback is not None and callback(rec) is False:
+                    break
+        return rec
+
+    # ------------------------------------------------------------ evaluation
+    def evaluate(self, split: str = "train") -> tuple[float, float | None]:
+        """(loss, accuracy or None) of the current network on "train" or "val" data.
+
+        The loss here is the data loss alone (no regularisation term)."""
+        x, t = (self.x, self.t) if split == "train" else (self.x_val, self.t_val)
+        if x is None:
+            return math.nan, None
+        with np.errstate(all="ignore"):
+            fwd = forward(self.network, x)
+            value = loss_value(self.config.loss, fwd.z[-1], fwd.a[-1], t)
+        return value, accuracy(self.config.loss, fwd.a[-1], t)
+
+
+def accuracy(loss: str, y: np.ndarray, t: np.ndarray) -> float | None:
+    """Share of correctly classified samples, or None for a regression (mse on non-0/1
+    targets). One output: y > 0.5 vs t; several: argmax y == argmax t."""
+    if loss == "mse" and not np.isin(t, (0.0, 1.0)).all():
+        return None
+    if y.shape[1] == 1:
+        return float(np.mean((y[:, 0] > 0.5) == (t[:, 0] > 0.5)))
+    return float(np.mean(y.argmax(axis=1) == t.argmax(axis=1)))
+
+
+def _data(a, dtype, name: str) -> np.ndarray:
+    a = np.asarray(a, dtype=dtype)
+    if a.ndim == 1:
+        a = a[:, None]
+    if a.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D array (samples, columns), got shape {a.shape}")
+    if not np.isfinite(a).all():
+        raise ValueError(f"{name} holds NaN or infinite values")
+    return np.ascontiguousarray(a)
+
+
+__all__ = ["Trainer", "TrainingConfig", "TrainingDiverged", "accuracy", "check_finite", "predict"]

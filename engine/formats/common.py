@@ -1,0 +1,386 @@
+"""Shared pieces of the weight-file formats: the error type, limits, safe JSON parsing,
+bounded file reading, and the architecture document every format stores.
+
+Every reader treats the file as hostile: sizes are checked before anything is read or
+allocated, JSON is parsed without NaN/Infinity and with a bounded nesting depth, and any
+problem becomes a one-line :class:`ModelFileError` ``"<file name>: <what is wrong>"``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import stat
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+
+from ..network import DTYPES, MAX_LAYERS, MAX_UNITS, Architecture, LayerSpec, Network
+
+FORMAT_NAME = "backprop-lab.model"
+FORMAT_VERSION = 1
+
+MB = 1024 * 1024
+#: No weight file larger than this is read (checked before reading) or written.
+MAX_FILE_BYTES = 512 * MB
+#: JSON becomes Python objects (~30 bytes per number), so its cap is lower; large
+#: networks belong in .npz or .safetensors.
+MAX_JSON_BYTES = 128 * MB
+#: The architecture document (npz member, safetensors header) is tiny; anything larger is
+#: not ours.
+MAX_HEADER_BYTES = 1 * MB
+#: Upper bound on JSON brackets in a well-formed model file: one per weight row, a few per
+#: layer. Checked before json.loads so nesting and "[[],[],...]" bombs are cheap to reject.
+MAX_JSON_BRACKETS = MAX_LAYERS * (MAX_UNITS + 4) + 16
+
+TOP_KEYS = ("format", "version", "input_size", "bias", "dtype", "layers")
+ARRAY_LAYER_KEYS = ("units", "activation", "weight", "bias")
+ARCH_LAYER_KEYS = ("units", "activation")
+
+
+class ModelFileError(ValueError):
+    """A weight file that cannot be saved or loaded. ``str(e)`` is one line:
+    ``"<file name>: <what is wrong>"``. ``e.source`` is the file name, ``e.problem`` the rest."""
+
+    def __init__(self, source: object, problem: str | None = None) -> None:
+        if problem is None:  # a single message
+            source, problem = "", str(source)
+        self.source = _one_line(str(source))
+        self.problem = _one_line(str(problem))
+        super().__init__(f"{self.source}: {self.problem}" if self.source else self.problem)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def display_name(path: object) -> str:
+    """The file name shown in messages (no folders)."""
+    try:
+        return Path(os.fspath(path)).name or str(path)
+    except TypeError:
+        return str(path)
+
+
+def human_size(n: int) -> str:
+    if n >= MB:
+        return f"{n / MB:.1f} MB"
+    if n >= 1024:
+        return f"{n / 1024:.1f} KB"
+    return f"{n} bytes"
+
+
+# ---------------------------------------------------------------- reading files
+
+
+def open_checked(path: object, limit: int = MAX_FILE_BYTES) -> tuple[BinaryIO, int]:
+    """Open ``path`` for reading after checking it is a regular file of at most ``limit``
+    bytes (checked on the open descriptor, so it cannot change in between).
+
+    Returns ``(file, size)``; OSError (missing file, no permission) passes through."""
+    name = display_name(path)
+    f = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
+    try:
+        st = os.fstat(f.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise ModelFileError(name, "not a regular file")
+        if st.st_size > limit:
+            raise ModelFileError(
+                name,
+                f"the file is {human_size(st.st_size)}, larger than the "
+                f"{human_size(limit)} limit for this format",
+            )
+    except BaseException:
+        f.close()
+        raise
+    return f, st.st_size
+
+
+def read_capped(path: object, limit: int) -> bytes:
+    """The whole file, refusing (before reading) anything larger than ``limit`` bytes."""
+    f, _ = open_checked(path, limit)
+    with f:
+        data = f.read(limit + 1)
+    if len(data) > limit:  # grew while we were reading
+        raise ModelFileError(display_name(path), f"the file is larger than {human_size(limit)}")
+    return data
+
+
+def read_exact(f: BinaryIO, n: int, source: str, what: str) -> bytes:
+    data = f.read(n)
+    if len(data) != n:
+        raise ModelFileError(
+            source, f"the file is truncated: {what} needs {n} bytes, only {len(data)} remain"
+        )
+    return data
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not allowed (weights must be finite numbers)")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {text[:40]} is too large (weights must be finite)")
+    return value
+
+
+def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:
+    d = {}
+    for key, value in pairs:
+        if key in d:
+            raise ValueError(f"key {key!r} appears twice")
+        d[key] = value
+    return d
+
+
+def loads_json(data: bytes | str, source: str) -> object:
+    """Parse untrusted JSON: UTF-8, no NaN/Infinity (not even as overflowing literals like
+    1e999), no duplicate keys, bounded nesting. Errors become ModelFileError."""
+    if isinstance(data, bytes | bytearray):
+        try:
+            text = bytes(data).decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise ModelFileError(source, f"not UTF-8 text (byte {e.start})") from None
+    else:
+        text = data
+    brackets = text.count("[") + text.count("{")
+    if brackets > MAX_JSON_BRACKETS:
+        raise ModelFileError(
+            source, f"not a model file: {brackets} JSON brackets (at most {MAX_JSON_BRACKETS})"
+        )
+    try:
+        return json.loads(
+            text,
+            parse_constant=_reject_constant,
+            parse_float=_finite_float,
+            object_pairs_hook=_no_duplicates,
+        )
+    except RecursionError:
+        raise ModelFileError(source, "invalid JSON: nested too deeply") from None
+    except json.JSONDecodeError as e:
+        raise ModelFileError(
+            source, f"invalid JSON at line {e.lineno} column {e.colno}: {e.msg}"
+        ) from None
+    except ValueError as e:  # from the hooks, or int digit limits
+        raise ModelFileError(source, f"invalid JSON: {e}") from None
+
+
+def dumps_compact(obj: object) -> str:
+    return json.dumps(obj, allow_nan=False, separators=(",", ":"))
+
+
+# ---------------------------------------------------------------- the architecture document
+
+
+def _is_int(v: object) -> bool:
+    return type(v) is int
+
+
+def _describe(v: object) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if v is None:
+        return "null"
+    if isinstance(v, str):
+        return repr(v[:40])
+    if isinstance(v, list | tuple):
+        return f"a list of {len(v)}"
+    if isinstance(v, dict):
+        return "an object"
+    return repr(v)[:40]
+
+
+class Header:
+    """What a model document says before any weights: architecture fields, and the
+    (possibly absent, then inferred by the format) ``bias`` and ``dtype``."""
+
+    def __init__(self, input_size, bias, dtype, layers) -> None:
+        self.input_size = input_size
+        self.bias: bool | None = bias
+        self.dtype: np.dtype | None = dtype
+        self.layers: list[dict] = layers
+
+    def architecture(self, bias: bool, source: str) -> Architecture:
+        try:
+            return Architecture(
+                self.input_size,
+                tuple(LayerSpec(ly["units"], ly["activation"]) for ly in self.layers),
+                bias,
+            )
+        except (ValueError, TypeError) as e:
+            raise ModelFileError(source, f"invalid architecture: {e}") from None
+
+
+def parse_header(doc: object, source: str, *, with_arrays: bool) -> Header:
+    """Check the document's structure (format, version, keys, types) and return its header.
+
+    ``with_arrays``: layers carry ``weight``/``bias`` (the .json format) or must not (the
+    architecture document inside .npz and .safetensors)."""
+    if not isinstance(doc, dict):
+        raise ModelFileError(source, f"expected a JSON object, got {_describe(doc)}")
+    fmt = doc.get("format")
+    if fmt != FORMAT_NAME:
+        if fmt is None:
+            raise ModelFileError(source, f'not a Backprop Lab model (no "format": "{FORMAT_NAME}")')
+        raise ModelFileError(
+            source, f'not a Backprop Lab model: "format" is {_describe(fmt)}, not "{FORMAT_NAME}"'
+        )
+    unknown = [k for k in doc if k not in TOP_KEYS]
+    if unknown:
+        raise ModelFileError(source, f"unknown key {unknown[0]!r} (known: {', '.join(TOP_KEYS)})")
+    version = doc.get("version")
+    if version is None:
+        raise ModelFileError(source, 'missing "version"')
+    if not _is_int(version):
+        raise ModelFileError(source, f'"version" must be a whole number, got {_describe(version)}')
+    if version != FORMAT_VERSION:
+        raise ModelFileError(
+            source,
+            f"version {version} is not supported (this Backprop Lab reads version "
+            f"{FORMAT_VERSION}; a newer app may have written it)",
+        )
+    if "input_size" not in doc:
+        raise ModelFileError(source, 'missing "input_size"')
+    input_size = doc["input_size"]
+    if not _is_int(input_size):
+        raise ModelFileError(
+            source, f'"input_size" must be a whole number, got {_describe(input_size)}'
+        )
+    bias = doc.get("bias")
+    if bias is not None and not isinstance(bias, bool):
+        raise ModelFileError(source, f'"bias" must be true or false, got {_describe(bias)}')
+    dtype = None
+    if doc.get("dtype") is not None:
+        name = doc["dtype"]
+        if not isinstance(name, str) or name not in DTYPES:
+            raise ModelFileError(
+                source, f'"dtype" must be "float32" or "float64", got {_describe(name)}'
+            )
+        dtype = np.dtype(DTYPES[name])
+    layers = doc.get("layers")
+    if layers is None:
+        raise ModelFileError(source, 'missing "layers"')
+    if not isinstance(layers, list):
+        raise ModelFileError(source, f'"layers" must be a list, got {_describe(layers)}')
+    if not layers:
+        raise ModelFileError(source, "the network has no layers (it needs an output layer)")
+    if len(layers) > MAX_LAYERS:
+        raise ModelFileError(source, f"{len(layers)} layers, at most {MAX_LAYERS} are supported")
+    allowed = ARRAY_LAYER_KEYS if with_arrays else ARCH_LAYER_KEYS
+    for n, layer in enumerate(layers, start=1):
+        if not isinstance(layer, dict):
+            raise ModelFileError(source, f"layer {n}: expected an object, got {_describe(layer)}")
+        extra = [k for k in layer if k not in allowed]
+        if extra:
+            raise ModelFileError(
+                source, f"layer {n}: unknown key {extra[0]!r} (known: {', '.join(allowed)})"
+            )
+        for key in ("units", "activation") + (("weight",) if with_arrays else ()):
+            if key not in layer:
+                raise ModelFileError(source, f'layer {n}: missing "{key}"')
+        if not _is_int(layer["units"]):
+            raise ModelFileError(
+                source,
+                f'layer {n}: "units" must be a whole number, got {_describe(layer["units"])}',
+            )
+        if not isinstance(layer["activation"], str):
+            raise ModelFileError(
+                source,
+                f'layer {n}: "activation" must be a name, got {_describe(layer["activation"])}',
+            )
+    return Header(input_size, bias, dtype, layers)
+
+
+def header_dict(architecture: Architecture, dtype: np.dtype) -> dict:
+    """The architecture document without weights (stored inside .npz and .safetensors)."""
+    return {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "input_size": architecture.input_size,
+        "bias": architecture.bias,
+        "dtype": np.dtype(dtype).name,
+        "layers": [{"units": ly.units, "activation": ly.activation} for ly in architecture.layers],
+    }
+
+
+def parse_architecture_json(text: bytes | str, source: str) -> Header:
+    """The architecture document stored inside .npz/.safetensors; messages say "architecture"."""
+    try:
+        return parse_header(loads_json(text, source), source, with_arrays=False)
+    except ModelFileError as e:
+        raise ModelFileError(source, f"architecture: {e.problem}") from None
+
+
+# ---------------------------------------------------------------- arrays
+
+
+def expected_shapes(arch: Architecture) -> list[tuple[tuple[int, int], tuple[int]]]:
+    s = arch.sizes
+    return [((s[n], s[n - 1]), (s[n],)) for n in range(1, len(s))]
+
+
+def array_bytes(arch: Architecture, dtype: np.dtype) -> int:
+    return arch.parameter_count * np.dtype(dtype).itemsize
+
+
+def check_float_dtype(dtype: np.dtype, source: str, what: str) -> np.dtype:
+    """float32/float64 in either byte order -> the native dtype; anything else -> error."""
+    dtype = np.dtype(dtype)
+    if dtype.hasobject:
+        raise ModelFileError(
+            source, f"{what}: object arrays are not allowed (only float32/float64)"
+        )
+    if dtype.fields is not None or dtype.subdtype is not None:
+        raise ModelFileError(source, f"{what}: structured arrays are not allowed")
+    if dtype.kind != "f" or dtype.itemsize not in (4, 8):
+        raise ModelFileError(source, f"{what}: dtype {dtype} is not supported (float32/float64)")
+    return dtype.newbyteorder("=")
+
+
+def build_network(
+    arch: Architecture,
+    weights: list[np.ndarray],
+    biases: list[np.ndarray | None],
+    source: str,
+    names: list[tuple[str, str]] | None = None,
+) -> Network:
+    """Check shapes, one dtype and finiteness, then build the Network."""
+    shapes = expected_shapes(arch)
+    dtype = weights[0].dtype
+    for n, (w, b, (ws, bs)) in enumerate(zip(weights, biases, shapes, strict=True), start=1):
+        wname, bname = names[n - 1] if names else (f"layer {n} weight", f"layer {n} bias")
+        for a, shape, what in ((w, ws, wname), (b, bs, bname)):
+            if a is None:
+                continue
+            if a.shape != shape:
+                raise ModelFileError(source, f"{what}: shape {a.shape}, expected {shape}")
+            if a.dtype != dtype:
+                raise ModelFileError(
+                    source, f"{what}: dtype {a.dtype} differs from the other arrays' {dtype}"
+                )
+            if not np.isfinite(a).all():
+                raise ModelFileError(source, f"{what}: contains NaN or infinite values")
+    try:
+        return Network(arch, tuple(weights), tuple(biases))
+    except (ValueError, TypeError) as e:
+        raise ModelFileError(source, str(e)) from None
+
+
+def check_savable(net: Network, source: str) -> None:
+    if not isinstance(net, Network):
+        raise TypeError(f"expected a Network, got {type(net).__name__}")
+    if not net.all_finite():
+        raise ModelFileError(
+            source, "the network has NaN or infinite weights (it diverged); not saved"
+        )
+
+
+def total_elements(shape: tuple[int, ...]) -> int:
+    return math.prod(shape)

@@ -1,0 +1,177 @@
+"""The ``.json`` model document: human-readable, bit-exact.
+
+::
+
+    {"format": "backprop-lab.model", "version": 1, "input_size": 2, "bias": true,
+     "dtype": "float64",
+     "layers": [{"units": 2, "activation": "sigmoid", "weight": [[...], [...]], "bias": [...]},
+                ...]}
+
+``weight`` has shape (units, inputs of that layer) - the torch.nn.Linear layout - and
+``bias`` is null without bias. Every float is written as Python's repr of the float64
+value, which reads back bit-for-bit; float32 weights are widened to float64 (exactly) and
+``"dtype": "float32"`` narrows them back to the identical float32 values.
+NaN and Infinity are never written nor accepted. On read ``bias`` and ``dtype`` are
+optional (bias: whether the layers carry non-null biases; dtype: float64).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+
+from ..network import Network
+from .atomic import atomic_write
+from .common import (
+    MAX_JSON_BYTES,
+    ModelFileError,
+    _describe,
+    build_network,
+    check_savable,
+    display_name,
+    header_dict,
+    human_size,
+    loads_json,
+    parse_header,
+    read_capped,
+)
+
+
+def model_to_dict(net: Network, source: str = "<model>") -> dict:
+    """The JSON document of ``net`` (plain lists and Python floats).
+
+    Raises ModelFileError for a network with NaN or infinite weights."""
+    check_savable(net, source)
+    doc = header_dict(net.architecture, net.dtype)
+    for layer, w, b in zip(doc["layers"], net.weights, net.biases, strict=True):
+        layer["weight"] = w.astype(np.float64).tolist()
+        layer["bias"] = None if b is None else b.astype(np.float64).tolist()
+    return doc
+
+
+def dumps_model(net: Network, source: str = "<model>") -> str:
+    """The .json file text: the header keys one per line, one weight row per line."""
+    doc = model_to_dict(net, source)
+
+    def dump(v: object) -> str:
+        return json.dumps(v, allow_nan=False)
+
+    out = ["{"]
+    out += [f"  {dump(k)}: {dump(doc[k])}," for k in doc if k != "layers"]
+    out.append('  "layers": [')
+    for n, layer in enumerate(doc["layers"]):
+        out.append(f'    {{"units": {layer["units"]}, "activation": {dump(layer["activation"])},')
+        out.append('     "weight": [')
+        rows = layer["weight"]
+        out += [
+            f"      {dump(row)}{',' if i < len(rows) - 1 else ''}" for i, row in enumerate(rows)
+        ]
+        out.append("     ],")
+        out.append(
+            f'     "bias": {dump(layer["bias"])}}}{"," if n < len(doc["layers"]) - 1 else ""}'
+        )
+    out.append("  ]")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def _matrix(value: object, rows: int, cols: int, source: str, what: str) -> np.ndarray:
+    """A list of ``rows`` lists of ``cols`` numbers -> float64 array, strictly typed."""
+    if not isinstance(value, list | tuple):
+        raise ModelFileError(source, f"{what} must be a list of rows, got {_describe(value)}")
+    if len(value) != rows:
+        raise ModelFileError(
+            source, f"{what} has {len(value)} rows, expected {rows} (one per unit)"
+        )
+    for i, row in enumerate(value):
+        _check_numbers(row, cols, source, f"{what} row {i + 1}")
+    return _to_float64(value, source, what)
+
+
+def _vector(value: object, length: int, source: str, what: str) -> np.ndarray:
+    _check_numbers(value, length, source, what)
+    return _to_float64(value, source, what)
+
+
+def _check_numbers(row: object, length: int, source: str, what: str) -> None:
+    if not isinstance(row, list | tuple):
+        raise ModelFileError(source, f"{what} must be a list of numbers, got {_describe(row)}")
+    if len(row) != length:
+        raise ModelFileError(source, f"{what} has {len(row)} numbers, expected {length}")
+    types = set(map(type, row))
+    if not types <= {float, int}:
+        bad = next(v for v in row if type(v) not in (float, int))
+        raise ModelFileError(source, f"{what}: {_describe(bad)} is not a number")
+
+
+def _to_float64(value: object, source: str, what: str) -> np.ndarray:
+    try:
+        return np.array(value, dtype=np.float64)
+    except (OverflowError, ValueError):
+        raise ModelFileError(source, f"{what}: a number is too large") from None
+
+
+def _narrow(a: np.ndarray, dtype: np.dtype, source: str, what: str) -> np.ndarray:
+    if dtype == np.float64:
+        return a
+    with np.errstate(over="ignore"):
+        b = a.astype(dtype)
+    if not np.isfinite(b).all():
+        raise ModelFileError(source, f"{what}: a number is too large for {dtype}")
+    return b
+
+
+def model_from_dict(d: object, source: str = "<model>") -> Network:
+    """The Network described by a JSON document (see the module docstring).
+
+    Everything is checked (format, version, keys, types, shapes, finiteness, architecture);
+    any problem raises ModelFileError ``"<source>: <what is wrong>"``."""
+    header = parse_header(d, source, with_arrays=True)
+    layers = header.layers
+    has_bias = [ly.get("bias") is not None for ly in layers]
+    bias = header.bias
+    if bias is None:
+        if any(has_bias) and not all(has_bias):
+            n = has_bias.index(False) + 1
+            raise ModelFileError(source, f"layer {n} has no bias but other layers have one")
+        bias = all(has_bias)
+    for n, present in enumerate(has_bias, start=1):
+        if bias and not present:
+            raise ModelFileError(source, f'layer {n}: "bias" is missing but "bias" is true')
+        if not bias and present:
+            raise ModelFileError(source, f'layer {n}: has a "bias" but "bias" is false')
+    arch = header.architecture(bias, source)
+    dtype = header.dtype if header.dtype is not None else np.dtype(np.float64)
+    sizes = arch.sizes
+    weights, biases = [], []
+    for n, layer in enumerate(layers, start=1):
+        what = f"layer {n} weight"
+        w = _matrix(layer["weight"], sizes[n], sizes[n - 1], source, what)
+        weights.append(_narrow(w, dtype, source, what))
+        if bias:
+            b = _vector(layer["bias"], sizes[n], source, f"layer {n} bias")
+            biases.append(_narrow(b, dtype, source, f"layer {n} bias"))
+        else:
+            biases.append(None)
+    return build_network(arch, weights, biases, source)
+
+
+def save_json(net: Network, path: str | os.PathLike) -> None:
+    name = display_name(path)
+    text = dumps_model(net, name)
+    data = text.encode("ascii")
+    if len(data) > MAX_JSON_BYTES:
+        raise ModelFileError(
+            name,
+            f"the network is too large for .json ({human_size(len(data))}, limit "
+            f"{human_size(MAX_JSON_BYTES)}); save it as .npz or .safetensors",
+        )
+    atomic_write(path, data)
+
+
+def load_json(path: str | os.PathLike) -> Network:
+    name = display_name(path)
+    data = read_capped(path, MAX_JSON_BYTES)
+    return model_from_dict(loads_json(data, name), name)

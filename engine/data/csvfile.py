@@ -83,6 +83,11 @@ def _read_text(path, max_bytes: int) -> str:
         ) from None
 
 
+def _show(text: str, limit: int = 40) -> str:
+    """``repr(text)``, shortened to about ``limit`` characters for an error message."""
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+
+
 def _is_number(cell: str) -> bool:
     try:
         float(cell)
@@ -100,11 +105,11 @@ def _bad_cell(path, rows, lines, values=None) -> CSVError:
             if not text:
                 return CSVError(path, "missing value", line, c + 1)
             if _NON_FINITE.fullmatch(text) or (_is_number(text) and not math.isfinite(float(text))):
-                return CSVError(path, f"non-finite value {text!r}", line, c + 1)
+                return CSVError(path, f"non-finite value {_show(text)}", line, c + 1)
             if not _is_number(text):
-                return CSVError(path, f"{text!r} is not a number", line, c + 1)
+                return CSVError(path, f"{_show(text)} is not a number", line, c + 1)
             if values is not None and not math.isfinite(values[r, c]):
-                return CSVError(path, f"non-finite value {text!r}", line, c + 1)
+                return CSVError(path, f"non-finite value {_show(text)}", line, c + 1)
     raise AssertionError("no bad cell found")  # pragma: no cover
 
 
@@ -127,9 +132,11 @@ def _parse(path, text: str, targets: int) -> tuple[np.ndarray, tuple[str, ...] |
     chunks: list[np.ndarray] = []
     rows: list[list[str]] = []
     lines: list[int] = []
+    line_end = 0
     try:
         for row in reader:
-            line = reader.line_num
+            # a record (with a quoted line break) may span lines: report the first one
+            line, line_end = line_end + 1, reader.line_num
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue  # blank line
             if width is None:
@@ -152,7 +159,7 @@ def _parse(path, text: str, targets: int) -> tuple[np.ndarray, tuple[str, ...] |
                 chunks.append(_convert(path, rows, lines))
                 rows, lines = [], []
     except csv.Error as e:
-        raise CSVError(path, f"unreadable CSV ({e})", reader.line_num + 1) from None
+        raise CSVError(path, f"unreadable CSV ({e})", max(reader.line_num, 1)) from None
     if width is None:
         raise CSVError(path, "the file is empty")
     if rows:

@@ -81,6 +81,8 @@ def open_checked(path: object, limit: int = MAX_FILE_BYTES) -> tuple[BinaryIO, i
 
     Returns ``(file, size)``; OSError (missing file, no permission) passes through."""
     name = display_name(path)
+    if not stat.S_ISREG(os.stat(path).st_mode):  # before open(): a FIFO would block it
+        raise ModelFileError(name, "not a regular file")
     f = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
     try:
         st = os.fstat(f.fileno())

@@ -179,6 +179,14 @@ def test_spirals_are_not_linearly_separable(name):
         assert len({(bool(a > 0), bool(b > 0)) for a, b in pts}) == 4
 
 
+@pytest.mark.parametrize("name", CLASSIFICATION)
+def test_classes_are_learnable_at_the_default_noise(name):
+    # a 1-nearest-neighbour classifier: the classes overlap only a little
+    d = make_dataset(name, n=1500, noise=0.1, val_split=0.2)
+    dist = np.linalg.norm(d.x_val[:, None, :] - d.x[None, :, :], axis=2)
+    assert np.mean(d.labels[dist.argmin(axis=1)] == d.labels_val) > 0.8
+
+
 def test_spiral_arms_are_centred_and_bounded():
     d = make_dataset("spiral3", n=900, noise=0.0, val_split=0)
     r = np.linalg.norm(d.x, axis=1)

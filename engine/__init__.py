@@ -30,7 +30,7 @@ from .phases import (
     predict,
     update,
 )
-from .trainer import Trainer, TrainingConfig, TrainingDiverged, accuracy
+from .trainer import Trainer, TrainerState, TrainingConfig, TrainingDiverged, accuracy
 
 __version__ = "0.1.0"
 
@@ -51,6 +51,7 @@ __all__ = [
     "Optimizer",
     "OptimizerState",
     "Trainer",
+    "TrainerState",
     "TrainingConfig",
     "TrainingDiverged",
     "UpdateRecord",

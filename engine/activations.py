@@ -115,7 +115,9 @@ ACTIVATIONS: dict[str, Activation] = {
             f"a = z if z > 0 else {LEAKY_SLOPE} z",
             f"1 if z > 0 else {LEAKY_SLOPE}",
         ),
-        Activation("softmax", softmax, softmax_grad, "a_k = e^z_k / sum_j e^z_j", "diag(a) - a a^T"),
+        Activation(
+            "softmax", softmax, softmax_grad, "a_k = e^z_k / sum_j e^z_j", "diag(a) - a a^T"
+        ),
     )
 }
 

@@ -14,8 +14,10 @@ every record that holds a Network keeps seeing the values it was made with.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -89,10 +91,22 @@ class Architecture:
     def output_activation(self) -> str:
         return self.layers[-1].activation
 
+    @cached_property
+    def layout(self) -> tuple[tuple[int, int, tuple[int, int], int, int], ...]:
+        """Where each layer's parameters sit in the flat parameter vector: per layer
+        (weight start, weight end, weight shape, bias start, bias end); the bias span is
+        empty without bias. Layer l's weight and bias are adjacent: [W_l.ravel(), b_l]."""
+        out, pos, s = [], 0, self.sizes
+        for fan_in, fan_out in itertools.pairwise(s):
+            w_end = pos + fan_in * fan_out
+            b_end = w_end + (fan_out if self.bias else 0)
+            out.append((pos, w_end, (fan_out, fan_in), w_end, b_end))
+            pos = b_end
+        return tuple(out)
+
     @property
     def parameter_count(self) -> int:
-        s = self.sizes
-        return sum(s[i] * s[i + 1] + (s[i + 1] if self.bias else 0) for i in range(len(s) - 1))
+        return self.layout[-1][4]
 
     def describe(self) -> str:
         parts = [str(self.input_size)] + [f"{ly.units} {ly.activation}" for ly in self.layers]
@@ -113,11 +127,6 @@ def _check_width(what: str, value: object, limit: int) -> None:
         raise ValueError(f"{what} must be between 1 and {limit}, got {value}")
 
 
-def _frozen(a: np.ndarray) -> np.ndarray:
-    a.flags.writeable = False
-    return a
-
-
 @dataclass(frozen=True, eq=False)
 class Network:
     """An architecture with concrete weights (see the module docstring for shapes)."""
@@ -125,6 +134,7 @@ class Network:
     architecture: Architecture
     weights: tuple[np.ndarray, ...]
     biases: tuple[np.ndarray | None, ...] = field(default=())
+    flat: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         arch = self.architecture
@@ -152,10 +162,12 @@ class Network:
                     raise ValueError(f"layer {n}: bias must have shape ({sizes[n]},), got {got}")
             elif b is not None:
                 raise ValueError(f"layer {n}: the network has no bias but a bias was given")
-        object.__setattr__(self, "weights", tuple(_frozen(w) for w in weights))
-        object.__setattr__(
-            self, "biases", tuple(None if b is None else _frozen(b) for b in biases)
-        )
+        flat = np.empty(arch.parameter_count, dtype)
+        for (ws, we, _, bs, be), w, b in zip(arch.layout, weights, biases, strict=True):
+            flat[ws:we] = w.ravel()
+            if b is not None:
+                flat[bs:be] = b
+        _fill_from_flat(self, arch, flat)
 
     @property
     def dtype(self) -> np.dtype:
@@ -165,21 +177,18 @@ class Network:
     def depth(self) -> int:
         return len(self.weights)
 
-    def replace(self, weights, biases) -> Network:
-        """A new Network with the same architecture and the given freshly computed arrays.
-
-        Skips the constructor's checks: used on the training hot path, where the arrays
-        come from the engine's own arithmetic and have the right shapes by construction.
-        The arrays are made read-only; the caller must not keep writable aliases."""
-        net = object.__new__(Network)
-        for a in weights:
-            a.flags.writeable = False
-        for b in biases:
-            if b is not None:
-                b.flags.writeable = False
-        object.__setattr__(net, "architecture", self.architecture)
-        object.__setattr__(net, "weights", tuple(weights))
-        object.__setattr__(net, "biases", tuple(biases))
+    @classmethod
+    def from_flat(cls, architecture: Architecture, flat: np.ndarray) -> Network:
+        """A Network whose parameters are views of the 1-D vector ``flat`` (see
+        ``Architecture.layout``). Used on the training hot path: no copies and no checks
+        beyond the length; ``flat`` is made read-only, so the caller must not keep a
+        writable alias of it."""
+        if flat.shape != (architecture.parameter_count,):
+            raise ValueError(
+                f"expected {architecture.parameter_count} parameters, got {flat.shape}"
+            )
+        net = object.__new__(cls)
+        _fill_from_flat(net, architecture, flat)
         return net
 
     def astype(self, dtype) -> Network:
@@ -191,24 +200,28 @@ class Network:
         )
 
     def all_finite(self) -> bool:
-        return all(np.isfinite(w).all() for w in self.weights) and all(
-            b is None or np.isfinite(b).all() for b in self.biases
-        )
+        return bool(np.isfinite(self.flat).all())
 
     def equals(self, other: Network) -> bool:
         """Same architecture and bit-identical parameters."""
         return (
             self.architecture == other.architecture
             and self.dtype == other.dtype
-            and all(np.array_equal(a, b) for a, b in zip(self.weights, other.weights, strict=True))
-            and all(
-                (a is None and b is None) or (a is not None and b is not None and np.array_equal(a, b))
-                for a, b in zip(self.biases, other.biases, strict=True)
-            )
+            and np.array_equal(self.flat, other.flat)
         )
 
     def __repr__(self) -> str:
         return f"Network({self.architecture.describe()}, {self.dtype})"
+
+
+def _fill_from_flat(net: Network, arch: Architecture, flat: np.ndarray) -> None:
+    flat.flags.writeable = False
+    weights = tuple(flat[ws:we].reshape(shape) for ws, we, shape, _, _ in arch.layout)
+    biases = tuple(flat[bs:be] if be > bs else None for _, _, _, bs, be in arch.layout)
+    object.__setattr__(net, "architecture", arch)
+    object.__setattr__(net, "weights", weights)
+    object.__setattr__(net, "biases", biases)
+    object.__setattr__(net, "flat", flat)
 
 
 def init_network(
@@ -230,7 +243,7 @@ def init_network(
     rng = np.random.default_rng(seed)
     sizes = architecture.sizes
     weights, biases = [], []
-    for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
+    for fan_in, fan_out in itertools.pairwise(sizes):
         shape = (fan_out, fan_in)
         if init == "xavier":
             r = np.sqrt(6.0 / (fan_in + fan_out))

@@ -25,16 +25,15 @@ OPTIMIZERS = ("sgd", "momentum", "adam")
 
 @dataclass(frozen=True, slots=True)
 class OptimizerState:
-    """``t``: updates applied so far. ``buffers``: name -> one array per parameter, in the
-    order w0, b0, w1, b1, ... (b entries are None without bias)."""
+    """``t``: updates applied so far. ``buffers``: name -> one read-only flat array laid
+    out as ``Network.flat`` ("velocity" for momentum, "m" and "v" for adam)."""
 
     t: int
-    buffers: dict[str, tuple[np.ndarray | None, ...]]
+    buffers: dict[str, np.ndarray]
 
 
-def _ro(a):
-    if a is not None:
-        a.flags.writeable = False
+def _ro(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
     return a
 
 
@@ -67,74 +66,37 @@ class Optimizer:
 
     def init_state(self, net: Network) -> OptimizerState:
         names = {"sgd": (), "momentum": ("velocity",), "adam": ("m", "v")}[self.name]
-        params = _params(net.weights, net.biases)
-        buffers = {
-            n: tuple(None if p is None else _ro(np.zeros_like(p)) for p in params) for n in names
-        }
-        return OptimizerState(0, buffers)
+        return OptimizerState(0, {n: _ro(np.zeros_like(net.flat)) for n in names})
 
-    def apply(self, net: Network, dW, db, state: OptimizerState):
-        """New (weights, biases, state) from the gradients; nothing is modified in place."""
-        params = _params(net.weights, net.biases)
-        grads = _params(dW, db)
+    def apply(
+        self, params: np.ndarray, grad: np.ndarray, state: OptimizerState
+    ) -> tuple[np.ndarray, OptimizerState]:
+        """(new flat parameters, new state) from flat parameters and gradients; pure."""
         lr = self.lr
         t = state.t + 1
-        new: list = []
         if self.name == "sgd":
-            for p, g in zip(params, grads, strict=True):
-                if p is None:
-                    new.append(None)
-                    continue
-                step = g * lr
-                np.subtract(p, step, out=step)
-                new.append(step)
-            buffers = state.buffers
-        elif self.name == "momentum":
-            vel = []
-            for p, g, v in zip(params, grads, state.buffers["velocity"], strict=True):
-                if p is None:
-                    new.append(None)
-                    vel.append(None)
-                    continue
-                v2 = v * self.momentum
-                v2 += g
-                vel.append(_ro(v2))
-                new.append(p - lr * v2)
-            buffers = {"velocity": tuple(vel)}
-        else:
-            b1, b2 = self.beta1, self.beta2
-            c1 = 1.0 - b1**t
-            c2 = math.sqrt(1.0 - b2**t)
-            ms, vs = [], []
-            for p, g, m, v in zip(params, grads, state.buffers["m"], state.buffers["v"], strict=True):
-                if p is None:
-                    new.append(None)
-                    ms.append(None)
-                    vs.append(None)
-                    continue
-                m2 = m * b1
-                m2 += (1.0 - b1) * g
-                v2 = v * b2
-                v2 += (1.0 - b2) * (g * g)
-                ms.append(_ro(m2))
-                vs.append(_ro(v2))
-                denom = np.sqrt(v2)
-                denom *= 1.0 / c2
-                denom += self.eps
-                step = m2 / denom
-                step *= lr / c1
-                np.subtract(p, step, out=step)
-                new.append(step)
-            buffers = {"m": tuple(ms), "v": tuple(vs)}
-        return new[0::2], new[1::2], OptimizerState(t, buffers)
-
-
-def _params(weights, biases) -> list:
-    out = []
-    for w, b in zip(weights, biases, strict=True):
-        out.append(w)
-        out.append(b)
-    return out
+            new = grad * lr
+            np.subtract(params, new, out=new)
+            return new, OptimizerState(t, state.buffers)
+        if self.name == "momentum":
+            v = state.buffers["velocity"] * self.momentum
+            v += grad
+            new = v * lr
+            np.subtract(params, new, out=new)
+            return new, OptimizerState(t, {"velocity": _ro(v)})
+        b1, b2 = self.beta1, self.beta2
+        m = state.buffers["m"] * b1
+        m += (1.0 - b1) * grad
+        v = grad * grad
+        v *= 1.0 - b2
+        v += b2 * state.buffers["v"]
+        denom = np.sqrt(v)
+        denom *= 1.0 / math.sqrt(1.0 - b2**t)
+        denom += self.eps
+        new = m / denom
+        new *= lr / (1.0 - b1**t)
+        np.subtract(params, new, out=new)
+        return new, OptimizerState(t, {"m": _ro(m), "v": _ro(v)})
 
 
 def check_learning_rate(lr: object) -> float:

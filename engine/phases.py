@@ -14,7 +14,11 @@ shallower layer starts from the delta the layer after it already computed.
 
 :func:`forward` is :func:`forward_layer` in a loop and :func:`backward` is
 :func:`backward_layer` in a loop, so stepping phase by phase runs the very same code as
-:func:`iterate`, which is what the trainer calls. All returned arrays are fresh and read-only.
+:func:`iterate`, which is what the trainer calls.
+
+Records never change: every array in them is freshly computed for that iteration and
+never written afterwards; parameters and gradients are moreover read-only flat vectors
+(``Network.flat``, ``BackwardRecord.grad``) with per-layer views.
 """
 
 from __future__ import annotations
@@ -25,14 +29,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import ACTIVATIONS
-from .losses import loss_value, output_dL_dy, output_delta
-from .network import Network
+from .losses import loss_and_delta, output_dL_dy
+from .network import Architecture, Network
 from .optimizers import Optimizer, OptimizerState
-
-
-def _ro(a: np.ndarray) -> np.ndarray:
-    a.flags.writeable = False
-    return a
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,13 +76,25 @@ class LossRecord:
 class BackwardRecord:
     """Error signals and gradients of every layer (index 0 = first layer after the input).
 
-    ``dW`` and ``db`` include the regularisation term when there is one.
-    ``grad_norms[l]`` is the Euclidean norm of layer l's dW (and db) together."""
+    ``grad`` holds every gradient in one read-only flat vector laid out as
+    ``Network.flat``; ``dW`` and ``db`` are read-only views of it, shaped as the weights
+    and biases. They include the regularisation term when there is one.
+    ``grad_norms[l]`` is the Euclidean norm of layer l's dW and db together."""
 
+    architecture: Architecture
     delta: tuple[np.ndarray, ...]
-    dW: tuple[np.ndarray, ...]
-    db: tuple[np.ndarray | None, ...]
+    grad: np.ndarray
     grad_norms: tuple[float, ...]
+
+    @property
+    def dW(self) -> tuple[np.ndarray, ...]:
+        g = self.grad
+        return tuple(g[ws:we].reshape(shape) for ws, we, shape, _, _ in self.architecture.layout)
+
+    @property
+    def db(self) -> tuple[np.ndarray | None, ...]:
+        g = self.grad
+        return tuple(g[bs:be] if be > bs else None for _, _, _, bs, be in self.architecture.layout)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,16 +121,13 @@ class IterationRecord:
 # ---------------------------------------------------------------- forward
 
 
-def forward_layer(
-    net: Network, layer: int, a_prev: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """z = a_prev @ W.T + b and a = f(z) of one layer (0-based index)."""
+def forward_layer(net: Network, layer: int, a_prev: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """z = a_prev @ W.T + b and a = f(z) of one layer (0-based index); fresh arrays."""
     z = a_prev @ net.weights[layer].T
     b = net.biases[layer]
     if b is not None:
         z += b
-    a = ACTIVATIONS[net.architecture.layers[layer].activation].fn(z)
-    return _ro(z), _ro(a) if a is not z else z
+    return z, ACTIVATIONS[net.architecture.layers[layer].activation].fn(z)
 
 
 def forward(net: Network, x: np.ndarray) -> ForwardRecord:
@@ -164,42 +172,31 @@ def compute_loss(
     l1: float = 0.0,
 ) -> LossRecord:
     """The loss of ``fwd``'s output against ``target`` (N, K) and the output delta."""
-    z, y = fwd.z[-1], fwd.a[-1]
-    data = loss_value(loss, z, y, target)
+    data, delta = loss_and_delta(
+        loss, fwd.z[-1], fwd.a[-1], target, net.architecture.layers[-1].activation
+    )
     pen = penalty(net, l2, l1) if (l2 or l1) else 0.0
-    fgrad = ACTIVATIONS[net.architecture.layers[-1].activation].grad
-    delta = _ro(output_delta(loss, z, y, target, fgrad))
-    return LossRecord(loss, data + pen, data, pen, target, y, delta)
+    return LossRecord(loss, data + pen, data, pen, target, fwd.a[-1], delta)
 
 
 # ---------------------------------------------------------------- backward
 
-
-def layer_gradients(
-    net: Network,
-    layer: int,
-    delta: np.ndarray,
-    a_prev: np.ndarray,
-    l2: float = 0.0,
-    l1: float = 0.0,
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """dL/dW = delta.T @ a_prev (+ l2 W + l1 sign W) and dL/db = sum of delta over samples."""
-    dW = delta.T @ a_prev
-    if l2:
-        dW += l2 * net.weights[layer]
-    if l1:
-        dW += l1 * np.sign(net.weights[layer])
-    db = delta.sum(axis=0) if net.biases[layer] is not None else None
-    return _ro(dW), None if db is None else _ro(db)
+_ONES: dict[tuple[int, np.dtype], np.ndarray] = {}
 
 
-def propagate_delta(net: Network, layer: int, delta: np.ndarray, fwd: ForwardRecord) -> np.ndarray:
-    """delta of layer ``layer - 1`` from the delta of ``layer``: (delta @ W) * f'(z)."""
-    prev = layer - 1
-    act = ACTIVATIONS[net.architecture.layers[prev].activation]
-    d = delta @ net.weights[layer]
-    d *= act.grad(fwd.z[prev], fwd.a[prev])
-    return _ro(d)
+def _ones(n: int, dtype: np.dtype) -> np.ndarray:
+    """A cached read-only vector of n ones: ones @ delta sums delta over samples."""
+    key = (n, dtype)
+    v = _ONES.get(key)
+    if v is None:
+        v = _ONES[key] = np.ones(n, dtype)
+        v.flags.writeable = False
+    return v
+
+
+def gradient_buffer(net: Network) -> np.ndarray:
+    """A fresh flat vector for one backward pass's gradients (laid out as ``net.flat``)."""
+    return np.empty(net.flat.shape, net.dtype)
 
 
 def backward_layer(
@@ -207,17 +204,37 @@ def backward_layer(
     layer: int,
     delta: np.ndarray,
     fwd: ForwardRecord,
+    grad: np.ndarray,
     l2: float = 0.0,
     l1: float = 0.0,
-) -> tuple[np.ndarray, np.ndarray | None, float, np.ndarray | None]:
-    """One backward phase: the gradients of layer ``layer`` from its delta, and the delta
-    of the layer before it (None for the first layer). Returns (dW, db, norm, prev_delta)."""
-    dW, db = layer_gradients(net, layer, delta, fwd.layer_input(layer), l2, l1)
-    sq = float(np.vdot(dW, dW))
-    if db is not None:
-        sq += float(np.vdot(db, db))
-    prev_delta = propagate_delta(net, layer, delta, fwd) if layer > 0 else None
-    return dW, db, math.sqrt(sq) if sq == sq else math.nan, prev_delta
+) -> tuple[float, np.ndarray | None]:
+    """One backward phase: layer ``layer``'s gradients from its delta, written into its
+    span of the flat ``grad`` vector, and the delta of the layer before it.
+
+    dL/dW = delta.T @ a_prev (+ l2 W + l1 sign W), dL/db = sum of delta over samples,
+    delta_prev = (delta @ W) * f'(z_prev)   (None for the first layer).
+    Returns (norm of this layer's [dW, db], delta_prev)."""
+    arch = net.architecture
+    ws, we, shape, bs, be = arch.layout[layer]
+    W = net.weights[layer]
+    dW = grad[ws:we].reshape(shape)
+    np.matmul(delta.T, fwd.x if layer == 0 else fwd.a[layer - 1], out=dW)
+    if l2:
+        dW += l2 * W
+    if l1:
+        dW += l1 * np.sign(W)
+    if be > bs:
+        np.matmul(_ones(len(delta), delta.dtype), delta, out=grad[bs:be])
+    span = grad[ws:be]
+    sq = float(span.dot(span))
+    if not math.isfinite(sq) and np.isfinite(span).all():  # float32 overflow of the square
+        sq = float(np.square(span, dtype=np.float64).sum())
+    if layer == 0:
+        return math.sqrt(sq) if sq == sq else math.nan, None
+    prev = layer - 1
+    prev_delta = delta @ W
+    prev_delta *= ACTIVATIONS[arch.layers[prev].activation].grad(fwd.z[prev], fwd.a[prev])
+    return math.sqrt(sq) if sq == sq else math.nan, prev_delta
 
 
 def backward(
@@ -226,14 +243,14 @@ def backward(
     """Backpropagation: output layer first, each earlier layer reusing the later delta."""
     depth = len(net.weights)
     deltas: list = [None] * depth
-    dWs: list = [None] * depth
-    dbs: list = [None] * depth
     norms: list = [0.0] * depth
+    grad = gradient_buffer(net)
     delta = lrec.delta
     for layer in range(depth - 1, -1, -1):
         deltas[layer] = delta
-        dWs[layer], dbs[layer], norms[layer], delta = backward_layer(net, layer, delta, fwd, l2, l1)
-    return BackwardRecord(tuple(deltas), tuple(dWs), tuple(dbs), tuple(norms))
+        norms[layer], delta = backward_layer(net, layer, delta, fwd, grad, l2, l1)
+    grad.flags.writeable = False
+    return BackwardRecord(net.architecture, tuple(deltas), grad, tuple(norms))
 
 
 # ---------------------------------------------------------------- update
@@ -243,8 +260,8 @@ def update(
     net: Network, bwd: BackwardRecord, optimizer: Optimizer, state: OptimizerState
 ) -> UpdateRecord:
     """Apply the optimiser: for SGD, w <- w - eta * dL/dw. The old network is untouched."""
-    weights, biases, new_state = optimizer.apply(net, bwd.dW, bwd.db, state)
-    return UpdateRecord(net, net.replace(weights, biases), new_state)
+    flat, new_state = optimizer.apply(net.flat, bwd.grad, state)
+    return UpdateRecord(net, Network.from_flat(net.architecture, flat), new_state)
 
 
 def iterate(

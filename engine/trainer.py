@@ -14,11 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .losses import check_pairing
+from .losses import check_pairing, loss_value
 from .network import Network
 from .optimizers import Optimizer, OptimizerState
 from .phases import IterationRecord, forward, iterate, predict
-from .losses import loss_value
 
 
 class TrainingDiverged(ArithmeticError):
@@ -66,12 +65,26 @@ def check_finite(rec: IterationRecord) -> None:
         if not math.isfinite(norm):
             raise TrainingDiverged(rec.step, layer + 1, "gradient", rec)
     after = rec.update.after
-    for layer, (w, b) in enumerate(zip(after.weights, after.biases, strict=True)):
-        # A sum is finite only if every element is (NaN and inf propagate); a finite-element
-        # sum can overflow only when the weights are astronomically large, which we also stop.
-        s = float(w.sum()) + (0.0 if b is None else float(b.sum()))
-        if not math.isfinite(s):
-            raise TrainingDiverged(rec.step, layer + 1, "weight", rec)
+    # NaN and inf propagate through a sum, so a finite sum means finite weights; only when
+    # the sum is not finite (it may also merely overflow) are the layers looked at one by one.
+    if not math.isfinite(float(np.add.reduce(after.flat))):
+        for layer, (ws, _, _, _, be) in enumerate(after.architecture.layout):
+            if not np.isfinite(after.flat[ws:be]).all():
+                raise TrainingDiverged(rec.step, layer + 1, "weight", rec)
+
+
+@dataclass(frozen=True)
+class TrainerState:
+    """A trainer's position: network, optimiser state, counters and mini-batch order.
+    ``rng_state`` is NumPy's bit-generator state dict (JSON-serialisable)."""
+
+    network: Network
+    optimizer_state: OptimizerState
+    step: int
+    epoch: int
+    cursor: int
+    order: np.ndarray | None
+    rng_state: dict
 
 
 class Trainer:
@@ -110,7 +123,8 @@ class Trainer:
         self.step_count = 0
         self.epoch = 0
         self._rng = np.random.default_rng(config.seed)
-        self._order = np.arange(len(self.x))
+        self._order: np.ndarray | None = None  # this epoch's sample order
+        self._epoch_x = self._epoch_t = self.x
         self._cursor = len(self.x)  # start a new epoch on the first batch
         self.last: IterationRecord | None = None
 
@@ -132,12 +146,16 @@ class Trainer:
             self._cursor = n
             return self.x, self.t
         if self._cursor >= n:
-            self._order = self._rng.permutation(n)
+            # One shuffled copy per epoch; batches are then slices (views) of it, and the
+            # copy is never written again, so records may keep referring to it.
+            self._order = order = _readonly(self._rng.permutation(n))
+            self._epoch_x = _readonly(self.x[order])
+            self._epoch_t = _readonly(self.t[order])
             self._cursor = 0
             self.epoch += 1
-        idx = self._order[self._cursor : self._cursor + b]
-        self._cursor += b
-        return self.x[idx], self.t[idx]
+        c = self._cursor
+        self._cursor = c + b
+        return self._epoch_x[c : c + b], self._epoch_t[c : c + b]
 
     # ------------------------------------------------------------ stepping
     def step(self) -> IterationRecord:
@@ -182,6 +200,57 @@ class Trainer:
                     break
         return rec
 
+    # ------------------------------------------------------------ state
+    def get_state(self) -> TrainerState:
+        """Everything needed to continue exactly where this trainer stands."""
+        return TrainerState(
+            self.network,
+            self.state,
+            self.step_count,
+            self.epoch,
+            self._cursor,
+            self._order,
+            self._rng.bit_generator.state,
+        )
+
+    def set_state(self, s: TrainerState) -> None:
+        """Continue from ``s`` (from get_state, possibly of another process or session):
+        the next iteration gives the same numbers as it would have there."""
+        if s.network.architecture != self.network.architecture:
+            raise ValueError("the saved state belongs to a different architecture")
+        self.network = s.network.astype(self.network.dtype)
+        self.state = s.optimizer_state
+        self.step_count, self.epoch, self._cursor = s.step, s.epoch, s.cursor
+        self._rng.bit_generator.state = s.rng_state
+        n = len(self.x)
+        if s.order is not None and len(s.order) == n and s.cursor < n:
+            self._order = _readonly(np.array(s.order, dtype=np.int64))
+            self._epoch_x = _readonly(self.x[self._order])
+            self._epoch_t = _readonly(self.t[self._order])
+        else:
+            self._order, self._epoch_x, self._epoch_t = None, self.x, self.t
+            self._cursor = max(self._cursor, n) if s.order is None else n
+        self.last = None
+
+    def set_network(self, network: Network) -> None:
+        """Replace the network (e.g. imported weights); the optimiser starts afresh."""
+        if network.architecture != self.network.architecture:
+            raise ValueError(
+                f"the new network is {network.architecture.describe()}, the data and the "
+                f"trainer expect {self.network.architecture.describe()}"
+            )
+        self.network = network.astype(self.network.dtype)
+        self.state = self.config.optimizer.init_state(self.network)
+        self.last = None
+
+    def set_config(self, config: TrainingConfig) -> None:
+        """New hyper-parameters from the next iteration on. The optimiser state is kept when
+        the optimiser stays the same kind, reset otherwise; the batch order is kept."""
+        check_pairing(config.loss, self.network.architecture.output_activation)
+        if config.optimizer.name != self.config.optimizer.name:
+            self.state = config.optimizer.init_state(self.network)
+        self.config = config
+
     # ------------------------------------------------------------ evaluation
     def evaluate(self, split: str = "train") -> tuple[float, float | None]:
         """(loss, accuracy or None) of the current network on "train" or "val" data.
@@ -206,6 +275,11 @@ def accuracy(loss: str, y: np.ndarray, t: np.ndarray) -> float | None:
     return float(np.mean(y.argmax(axis=1) == t.argmax(axis=1)))
 
 
+def _readonly(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
+
+
 def _data(a, dtype, name: str) -> np.ndarray:
     a = np.asarray(a, dtype=dtype)
     if a.ndim == 1:
@@ -214,7 +288,15 @@ def _data(a, dtype, name: str) -> np.ndarray:
         raise ValueError(f"{name} must be a 2-D array (samples, columns), got shape {a.shape}")
     if not np.isfinite(a).all():
         raise ValueError(f"{name} holds NaN or infinite values")
-    return np.ascontiguousarray(a)
+    return _readonly(np.array(a, order="C"))
 
 
-__all__ = ["Trainer", "TrainingConfig", "TrainingDiverged", "accuracy", "check_finite", "predict"]
+__all__ = [
+    "Trainer",
+    "TrainerState",
+    "TrainingConfig",
+    "TrainingDiverged",
+    "accuracy",
+    "check_finite",
+    "predict",
+]

@@ -191,9 +191,9 @@ def load_csv(
     """Load a data set from the CSV file at ``path`` (str or os.PathLike).
 
     The last ``targets`` columns (>= 1, leaving at least one feature column) become ``t``
-    (N, targets), the others ``x`` (N, D). One target column of whole numbers 0, 1, 2, ...
-    (largest <= 999, at least 0 and 1 present as a range) makes a classification set with
-    ``labels`` and ``n_classes`` = largest + 1; anything else is regression. Rows are split
+    (N, targets), the others ``x`` (N, D). One target column of whole numbers >= 0 whose
+    largest value is between 1 and 999 makes a classification set with ``labels`` (N,) and
+    ``n_classes`` = largest + 1; anything else is regression. Rows are split
     by a permutation seeded by ``seed``: round(N * val_split) rows (val_split in [0, 0.9])
     go to validation, at least one row stays for training. ``standardize`` scales features
     with the training rows' mean and std (:meth:`Dataset.standardized`). Files larger than

@@ -91,8 +91,8 @@ def open_checked(path: object, limit: int = MAX_FILE_BYTES) -> tuple[BinaryIO, i
         if st.st_size > limit:
             raise ModelFileError(
                 name,
-                f"the file is {human_size(st.st_size)}, larger than the "
-                f"{human_size(limit)} limit for this format",
+                f"the file is {st.st_size:,} bytes, more than the {human_size(limit)} limit "
+                "for this format",
             )
     except BaseException:
         f.close()
@@ -102,11 +102,11 @@ def open_checked(path: object, limit: int = MAX_FILE_BYTES) -> tuple[BinaryIO, i
 
 def read_capped(path: object, limit: int) -> bytes:
     """The whole file, refusing (before reading) anything larger than ``limit`` bytes."""
-    f, _ = open_checked(path, limit)
+    f, size = open_checked(path, limit)
     with f:
-        data = f.read(limit + 1)
-    if len(data) > limit:  # grew while we were reading
-        raise ModelFileError(display_name(path), f"the file is larger than {human_size(limit)}")
+        data = f.read(size + 1)  # read(n) allocates n bytes up front: never ask for more
+    if len(data) != size:
+        raise ModelFileError(display_name(path), "the file changed while it was being read")
     return data
 
 
@@ -193,7 +193,8 @@ def _describe(v: object) -> str:
     if isinstance(v, str):
         return repr(v[:40])
     if isinstance(v, list | tuple):
-        return f"a list of {len(v)}"
+        text = json.dumps(v) if len(v) <= 8 else ""
+        return text if 0 < len(text) <= 40 else f"a list of {len(v)}"
     if isinstance(v, dict):
         return "an object"
     return repr(v)[:40]

@@ -134,7 +134,13 @@ def _read_npy_header(
     except ModelFileError:
         member.close()
         raise
-    except (ValueError, TypeError, EOFError, SyntaxError, RecursionError) as e:
+    except MemoryError:
+        member.close()
+        raise
+    except zipfile.BadZipFile as e:  # a small member is read (and CRC-checked) at once
+        member.close()
+        raise ModelFileError(source, f"{what}: corrupted data ({e})") from None
+    except Exception as e:  # ValueError, SyntaxError, tokenize.TokenError, EOFError, ...
         member.close()
         raise ModelFileError(source, f"{what}: invalid .npy header ({e})") from None
     except BaseException:

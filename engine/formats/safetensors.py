@@ -110,8 +110,7 @@ def load_safetensors(path: str | os.PathLike) -> Network:
         if n > MAX_HEADER_BYTES:
             raise ModelFileError(
                 source,
-                f"the header is {human_size(n)}, "
-                f"larger than the {human_size(MAX_HEADER_BYTES)} limit",
+                f"the header is {n:,} bytes, more than the {human_size(MAX_HEADER_BYTES)} limit",
             )
         raw = read_exact(f, n, source, "the header")
         if not raw.lstrip(b" ").startswith(b"{"):
@@ -242,4 +241,5 @@ def _load(f, header: dict, source: str, data_start: int, data_len: int) -> Netwo
         )
     weights = [arrays[w] for w, _ in names]
     biases = [arrays[b] if bias else None for _, b in names]
-    return build_network(arch, weights, biases, source, names)
+    labels = [(f"tensor {w!r}", f"tensor {b!r}") for w, b in names]
+    return build_network(arch, weights, biases, source, labels)

@@ -1,0 +1,243 @@
+"""The phases and the trainer: records, bit-for-bit equivalence, immutability,
+stability, divergence, determinism and convergence."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine import (
+    ACTIVATIONS,
+    Architecture,
+    LayerSpec,
+    Optimizer,
+    Trainer,
+    TrainingConfig,
+    TrainingDiverged,
+    backward,
+    compute_loss,
+    forward,
+    init_network,
+    iterate,
+    update,
+)
+from engine.data import make_dataset
+from engine.losses import loss_value
+from engine.phases import ForwardRecord, backward_layer, forward_layer, gradient_buffer
+
+
+def _trainer(opt="sgd", dtype="float64", batch=8, l2=0.0, l1=0.0, seed=0):
+    d = make_dataset("circles", n=64, seed=1)
+    arch = Architecture.build(2, [5, 4], 1, "tanh", "sigmoid")
+    net = init_network(arch, "xavier", seed, dtype)
+    cfg = TrainingConfig("bce", Optimizer(opt, 0.1), batch, l2, l1, seed)
+    return Trainer(net, d.x, d.targets("bce"), cfg, d.x_val, d.targets("bce", "val"))
+
+
+@pytest.mark.parametrize("opt", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_phase_calls_equal_trainer_bit_for_bit(opt, dtype):
+    """N explicit phase-by-phase iterations == N trainer iterations, bit for bit."""
+    a, b = _trainer(opt, dtype, l2=0.01), _trainer(opt, dtype, l2=0.01)
+    a.run(25)
+    c = b.config
+    for _ in range(25):
+        x, t = b.next_batch()
+        net = b.network
+        # forward layer by layer
+        zs, as_, act = [], [], x
+        for layer in range(net.depth):
+            z, act = forward_layer(net, layer, act)
+            zs.append(z)
+            as_.append(act)
+        fwd = ForwardRecord(x, tuple(zs), tuple(as_))
+        lrec = compute_loss(net, fwd, t, c.loss, c.l2, c.l1)
+        grad = gradient_buffer(net)
+        delta = lrec.delta
+        for layer in range(net.depth - 1, -1, -1):
+            _, delta = backward_layer(net, layer, delta, fwd, grad, c.l2, c.l1)
+        flat, state = c.optimizer.apply(net.flat, grad, b.state)
+        b.network = type(net).from_flat(net.architecture, flat)
+        b.state = state
+        b.step_count += 1
+    assert np.array_equal(a.network.flat, b.network.flat)
+    assert a.network.flat.dtype == np.dtype(dtype)
+
+
+def test_iterate_equals_separate_phases():
+    tr = _trainer()
+    x, t = tr.x[:8], tr.t[:8]
+    opt = tr.config.optimizer
+    rec = iterate(tr.network, x, t, "bce", opt, tr.state)
+    fwd = forward(tr.network, x)
+    lrec = compute_loss(tr.network, fwd, t, "bce")
+    bwd = backward(tr.network, fwd, lrec)
+    upd = update(tr.network, bwd, opt, tr.state)
+    assert rec.loss.value == lrec.value
+    assert np.array_equal(rec.backward.grad, bwd.grad)
+    assert np.array_equal(rec.update.after.flat, upd.after.flat)
+
+
+def test_records_are_immutable_and_keep_their_values():
+    tr = _trainer()
+    first = tr.step()
+    before = first.update.after.flat.copy()
+    grads = first.backward.grad.copy()
+    tr.run(10)
+    assert np.array_equal(first.update.after.flat, before)  # later steps did not touch it
+    assert np.array_equal(first.backward.grad, grads)
+    with pytest.raises(ValueError):
+        first.update.after.weights[0][0, 0] = 1.0
+    with pytest.raises(ValueError):
+        first.backward.dW[0][0, 0] = 1.0
+    with pytest.raises(AttributeError):
+        first.loss.value = 0.0  # type: ignore[misc]
+    # the update really is w <- w - eta * dL/dw for sgd
+    np.testing.assert_array_equal(
+        first.update.after.flat,
+        first.update.before.flat - 0.1 * first.backward.grad,
+    )
+
+
+def test_sgd_update_is_the_articles_rule():
+    tr = _trainer()
+    rec = tr.step()
+    for w0, w1, g in zip(rec.update.before.weights, rec.update.after.weights, rec.backward.dW):
+        np.testing.assert_array_equal(w1, w0 - 0.1 * g)
+
+
+def test_adam_matches_hand_formula():
+    tr = _trainer("adam")
+    g_hist, p0 = [], tr.network.flat.copy()
+    for _ in range(3):
+        g_hist.append(tr.step().backward.grad)
+    m = v = np.zeros_like(p0)
+    p = p0
+    for step, g in enumerate(g_hist, start=1):
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * g * g
+        p = p - 0.1 * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
+    np.testing.assert_allclose(tr.network.flat, p, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("name", ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "softmax"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_activations_stable_at_extremes(name, dtype):
+    z = np.array([[-1000.0, -30.0, 0.0, 30.0, 1000.0]], dtype)
+    act = ACTIVATIONS[name]
+    with np.errstate(all="raise"):
+        a = act.fn(z)
+        if name != "softmax":
+            act.grad(z, a)
+    assert np.isfinite(a).all() and a.dtype == dtype
+
+
+@pytest.mark.parametrize("loss", ["bce", "ce", "mse"])
+def test_losses_stable_at_extremes(loss):
+    z = np.array([[-1000.0, 1000.0], [1000.0, -1000.0]])
+    y = ACTIVATIONS["softmax" if loss == "ce" else "sigmoid"].fn(z)
+    t = np.array([[0.0, 1.0], [0.0, 1.0]])
+    with np.errstate(all="raise"):
+        value = loss_value(loss, z, y, t)
+    assert np.isfinite(value)
+    if loss == "ce":  # second sample is wrong by a logit gap of 2000: its loss is 2000
+        assert value == pytest.approx(1000.0)
+    if loss == "bce":  # two of four outputs wrong by |z| = 1000
+        assert value == pytest.approx(500.0)
+
+
+def test_mse_convention():
+    """One sample, two outputs: L = 1/2 sum (t - o)^2 (mean over samples AND outputs)."""
+    y = np.array([[0.75, 0.77]])
+    t = np.array([[0.01, 0.99]])
+    assert loss_value("mse", y, y, t) == pytest.approx(0.5 * ((0.74) ** 2 + (0.22) ** 2))
+
+
+def test_same_seed_same_network_and_run():
+    arch = Architecture.build(3, [7, 5], 2, "relu", "softmax")
+    for init in ("xavier", "he", "uniform", "normal"):
+        a, b = init_network(arch, init, 42), init_network(arch, init, 42)
+        assert a.equals(b)
+        assert not a.equals(init_network(arch, init, 43))
+    t1, t2 = _trainer(seed=3), _trainer(seed=3)
+    t1.run(30)
+    t2.run(30)
+    assert t1.network.equals(t2.network)
+
+
+def test_divergence_names_step_and_layer_and_keeps_last_finite_weights():
+    d = make_dataset("plane", n=64, seed=0)
+    arch = Architecture.build(2, [16, 16], 1, "relu", "identity")
+    net = init_network(arch, "he", 0)
+    tr = Trainer(net, d.x * 100, d.t * 100, TrainingConfig("mse", Optimizer("sgd", 1e6), None))
+    with pytest.raises(TrainingDiverged) as info:
+        tr.run(1000)
+    err = info.value
+    assert err.step >= 1 and f"step {err.step}" in str(err)
+    assert err.layer is None or f"layer {err.layer}" in str(err)
+    assert tr.step_count == err.step - 1
+    assert tr.network.all_finite()
+    assert (
+        not err.record.update.after.all_finite()
+        or not np.isfinite(err.record.loss.value)
+        or (not np.isfinite(err.record.backward.grad).all())
+    )
+
+
+def test_trainer_state_round_trip_continues_identically():
+    a = _trainer("adam")
+    a.run(13)  # mid-epoch
+    state = a.get_state()
+    b = _trainer("adam")
+    b.set_state(state)
+    a.run(20)
+    b.run(20)
+    assert a.network.equals(b.network)
+    assert a.step_count == b.step_count == 33
+
+
+def test_full_batch_and_epochs():
+    tr = _trainer(batch=None)
+    assert tr.steps_per_epoch == 1
+    tr.run(3)
+    assert tr.epoch == 3
+    tr2 = _trainer(batch=10)
+    n = len(tr2.x)
+    tr2.run(tr2.steps_per_epoch)
+    assert tr2.epoch == 1 and tr2.steps_per_epoch == -(-n // 10)
+    tr2.step()
+    assert tr2.epoch == 2
+
+
+@pytest.mark.parametrize("name", ["xor", "circles"])
+def test_convergence_smoke(name):
+    """> 95% training accuracy within 3000 steps, fixed seed."""
+    d = make_dataset(name, n=200, noise=0.1, seed=0, val_split=0.0)
+    arch = Architecture.build(2, [8, 8], 1, "tanh", "sigmoid")
+    tr = Trainer(
+        init_network(arch, "xavier", 0),
+        d.x,
+        d.targets("bce"),
+        TrainingConfig("bce", Optimizer("adam", 0.02), 32, seed=0),
+    )
+    tr.run(3000)
+    _, acc = tr.evaluate()
+    assert acc > 0.95
+
+
+def test_bad_configuration_is_refused():
+    with pytest.raises(ValueError, match="learning rate"):
+        Optimizer("sgd", 0.0)
+    with pytest.raises(ValueError, match="learning rate"):
+        Optimizer("sgd", float("nan"))
+    with pytest.raises(ValueError, match="between 1 and"):
+        Architecture(2, (LayerSpec(0, "tanh"), LayerSpec(1, "sigmoid")))
+    with pytest.raises(ValueError, match="only allowed on the output layer"):
+        Architecture(2, (LayerSpec(3, "softmax"), LayerSpec(2, "softmax")))
+    with pytest.raises(ValueError, match="ce"):
+        _ = Trainer(
+            init_network(Architecture.build(2, [3], 1, "tanh", "sigmoid")),
+            np.zeros((4, 2)),
+            np.zeros((4, 1)),
+            TrainingConfig("ce"),
+        )

@@ -102,7 +102,8 @@ def test_records_are_immutable_and_keep_their_values():
 def test_sgd_update_is_the_articles_rule():
     tr = _trainer()
     rec = tr.step()
-    for w0, w1, g in zip(rec.update.before.weights, rec.update.after.weights, rec.backward.dW):
+    before, after = rec.update.before.weights, rec.update.after.weights
+    for w0, w1, g in zip(before, after, rec.backward.dW, strict=True):
         np.testing.assert_array_equal(w1, w0 - 0.1 * g)
 
 

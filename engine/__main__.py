@@ -1,0 +1,7 @@
+"""``python -m engine train ...``: the headless command line (see :mod:`engine.cli`)."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -158,16 +158,28 @@ def model_from_dict(d: object, source: str = "<model>") -> Network:
     return build_network(arch, weights, biases, source)
 
 
+#: Fewest bytes one number takes in the file ("0.0, "): a cheap early size check.
+MIN_BYTES_PER_NUMBER = 5
+
+
+def _too_large(name: str, size: int, qualifier: str = "") -> ModelFileError:
+    return ModelFileError(
+        name,
+        f"the network is too large for .json ({qualifier}{human_size(size)}, limit "
+        f"{human_size(MAX_JSON_BYTES)}); save it as .npz or .safetensors",
+    )
+
+
 def save_json(net: Network, path: str | os.PathLike) -> None:
     name = display_name(path)
+    check_savable(net, name)
+    at_least = net.architecture.parameter_count * MIN_BYTES_PER_NUMBER
+    if at_least > MAX_JSON_BYTES:
+        raise _too_large(name, at_least, "at least ")
     text = dumps_model(net, name)
     data = text.encode("ascii")
     if len(data) > MAX_JSON_BYTES:
-        raise ModelFileError(
-            name,
-            f"the network is too large for .json ({human_size(len(data))}, limit "
-            f"{human_size(MAX_JSON_BYTES)}); save it as .npz or .safetensors",
-        )
+        raise _too_large(name, len(data))
     atomic_write(path, data)
 
 

@@ -71,7 +71,7 @@ def save_npz(net: Network, path: str | os.PathLike) -> None:
             arrays[bname] = np.ascontiguousarray(b)
     buf = io.BytesIO()
     np.savez(buf, **arrays)
-    atomic_write(path, buf.getvalue())
+    atomic_write(path, buf.getbuffer())
 
 
 # ---------------------------------------------------------------- reading
@@ -187,10 +187,12 @@ def _read_member_array(
             raise ModelFileError(source, f"{what}: truncated data")
         member.read(1)  # reach the end, so zipfile checks the CRC
     a = np.frombuffer(data, dtype=dtype)
-    if float_only:
-        a = a.reshape(shape, order="F" if fortran else "C")
-        return np.ascontiguousarray(a, dtype=native).copy()
-    return a
+    if not float_only:
+        return a
+    a = a.reshape(shape, order="F" if fortran else "C")
+    out = np.empty(shape, dtype=native)  # owned, writable, C-order, native byte order
+    out[...] = a
+    return out
 
 
 def load_npz(path: str | os.PathLike) -> Network:

@@ -235,10 +235,11 @@ def _load(f, header: dict, source: str, data_start: int, data_len: int) -> Netwo
     arrays = {}
     for start, end, key in spans:
         f.seek(data_start + start)
-        data = read_exact(f, end - start, source, f"tensor {key!r}")
-        arrays[key] = (
-            np.frombuffer(data, dtype=le).reshape(expected[key]).astype(le.newbyteorder("="))
-        )
+        a = np.empty(expected[key], dtype=le)  # size checked against the file above
+        got = f.readinto(memoryview(a).cast("B")) if a.size else 0
+        if got != end - start:
+            raise ModelFileError(source, f"tensor {key!r}: the file is truncated")
+        arrays[key] = a.astype(le.newbyteorder("="), copy=False)
     weights = [arrays[w] for w, _ in names]
     biases = [arrays[b] if bias else None for _, b in names]
     labels = [(f"tensor {w!r}", f"tensor {b!r}") for w, b in names]

@@ -717,3 +717,23 @@ def test_atomic_write_cannot_create_temp(tmp_path, monkeypatch):
     with pytest.raises(PermissionError, match=r"cannot save m\.json .*Permission denied"):
         save_model(make_net(), path)
     assert path.read_bytes() == b"old"
+
+
+def test_json_refuses_networks_too_large_for_json(tmp_path):
+    arch = Architecture.build(100_000, [], 300, output_activation="identity", bias=False)
+    net = Network(arch, (np.zeros((300, 100_000), np.float32),), (None,))
+    with pytest.raises(ModelFileError, match=r"too large for \.json .*save it as \.npz"):
+        save_model(net, tmp_path / "big.json")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_binary_formats_refuse_networks_over_the_file_limit(tmp_path, monkeypatch):
+    from engine.formats import npz, safetensors
+
+    monkeypatch.setattr(npz, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(safetensors, "MAX_FILE_BYTES", 1000)
+    net = make_net("deep")  # 3*8 + 8*6 + 6*5 + 5*2 + biases = 133 float64 > 1000 bytes
+    for suffix in (".npz", ".safetensors"):
+        with pytest.raises(ModelFileError, match=r"more than the .* limit"):
+            save_model(net, tmp_path / f"m{suffix}")
+    assert list(tmp_path.iterdir()) == []

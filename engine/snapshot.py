@@ -5,7 +5,8 @@ The training thread (or the worker process behind it) sends a :class:`Snapshot` 
 since the previous one (so the loss curve has no gaps), the current weights, the last
 iteration's gradients and update, per-layer gradient norms, evaluation numbers, the
 activations of one chosen sample and, for 2-D inputs, the network's output over a grid of
-the input plane. Views draw snapshots; they compute nothing of their own.
+the input plane (for 1-D inputs: over a range of the input, the fitted curve). Views draw
+snapshots; they compute nothing of their own.
 
 Every array in a snapshot is fresh and read-only: it is never written after the snapshot
 is made, so pyqtgraph may keep references to it.
@@ -23,6 +24,7 @@ from .phases import IterationRecord, forward, predict
 from .trainer import Trainer
 
 GRID_SIZE = 96  # decision-boundary resolution per axis
+CURVE_SIZE = 256  # fitted-curve resolution (1-D inputs)
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,27 @@ class GridSpec:
 
 
 @dataclass(frozen=True)
+class CurveSpec:
+    """The input range a fitted curve is evaluated on (1-D inputs only)."""
+
+    x_min: float
+    x_max: float
+    size: int = CURVE_SIZE
+
+    @classmethod
+    def around(cls, x: np.ndarray, margin: float = 0.05, size: int = CURVE_SIZE) -> CurveSpec:
+        """A range around the points ``x`` (N,) or (N, 1) with a relative margin."""
+        x = np.asarray(x).reshape(-1)
+        lo, hi = float(x.min()), float(x.max())
+        pad = (hi - lo) * margin + 1e-9
+        return cls(lo - pad, hi + pad, size)
+
+    def points(self, dtype=np.float64) -> np.ndarray:
+        """(size, 1) evenly spaced inputs from x_min to x_max."""
+        return np.linspace(self.x_min, self.x_max, self.size, dtype=dtype)[:, None]
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """One frame of a training run (see the module docstring).
 
@@ -71,6 +94,8 @@ class Snapshot:
     final: True for the last snapshot of a run; ``diverged`` holds the message when the
         run stopped because numbers went non-finite.
     rate: iterations per second over the last interval.
+    curve: for 1-D inputs, (n, 1 + outputs): column 0 the inputs (evenly spaced, rising),
+        the other columns the network's outputs there; None otherwise.
     """
 
     step: int
@@ -92,6 +117,7 @@ class Snapshot:
     final: bool = False
     diverged: str | None = None
     rate: float = 0.0
+    curve: np.ndarray | None = None
 
 
 def _ro(a: np.ndarray) -> np.ndarray:
@@ -110,9 +136,12 @@ def make_snapshot(
     final: bool = False,
     diverged: str | None = None,
     rate: float = 0.0,
+    curve_spec: CurveSpec | None = None,
 ) -> Snapshot:
     """Build a snapshot of ``trainer`` now. ``records_*`` are the per-iteration series
-    collected since the previous snapshot (they are copied); ``last`` the last iteration."""
+    collected since the previous snapshot (they are copied); ``last`` the last iteration.
+    For 1-D inputs the fitted curve is evaluated over ``curve_spec``, by default a range
+    around the training and validation inputs."""
     net = trainer.network
     train_loss, train_acc = trainer.evaluate("train")
     val_loss, val_acc = trainer.evaluate("val")
@@ -124,6 +153,13 @@ def make_snapshot(
     if grid_spec is not None and net.architecture.input_size == 2:
         out = predict(net, grid_spec.points(net.dtype))
         grid = _ro(out.reshape(grid_spec.size, grid_spec.size, -1))
+    curve = None
+    if net.architecture.input_size == 1:
+        if curve_spec is None:
+            xs = trainer.x if trainer.x_val is None else np.concatenate([trainer.x, trainer.x_val])
+            curve_spec = CurveSpec.around(xs)
+        xs = curve_spec.points(net.dtype)
+        curve = _ro(np.column_stack([xs, predict(net, xs)]))
     gradients = update = None
     if last is not None:
         gradients = last.backward.grad
@@ -148,4 +184,5 @@ def make_snapshot(
         final=final,
         diverged=diverged,
         rate=rate,
+        curve=curve,
     )

@@ -1,0 +1,342 @@
+"""The data panel: a built-in data set (noise, size, validation share, seed, Regenerate)
+or a CSV file (a file dialog, or a file dropped on the window; ``targets`` = how many of
+the last columns are targets).
+
+Built-in sets are generated at once (milliseconds). A CSV file is read by
+``engine.data.load_csv`` on a thread-pool thread - a 100 MB file takes seconds - while a
+busy bar runs; the result comes back to a ``@Slot`` in the GUI thread. A file that cannot
+be loaded emits :attr:`DataPanel.loadFailed` with the engine's one-line message (file, row,
+column, reason) and leaves the current data as it was.
+
+:attr:`DataPanel.datasetChanged` carries each new ``engine.data.Dataset``. The window may
+decline it (to keep training progress); :meth:`DataPanel.revert` then shows the previous
+choice again without emitting.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.data import BUILTIN_DATASETS, CSVError, Dataset, load_csv, make_dataset
+from engine.data.builtin import MAX_SAMPLES, MIN_SAMPLES
+
+MAX_SEED = 2**31 - 1
+MAX_TARGETS = 1000
+
+
+@dataclass(frozen=True)
+class DataChoice:
+    """What the panel's widgets say. ``source`` is a built-in name or ``"csv"``."""
+
+    source: str = "circles"
+    noise: float = 0.1
+    samples: int = 200
+    val_split: float = 0.2
+    seed: int = 0
+    csv_path: str = ""
+    targets: int = 1
+    standardize: bool = True
+
+
+class _LoadSignals(QObject):
+    loaded = Signal(int, object)  # request number, Dataset
+    failed = Signal(int, str)  # request number, one-line message
+
+
+class _CsvTask(QRunnable):
+    """Runs load_csv on a pool thread; reports through signals living in the GUI thread."""
+
+    def __init__(self, request: int, choice: DataChoice, signals: _LoadSignals) -> None:
+        super().__init__()
+        self.request, self.choice, self.signals = request, choice, signals
+
+    def run(self) -> None:
+        c = self.choice
+        try:
+            data = load_csv(c.csv_path, c.targets, c.val_split, c.seed, standardize=c.standardize)
+        except CSVError as e:
+            self.signals.failed.emit(self.request, str(e))
+        except Exception as e:  # e.g. MemoryError: say so instead of losing the thread
+            name = os.path.basename(c.csv_path)
+            self.signals.failed.emit(self.request, f"{name}: {type(e).__name__}: {e}")
+        else:
+            self.signals.loaded.emit(self.request, data)
+
+
+class DataPanel(QWidget):
+    """Data choice (objectName ``dataPanel``)."""
+
+    datasetChanged = Signal(object)  # noqa: N815 - Qt naming; an engine Dataset
+    loadFailed = Signal(str)  # noqa: N815 - the engine's message
+    busyChanged = Signal(bool)  # noqa: N815 - a CSV file is being read
+
+    def __init__(self, choice: DataChoice = DataChoice(), parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dataPanel")
+        self._updating = False
+        self._request = 0  # number of the newest CSV request; older answers are ignored
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._signals = _LoadSignals(self)
+        self._signals.loaded.connect(self._on_loaded)
+        self._signals.failed.connect(self._on_failed)
+        self._pending = choice  # the CSV request in flight
+        self._last_csv: tuple[DataChoice, Dataset] | None = None  # to switch back to it
+
+        self.source_combo = QComboBox(objectName="datasetCombo")
+        self.source_combo.addItems(BUILTIN_DATASETS)
+        self.noise_spin = QDoubleSpinBox(objectName="noiseSpin")
+        self.noise_spin.setRange(0.0, 2.0)
+        self.noise_spin.setSingleStep(0.05)
+        self.noise_spin.setDecimals(3)
+        self.samples_spin = QSpinBox(objectName="samplesSpin")
+        self.samples_spin.setRange(MIN_SAMPLES, MAX_SAMPLES)
+        self.samples_spin.setSingleStep(50)
+        self.val_spin = QDoubleSpinBox(objectName="valSplitSpin")
+        self.val_spin.setRange(0.0, 0.9)
+        self.val_spin.setSingleStep(0.05)
+        self.val_spin.setDecimals(2)
+        self.val_spin.setToolTip("Share of the samples held out for validation (0 - 0.9)")
+        self.seed_spin = QSpinBox(objectName="dataSeedSpin")
+        self.seed_spin.setRange(0, MAX_SEED)
+        self.seed_spin.setToolTip("Same seed, same samples and the same split")
+        for spin in (self.noise_spin, self.samples_spin, self.val_spin, self.seed_spin):
+            spin.setKeyboardTracking(False)
+        self.regenerate_button = QPushButton("Regenerate", objectName="regenerateButton")
+        self.regenerate_button.setToolTip("Draw new samples (next seed)")
+
+        self.import_button = QPushButton("Import CSV...", objectName="importCsvButton")
+        self.import_button.setToolTip("Load a CSV file of numbers (or drop one on the window)")
+        self.targets_spin = QSpinBox(objectName="targetsSpin")
+        self.targets_spin.setRange(1, MAX_TARGETS)
+        self.targets_spin.setToolTip("How many of the last columns are targets")
+        self.standardize_check = QCheckBox("Standardise features", objectName="standardizeCheck")
+        self.standardize_check.setToolTip(
+            "Scale every input column to mean 0, standard deviation 1 (training rows' statistics)"
+        )
+        self.busy_bar = QProgressBar(objectName="csvBusyBar")
+        self.busy_bar.setRange(0, 0)  # indeterminate
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.hide()
+        self.summary_label = QLabel(objectName="dataSummary")
+        self.summary_label.setWordWrap(True)
+
+        form = QFormLayout()
+        form.addRow("Data set:", self.source_combo)
+        form.addRow("Noise:", self.noise_spin)
+        form.addRow("Samples:", self.samples_spin)
+        form.addRow("Validation share:", self.val_spin)
+        form.addRow("Seed:", self.seed_spin)
+        csv_row = QHBoxLayout()
+        csv_row.addWidget(self.import_button)
+        csv_row.addWidget(QLabel("Targets:"))
+        csv_row.addWidget(self.targets_spin)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.regenerate_button)
+        layout.addLayout(csv_row)
+        layout.addWidget(self.standardize_check)
+        layout.addWidget(self.busy_bar)
+        layout.addWidget(self.summary_label)
+        layout.addStretch(1)
+
+        self._choice = choice
+        self._dataset = self._generate(choice)
+        self._previous: tuple[DataChoice, Dataset] = (choice, self._dataset)
+        self._show_choice(choice)
+
+        self.source_combo.currentIndexChanged.connect(self._on_widgets)
+        self.noise_spin.valueChanged.connect(self._on_widgets)
+        self.samples_spin.valueChanged.connect(self._on_widgets)
+        self.val_spin.valueChanged.connect(self._on_widgets)
+        self.seed_spin.valueChanged.connect(self._on_widgets)
+        self.regenerate_button.clicked.connect(self.regenerate)
+        self.import_button.clicked.connect(self._on_import_clicked)
+
+    # ------------------------------------------------------------------ state
+    @property
+    def dataset(self) -> Dataset:
+        """The current data set."""
+        return self._dataset
+
+    @property
+    def choice(self) -> DataChoice:
+        return self._choice
+
+    @property
+    def busy(self) -> bool:
+        """True while a CSV file is being read."""
+        return not self.busy_bar.isHidden()
+
+    def _show_choice(self, c: DataChoice) -> None:
+        self._updating = True
+        try:
+            csv_index = self.source_combo.findData("csv")
+            if c.source == "csv":
+                label = f"CSV: {os.path.basename(c.csv_path)}"
+                if csv_index < 0:
+                    self.source_combo.addItem(label, "csv")
+                    csv_index = self.source_combo.count() - 1
+                else:
+                    self.source_combo.setItemText(csv_index, label)
+                self.source_combo.setCurrentIndex(csv_index)
+            else:
+                self.source_combo.setCurrentText(c.source)
+            self.noise_spin.setValue(c.noise)
+            self.samples_spin.setValue(c.samples)
+            self.val_spin.setValue(c.val_split)
+            self.seed_spin.setValue(c.seed)
+            self.targets_spin.setValue(c.targets)
+            self.standardize_check.setChecked(c.standardize)
+            builtin = c.source != "csv"
+            self.noise_spin.setEnabled(builtin)
+            self.samples_spin.setEnabled(builtin)
+            self.regenerate_button.setText("Regenerate" if builtin else "Reload")
+        finally:
+            self._updating = False
+        self._show_summary()
+
+    def _show_summary(self) -> None:
+        d = self._dataset
+        kind = f"{d.n_classes} classes" if d.task == "classification" else "regression"
+        self.summary_label.setText(
+            f"{d.name}: {len(d.x):,} training and {len(d.x_val):,} validation samples, "
+            f"{d.input_size} input(s), {d.t.shape[1]} target column(s), {kind}"
+        )
+
+    def _widget_choice(self) -> DataChoice:
+        data = self.source_combo.currentData()
+        source = "csv" if data == "csv" else self.source_combo.currentText()
+        return replace(
+            self._choice,
+            source=source,
+            noise=self.noise_spin.value(),
+            samples=self.samples_spin.value(),
+            val_split=round(self.val_spin.value(), 2),
+            seed=self.seed_spin.value(),
+            targets=self.targets_spin.value(),
+            standardize=self.standardize_check.isChecked(),
+        )
+
+    @staticmethod
+    def _generate(c: DataChoice) -> Dataset:
+        return make_dataset(c.source, c.samples, c.noise, c.seed, c.val_split)
+
+    # ------------------------------------------------------------------ changes
+    def apply(self, choice: DataChoice) -> None:
+        """Switch to ``choice``: a built-in set is generated now and datasetChanged emitted;
+        a CSV file is read in the background (datasetChanged or loadFailed later)."""
+        if choice.source == "csv":
+            self._start_csv(choice)
+            return
+        self._request += 1  # a pending CSV answer is no longer wanted
+        self._set_busy(False)
+        self._accept(choice, self._generate(choice))
+
+    def _accept(self, choice: DataChoice, data: Dataset) -> None:
+        if choice.source == "csv":
+            self._last_csv = (choice, data)
+        self._previous = (self._choice, self._dataset)
+        self._choice, self._dataset = choice, data
+        self._show_choice(choice)
+        self.datasetChanged.emit(data)
+
+    def revert(self) -> None:
+        """Go back to the data before the last datasetChanged (emits nothing)."""
+        self._choice, self._dataset = self._previous
+        self._show_choice(self._choice)
+
+    @Slot()
+    def regenerate(self) -> None:
+        """Built-in: new samples from the next seed. CSV: read the file again with the
+        current targets, validation share and seed."""
+        c = self._widget_choice()
+        if c.source != "csv":
+            c = replace(c, seed=(c.seed + 1) % (MAX_SEED + 1))
+        self.apply(c)
+
+    def load_csv_file(self, path: str) -> None:
+        """Read the CSV file ``path`` in the background with the panel's targets,
+        validation share, seed and standardisation."""
+        self._start_csv(replace(self._widget_choice(), source="csv", csv_path=str(path)))
+
+    @Slot()
+    def _on_widgets(self) -> None:
+        if self._updating:
+            return
+        c = self._widget_choice()
+        if c.source == "csv" and self._choice.source != "csv":
+            # the loaded CSV file was picked again from the list
+            if self._last_csv is not None:
+                self._request += 1
+                self._accept(*self._last_csv)
+            return
+        if c.source == "csv":
+            # split settings of a CSV apply on Reload (reading a big file takes a while)
+            self._choice = c
+            return
+        self.apply(c)
+
+    @Slot()
+    def _on_import_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import CSV", "", "CSV files (*.csv);;All files (*)"
+        )
+        if path:
+            self.load_csv_file(path)
+
+    # ------------------------------------------------------------------ background load
+    def _start_csv(self, choice: DataChoice) -> None:
+        self._request += 1
+        self._set_busy(True)
+        self.summary_label.setText(f"Reading {os.path.basename(choice.csv_path)}...")
+        self._pool.start(_CsvTask(self._request, choice, self._signals))
+        self._pending = choice
+
+    def _set_busy(self, busy: bool) -> None:
+        if busy != self.busy:
+            self.busy_bar.setVisible(busy)
+            self.import_button.setEnabled(not busy)
+            self.busyChanged.emit(busy)
+
+    @Slot(int, object)
+    def _on_loaded(self, request: int, data: Dataset) -> None:
+        if request != self._request:
+            return
+        self._set_busy(False)
+        self._accept(self._pending, data)
+
+    @Slot(int, str)
+    def _on_failed(self, request: int, message: str) -> None:
+        if request != self._request:
+            return
+        self._set_busy(False)
+        self._show_summary()
+        self.loadFailed.emit(message)
+
+    def shutdown(self, timeout_ms: int = 3000) -> bool:
+        """Forget any pending CSV answer and wait up to ``timeout_ms`` for a read in
+        progress. True if no thread is left running."""
+        self._request += 1
+        self._set_busy(False)
+        return self._pool.waitForDone(timeout_ms)
+
+
+__all__ = ["DataChoice", "DataPanel"]

@@ -1,0 +1,493 @@
+"""The network builder: hidden layers edited one by one, the output layer and its loss,
+bias, initialisation and seed. Input and output widths follow from the data.
+
+Every edit - by the user or through the programmatic API (``add_layer``, ``insert_layer``,
+``remove_layer``, ``move_layer``, ``set_layer``, ``set_output``, ``set_bias``,
+``set_init``, ``set_seed``) - emits :attr:`LayerEditor.architectureChanged` with the new
+:class:`NetworkSpec` and leaves a readable description in :attr:`LayerEditor.last_edit`
+(e.g. "layer 2 width 8 -> 16", for undo labels). :meth:`set_spec` and
+:meth:`set_dataset` change the editor without emitting (the window uses them to revert an
+edit the user declined, to show an imported network and to follow new data).
+
+Only valid networks can be entered: widths are spin boxes (1..512), activations and
+initialisations are lists, and the loss list offers only pairs that make sense for the
+output activation and the data (``engine.losses.LOSS_OUTPUTS``; ``ce`` needs class labels,
+``bce`` 0/1 targets, regression data trains with ``mse``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from engine.data import Dataset, make_dataset
+from engine.losses import LOSS_OUTPUTS, LOSSES, default_loss
+from engine.network import INITS, MAX_LAYERS, Architecture, LayerSpec
+
+MAX_WIDTH = 512
+MAX_HIDDEN = MAX_LAYERS - 1
+MAX_SEED = 2**31 - 1
+DEFAULT_WIDTH = 8
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """What the builder describes: the architecture, its loss, how to initialise it."""
+
+    architecture: Architecture
+    loss: str
+    init: str = "xavier"
+    seed: int = 0
+
+
+def losses_for(dataset: Dataset, output_activation: str) -> tuple[str, ...]:
+    """The losses that make sense for ``output_activation`` on ``dataset``, the
+    conventional one (``engine.losses.default_loss``) first. Empty if none does."""
+    k = dataset.t.shape[1]
+    classes = dataset.n_classes if dataset.task == "classification" else 0
+    fits = {
+        "mse": True,
+        "ce": classes >= 2,
+        # 0/1 targets: one column of two classes, or one-hot columns
+        "bce": classes >= 2 and ((k == 1 and classes == 2) or k == classes),
+    }
+    ok = [loss for loss in LOSSES if fits[loss] and output_activation in LOSS_OUTPUTS[loss]]
+    first = default_loss(output_activation)
+    ok.sort(key=lambda loss: loss != first)
+    return tuple(ok)
+
+
+def output_activations_for(dataset: Dataset) -> tuple[str, ...]:
+    """Output activations with at least one sensible loss on ``dataset``."""
+    return tuple(a for a in OUTPUT_ACTIVATIONS if losses_for(dataset, a))
+
+
+def default_output(dataset: Dataset) -> tuple[str, str]:
+    """(output activation, loss) a new user would expect for ``dataset``: sigmoid + bce
+    for one 0/1 column, softmax + ce for several classes, identity + mse for regression."""
+    if dataset.task == "regression":
+        return "identity", "mse"
+    if dataset.n_classes == 2 and dataset.t.shape[1] == 1:
+        return "sigmoid", "bce"
+    return "softmax", "ce"
+
+
+class LayerEditor(QWidget):
+    """The network builder panel (objectName ``layerEditor``)."""
+
+    architectureChanged = Signal(object)  # noqa: N815 - Qt naming; carries a NetworkSpec
+
+    def __init__(self, dataset: Dataset | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("layerEditor")
+        self._dataset = dataset if dataset is not None else make_dataset("circles")
+        self._hidden: list[LayerSpec] = [LayerSpec(DEFAULT_WIDTH, "tanh")] * 2
+        self._output, self._loss = default_output(self._dataset)
+        self._bias = True
+        self._init = "xavier"
+        self._seed = 0
+        self._updating = False  # True while widgets are being filled from the model
+        self.last_edit = ""
+        self._build()
+        self._refresh()
+
+    # ------------------------------------------------------------------ layout
+    def _build(self) -> None:
+        self._input_label = QLabel(objectName="inputLabel")
+        self._table = QTableWidget(0, 2, self, objectName="layerTable")
+        self._table.setHorizontalHeaderLabels(["Width", "Activation"])
+        self._table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self._table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self._table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self._table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self._table.setToolTip("Hidden layers, from the input to the output layer")
+        self._table.itemSelectionChanged.connect(self._update_buttons)
+
+        self._add = QPushButton("Add", objectName="addLayerButton")
+        self._add.setToolTip("Add a hidden layer after the last one")
+        self._insert = QPushButton("Insert", objectName="insertLayerButton")
+        self._insert.setToolTip("Insert a hidden layer before the selected one")
+        self._remove = QPushButton("Remove", objectName="removeLayerButton")
+        self._up = QPushButton("Up", objectName="moveLayerUpButton")
+        self._down = QPushButton("Down", objectName="moveLayerDownButton")
+        self._add.clicked.connect(self._on_add)
+        self._insert.clicked.connect(self._on_insert)
+        self._remove.clicked.connect(self._on_remove)
+        self._up.clicked.connect(self._on_up)
+        self._down.clicked.connect(self._on_down)
+        buttons = QHBoxLayout()
+        for b in (self._add, self._insert, self._remove, self._up, self._down):
+            buttons.addWidget(b)
+
+        self._output_label = QLabel(objectName="outputLabel")
+        self._output_combo = QComboBox(objectName="outputActivationCombo")
+        self._loss_combo = QComboBox(objectName="lossCombo")
+        self._output_combo.currentTextChanged.connect(self._on_output_changed)
+        self._loss_combo.currentTextChanged.connect(self._on_loss_changed)
+        out_box = QGroupBox("Output layer")
+        out_form = QFormLayout(out_box)
+        out_form.addRow("Units:", self._output_label)
+        out_form.addRow("Activation:", self._output_combo)
+        out_form.addRow("Loss:", self._loss_combo)
+
+        self._bias_check = QCheckBox("Biases", objectName="biasCheck")
+        self._bias_check.setToolTip("Without biases every layer computes z = W a (the article)")
+        self._bias_check.toggled.connect(self._on_bias)
+        self._init_combo = QComboBox(objectName="initCombo")
+        self._init_combo.addItems(INITS)
+        self._init_combo.currentTextChanged.connect(self._on_init)
+        self._seed_spin = QSpinBox(objectName="seedSpin")
+        self._seed_spin.setRange(0, MAX_SEED)
+        self._seed_spin.setKeyboardTracking(False)
+        self._seed_spin.setToolTip("Same seed, same initial weights")
+        self._seed_spin.valueChanged.connect(self._on_seed)
+        init_form = QFormLayout()
+        init_form.addRow("Initialisation:", self._init_combo)
+        init_form.addRow("Seed:", self._seed_spin)
+        init_form.addRow(self._bias_check)
+
+        self._summary = QLabel(objectName="architectureSummary")
+        self._summary.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._input_label)
+        layout.addWidget(QLabel("Hidden layers:"))
+        layout.addWidget(self._table, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(out_box)
+        layout.addLayout(init_form)
+        layout.addWidget(self._summary)
+
+    # ------------------------------------------------------------------ model -> widgets
+    def _refresh(self) -> None:
+        """Fill every widget from the model (never emits)."""
+        self._updating = True
+        try:
+            ds = self._dataset
+            features = ", ".join(ds.feature_names[:4]) + (", ..." if ds.input_size > 4 else "")
+            self._input_label.setText(f"Input: {ds.input_size} ({features}) - from the data")
+            selected = self.current_row()
+            self._table.setRowCount(len(self._hidden))
+            for row, spec in enumerate(self._hidden):
+                self._table.setVerticalHeaderItem(row, QTableWidgetItem(f"Layer {row + 1}"))
+                spin = self._table.cellWidget(row, 0)
+                if spin is None:
+                    spin = QSpinBox()
+                    spin.setRange(1, MAX_WIDTH)
+                    spin.setKeyboardTracking(False)
+                    spin.valueChanged.connect(self._on_width_spin)
+                    self._table.setCellWidget(row, 0, spin)
+                    combo = QComboBox()
+                    combo.addItems(HIDDEN_ACTIVATIONS)
+                    combo.currentTextChanged.connect(self._on_activation_combo)
+                    self._table.setCellWidget(row, 1, combo)
+                combo = self._table.cellWidget(row, 1)
+                spin.setValue(spec.units)
+                combo.setCurrentText(spec.activation)
+            if 0 <= selected < len(self._hidden):
+                self._table.selectRow(selected)
+            _fill_combo(self._output_combo, output_activations_for(ds), self._output)
+            _fill_combo(self._loss_combo, losses_for(ds, self._output), self._loss)
+            units = ds.output_size(self._loss)
+            self._output_label.setText(f"{units} - from the data")
+            self._bias_check.setChecked(self._bias)
+            self._init_combo.setCurrentText(self._init)
+            self._seed_spin.setValue(self._seed)
+            arch = self.architecture()
+            self._summary.setText(
+                f"{arch.describe()}, loss {self._loss}: {arch.parameter_count:,} parameters"
+            )
+        finally:
+            self._updating = False
+        self._update_buttons()
+
+    @Slot()
+    def _update_buttons(self) -> None:
+        n, row = len(self._hidden), self.current_row()
+        self._add.setEnabled(n < MAX_HIDDEN)
+        self._insert.setEnabled(n < MAX_HIDDEN)
+        self._remove.setEnabled(n > 0)
+        self._up.setEnabled(row > 0)
+        self._down.setEnabled(0 <= row < n - 1)
+
+    # ------------------------------------------------------------------ read
+    @property
+    def dataset(self) -> Dataset:
+        return self._dataset
+
+    def hidden_layers(self) -> tuple[LayerSpec, ...]:
+        """The hidden layers, input side first."""
+        return tuple(self._hidden)
+
+    def current_row(self) -> int:
+        """The selected hidden layer's 0-based index, or -1."""
+        rows = self._table.selectionModel().selectedRows()
+        return rows[0].row() if rows else -1
+
+    def architecture(self) -> Architecture:
+        """The architecture the builder shows: data width in, hidden layers, output layer."""
+        units = self._dataset.output_size(self._loss)
+        layers = (*self._hidden, LayerSpec(units, self._output))
+        return Architecture(self._dataset.input_size, layers, self._bias)
+
+    def spec(self) -> NetworkSpec:
+        """Architecture, loss, initialisation and seed."""
+        return NetworkSpec(self.architecture(), self._loss, self._init, self._seed)
+
+    def fits(self, spec: NetworkSpec, dataset: Dataset | None = None) -> str | None:
+        """None if ``spec`` can be shown and trained on ``dataset`` (default: the current
+        data), else a one-line reason."""
+        ds = dataset if dataset is not None else self._dataset
+        arch = spec.architecture
+        if arch.input_size != ds.input_size:
+            return f"the network takes {arch.input_size} inputs but the data has {ds.input_size}"
+        out = arch.layers[-1]
+        if spec.loss not in losses_for(ds, out.activation):
+            return (
+                f"a {out.activation} output layer with the {spec.loss} loss does not suit "
+                f"the data {ds.name!r}"
+            )
+        if out.units != ds.output_size(spec.loss):
+            return (
+                f"the network has {out.units} output(s) but the data needs "
+                f"{ds.output_size(spec.loss)}"
+            )
+        for n, layer in enumerate(arch.layers[:-1], start=1):
+            if layer.units > MAX_WIDTH:
+                return f"layer {n} has {layer.units} units; the builder allows up to {MAX_WIDTH}"
+            if layer.activation not in HIDDEN_ACTIVATIONS:
+                return f"layer {n}: {layer.activation!r} is not a hidden-layer activation"
+        if spec.init not in INITS:
+            return f"unknown initialisation {spec.init!r}"
+        if not 0 <= spec.seed <= MAX_SEED:
+            return f"the seed must be between 0 and {MAX_SEED}"
+        return None
+
+    # ------------------------------------------------------------------ write, silently
+    def set_spec(self, spec: NetworkSpec) -> None:
+        """Show ``spec`` (it must fit the data: see :meth:`fits`); emits nothing."""
+        problem = self.fits(spec)
+        if problem:
+            raise ValueError(problem)
+        arch = spec.architecture
+        self._hidden = list(arch.layers[:-1])
+        self._output, self._loss = arch.output_activation, spec.loss
+        self._bias, self._init, self._seed = arch.bias, spec.init, int(spec.seed)
+        self._refresh()
+
+    def set_dataset(self, dataset: Dataset) -> None:
+        """Follow new data: input and output widths change; the output activation and loss
+        are kept when they still make sense, else the data's defaults are taken. Emits
+        nothing: the caller re-initialises with :meth:`spec`."""
+        self._dataset = dataset
+        if self._loss not in losses_for(dataset, self._output):
+            self._output, self._loss = default_output(dataset)
+        self._refresh()
+
+    # ------------------------------------------------------------------ edits (emit)
+    def _edited(self, description: str) -> None:
+        self.last_edit = description
+        self._refresh()
+        self.architectureChanged.emit(self.spec())
+
+    def add_layer(self, width: int = DEFAULT_WIDTH, activation: str = "tanh") -> None:
+        """Append a hidden layer just before the output layer."""
+        self.insert_layer(len(self._hidden), width, activation)
+
+    def insert_layer(
+        self, index: int, width: int = DEFAULT_WIDTH, activation: str = "tanh"
+    ) -> None:
+        """Insert a hidden layer so that it becomes hidden layer ``index`` (0-based)."""
+        if len(self._hidden) >= MAX_HIDDEN:
+            raise ValueError(f"at most {MAX_HIDDEN} hidden layers")
+        if not 0 <= index <= len(self._hidden):
+            raise IndexError(f"cannot insert at {index}: there are {len(self._hidden)} layers")
+        self._hidden.insert(index, _layer(width, activation))
+        self._select_after(index)
+        self._edited(f"insert layer {index + 1} ({width} {activation})")
+
+    def remove_layer(self, index: int) -> None:
+        """Remove hidden layer ``index`` (0-based)."""
+        spec = self._hidden.pop(self._check_index(index))
+        self._select_after(min(index, len(self._hidden) - 1))
+        self._edited(f"remove layer {index + 1} ({spec.units} {spec.activation})")
+
+    def move_layer(self, index: int, delta: int) -> None:
+        """Move hidden layer ``index`` by ``delta`` places (-1 = towards the input)."""
+        self._check_index(index)
+        target = index + delta
+        if not 0 <= target < len(self._hidden) or delta == 0:
+            raise IndexError(f"cannot move layer {index + 1} by {delta}")
+        spec = self._hidden.pop(index)
+        self._hidden.insert(target, spec)
+        self._select_after(target)
+        self._edited(f"move layer {index + 1} to {target + 1}")
+
+    def set_layer(
+        self, index: int, width: int | None = None, activation: str | None = None
+    ) -> None:
+        """Change hidden layer ``index``'s width and/or activation."""
+        old = self._hidden[self._check_index(index)]
+        new = _layer(old.units if width is None else width, activation or old.activation)
+        if new == old:
+            return
+        self._hidden[index] = new
+        parts = []
+        if new.units != old.units:
+            parts.append(f"width {old.units} -> {new.units}")
+        if new.activation != old.activation:
+            parts.append(f"activation {old.activation} -> {new.activation}")
+        self._edited(f"layer {index + 1} " + ", ".join(parts))
+
+    def set_output(self, activation: str, loss: str | None = None) -> None:
+        """Choose the output activation and (optionally) the loss; ValueError for a pair
+        that does not suit the data."""
+        allowed = losses_for(self._dataset, activation)
+        if not allowed:
+            raise ValueError(f"a {activation!r} output layer does not suit this data")
+        loss = loss or (self._loss if self._loss in allowed else allowed[0])
+        if loss not in allowed:
+            raise ValueError(f"the {loss!r} loss does not suit a {activation!r} output here")
+        if (activation, loss) == (self._output, self._loss):
+            return
+        old = f"{self._output}/{self._loss}"
+        self._output, self._loss = activation, loss
+        self._edited(f"output {old} -> {activation}/{loss}")
+
+    def set_bias(self, on: bool) -> None:
+        if bool(on) != self._bias:
+            self._bias = bool(on)
+            self._edited("biases on" if on else "biases off")
+
+    def set_init(self, init: str) -> None:
+        if init not in INITS:
+            raise ValueError(f"unknown initialisation {init!r}")
+        if init != self._init:
+            old, self._init = self._init, init
+            self._edited(f"initialisation {old} -> {init}")
+
+    def set_seed(self, seed: int) -> None:
+        if not 0 <= int(seed) <= MAX_SEED:
+            raise ValueError(f"the seed must be between 0 and {MAX_SEED}")
+        if int(seed) != self._seed:
+            old, self._seed = self._seed, int(seed)
+            self._edited(f"seed {old} -> {seed}")
+
+    def _check_index(self, index: int) -> int:
+        if not 0 <= index < len(self._hidden):
+            raise IndexError(f"no hidden layer {index} (there are {len(self._hidden)})")
+        return index
+
+    def _select_after(self, row: int) -> None:
+        self._table.setRowCount(len(self._hidden))
+        if row >= 0:
+            self._table.selectRow(row)
+
+    # ------------------------------------------------------------------ widget slots
+    def _row_of(self, widget: QWidget, column: int) -> int:
+        for row in range(self._table.rowCount()):
+            if self._table.cellWidget(row, column) is widget:
+                return row
+        return -1
+
+    @Slot(int)
+    def _on_width_spin(self, value: int) -> None:
+        row = self._row_of(self.sender(), 0)
+        if not self._updating and row >= 0:
+            self.set_layer(row, width=value)
+
+    @Slot(str)
+    def _on_activation_combo(self, text: str) -> None:
+        row = self._row_of(self.sender(), 1)
+        if not self._updating and row >= 0:
+            self.set_layer(row, activation=text)
+
+    @Slot(str)
+    def _on_output_changed(self, text: str) -> None:
+        if not self._updating and text:
+            self.set_output(text)
+
+    @Slot(str)
+    def _on_loss_changed(self, text: str) -> None:
+        if not self._updating and text:
+            self.set_output(self._output, text)
+
+    @Slot(bool)
+    def _on_bias(self, on: bool) -> None:
+        if not self._updating:
+            self.set_bias(on)
+
+    @Slot(str)
+    def _on_init(self, text: str) -> None:
+        if not self._updating:
+            self.set_init(text)
+
+    @Slot(int)
+    def _on_seed(self, value: int) -> None:
+        if not self._updating:
+            self.set_seed(value)
+
+    @Slot()
+    def _on_add(self) -> None:
+        self.add_layer()
+
+    @Slot()
+    def _on_insert(self) -> None:
+        row = self.current_row()
+        self.insert_layer(row if row >= 0 else len(self._hidden))
+
+    @Slot()
+    def _on_remove(self) -> None:
+        row = self.current_row()
+        self.remove_layer(row if row >= 0 else len(self._hidden) - 1)
+
+    @Slot()
+    def _on_up(self) -> None:
+        self.move_layer(self.current_row(), -1)
+
+    @Slot()
+    def _on_down(self) -> None:
+        self.move_layer(self.current_row(), +1)
+
+
+def _layer(width: int, activation: str) -> LayerSpec:
+    if isinstance(width, bool) or not 1 <= int(width) <= MAX_WIDTH:
+        raise ValueError(f"a hidden layer's width must be between 1 and {MAX_WIDTH}, got {width}")
+    if activation not in HIDDEN_ACTIVATIONS:
+        raise ValueError(f"{activation!r} is not a hidden-layer activation")
+    return LayerSpec(int(width), activation)
+
+
+def _fill_combo(combo: QComboBox, items: tuple[str, ...], current: str) -> None:
+    if tuple(combo.itemText(i) for i in range(combo.count())) != items:
+        combo.clear()
+        combo.addItems(items)
+    combo.setCurrentText(current)
+
+
+__all__ = [
+    "MAX_WIDTH",
+    "LayerEditor",
+    "NetworkSpec",
+    "default_output",
+    "losses_for",
+    "output_activations_for",
+]

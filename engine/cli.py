@@ -404,7 +404,8 @@ def load_data(args: argparse.Namespace) -> Dataset:
         return data.standardized() if args.standardize else data
     given = [o for o, v in (("--samples", args.samples), ("--noise", args.noise)) if v is not None]
     if given:
-        raise UsageError(f"{' and '.join(given)} apply to built-in data sets only, not to a file")
+        verb = "applies" if len(given) == 1 else "apply"
+        raise UsageError(f"{' and '.join(given)} {verb} to built-in data sets only, not to a file")
     path = Path(name)
     if not path.exists() and path.suffix.lower() != ".csv":
         raise UsageError(
@@ -481,14 +482,17 @@ def build_network(args: argparse.Namespace, data: Dataset) -> tuple[Network, str
     out_act = args.output_activation or default_output_activation(data, args.loss)
     loss = args.loss or default_loss(out_act)
     check_pairing(loss, out_act)
-    arch = Architecture.build(
-        data.input_size,
-        DEFAULT_LAYERS if args.layers is None else args.layers,
-        data.output_size(loss),
-        args.activation or DEFAULT_ACTIVATION,
-        out_act,
-        not args.no_bias,
-    )
+    try:
+        arch = Architecture.build(
+            data.input_size,
+            DEFAULT_LAYERS if args.layers is None else args.layers,
+            data.output_size(loss),
+            args.activation or DEFAULT_ACTIVATION,
+            out_act,
+            not args.no_bias,
+        )
+    except ValueError as e:
+        raise UsageError(f"impossible network: {one_line(e)}") from None
     try:
         net = init_network(arch, args.init or DEFAULT_INIT, args.seed, args.dtype or "float64")
     except MemoryError:

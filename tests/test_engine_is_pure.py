@@ -1,0 +1,35 @@
+"""The engine never imports Qt, pyqtgraph or the gui package (it must run headless)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+CODE = """
+import sys
+import engine, engine.cli, engine.data, engine.formats, engine.snapshot
+bad = sorted(
+    m for m in sys.modules
+    if m.split(".")[0] in ("PySide6", "shiboken6", "pyqtgraph", "gui")
+)
+print(",".join(bad))
+"""
+
+
+def test_engine_imports_no_qt_and_no_gui():
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.run(
+        [sys.executable, "-c", CODE],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "", f"engine imported: {proc.stdout.strip()}"

@@ -294,11 +294,13 @@ class LayerEditor(QWidget):
         self._refresh()
 
     def set_dataset(self, dataset: Dataset) -> None:
-        """Follow new data: input and output widths change; the output activation and loss
-        are kept when they still make sense, else the data's defaults are taken. Emits
-        nothing: the caller re-initialises with :meth:`spec`."""
+        """Follow new data: input and output widths change. The output activation and loss
+        are kept when the new data is of the same kind (same default pair, e.g. two
+        classes -> two classes) and they still make sense; otherwise the new data's
+        defaults are taken. Emits nothing: the caller re-initialises with :meth:`spec`."""
+        same_kind = default_output(dataset) == default_output(self._dataset)
         self._dataset = dataset
-        if self._loss not in losses_for(dataset, self._output):
+        if not same_kind or self._loss not in losses_for(dataset, self._output):
             self._output, self._loss = default_output(dataset)
         self._refresh()
 

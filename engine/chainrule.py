@@ -408,3 +408,96 @@ def _recursive_form(net, fwd, bwd, l0, row, col, sample) -> dict:
             "reuses it instead of walking every path again"
         )
     return out
+
+
+# ----------------------------------------------------------------- Markdown
+
+
+def _g(v: float) -> str:
+    return f"{v:.6g}"
+
+
+def to_markdown(d: Derivation, architecture_text: str = "") -> str:
+    """The whole worked example for one weight and sample, numbers filled in, as Markdown:
+    forward values, loss, every factor of every listed path, the sum, the recursive form,
+    the numerical check and the update."""
+    lines = [f"# dL/d{d.symbol}: the chain rule with real numbers", ""]
+    if architecture_text:
+        lines += [f"Network: {architecture_text}", ""]
+    batch = (
+        f"a mini-batch of {d.batch_size} samples; the paths listed are those of sample "
+        f"{d.sample} (the gradient is the batch mean: the 1/N sits in dL/dz)"
+        if d.batch_size > 1
+        else f"one training sample (sample {d.sample})"
+    )
+    lines += [f"Loss `{d.loss_name}` on {batch}.", "", "## 1. Forward pass", ""]
+    fv = d.forward_values
+    lines.append("| node | value |")
+    lines.append("|---|---|")
+    for i, v in enumerate(fv["x"]):
+        lines.append(f"| x_{i + 1} | {_g(v)} |")
+    for q, layer in enumerate(fv["layers"], start=1):
+        for j, (z, a) in enumerate(zip(layer["z"], layer["a"], strict=True)):
+            lines.append(f"| z({q})_{j + 1} / a({q})_{j + 1} | {_g(z)} / {_g(a)} |")
+    for m, v in enumerate(fv["target"]):
+        lines.append(f"| target t_{m + 1} | {_g(v)} |")
+    lines += ["", "## 2. Loss", "", f"L = {_g(d.loss)}", ""]
+    lines += ["## 3. The gradient, path by path", ""]
+    lines.append(
+        f"{d.path_count:,} path(s) join {d.symbol} to the loss; along each one the "
+        "derivatives of neighbours are multiplied, then the paths are added. "
+        f"({d.paths_note})"
+    )
+    lines.append("")
+    for n, p in enumerate(d.paths, start=1):
+        factors = " x ".join(f"{f.symbol} = {_g(f.value)}" for f in p.factors)
+        lines.append(f"{n}. {factors}  ->  **{_g(p.product)}**")
+    lines.append("")
+    lines.append(f"Sum over the paths of sample {d.sample}: {_g(d.sample_sum_of_paths)}")
+    if d.batch_size > 1:
+        lines.append(f"Sum over every sample's paths: {_g(d.sum_of_paths - d.regularisation)}")
+    if d.regularisation:
+        lines.append(f"Regularisation term: {_g(d.regularisation)}")
+    lines += ["", f"**dL/d{d.symbol} = {_g(d.sum_of_paths)}**", ""]
+    r = d.recursive
+    lines += ["## 4. The same number, reusing the later layer's delta", ""]
+    if "reused_deltas" in r:
+        terms = " + ".join(
+            f"{e['weight_symbol']} ({_g(e['weight'])}) x {e['delta_symbol']} ({_g(e['delta'])})"
+            for e in r["reused_deltas"]
+        )
+        lines.append(
+            f"{r['delta_symbol']} = {r['fprime_symbol']} ({_g(r['fprime'])}) x "
+            f"[{terms}] = {_g(r['delta'])}"
+        )
+        lines.append("")
+        lines.append(r["reuse_note"] + ".")
+    else:
+        lines.append(f"{r['delta_symbol']} = dL/dz of the output unit = {_g(r['delta'])}")
+    lines.append("")
+    lines.append(
+        f"dL/d{d.symbol} = {r['delta_symbol']} x {r['input_symbol']} = {_g(r['delta'])} x "
+        f"{_g(r['input'])} = {_g(r['sample_product'])} for sample {d.sample}"
+        + (f"; summed over the batch: {_g(r['batch_sum'])}" if d.batch_size > 1 else "")
+    )
+    badge = "AGREE" if d.agree else "DISAGREE"
+    lines += [
+        "",
+        "## 5. Numerical check",
+        "",
+        f"Backprop: {d.gradient:.12g}   central difference: {d.numeric_gradient:.12g}   "
+        f"relative error: {d.relative_error:.2e}   **{badge}**",
+        "",
+        "## 6. Update",
+        "",
+        f"Rule ({d.optimizer}): {d.update_rule}",
+        "",
+        f"{d.symbol}: {_g(d.weight)} -> {_g(d.new_weight)}"
+        + (
+            f"   (= {_g(d.weight)} - {_g(d.learning_rate)} x {_g(d.gradient)})"
+            if d.optimizer == "sgd"
+            else ""
+        ),
+        "",
+    ]
+    return "\n".join(lines)

@@ -174,6 +174,24 @@ class Trainer:
         self.commit(rec)
         return rec
 
+    def begin_iteration(self, sample: int | None = None):
+        """A :class:`engine.stepper.PhaseStepper` for the next iteration: on the next
+        mini-batch, or on training sample ``sample`` alone (the article's x^(i)). Run its
+        phases, then :meth:`commit` its ``record``; the batch order advances now."""
+        from .stepper import PhaseStepper
+
+        if sample is None:
+            x, t = self.next_batch()
+        else:
+            if not 0 <= sample < len(self.x):
+                raise ValueError(f"sample must be between 0 and {len(self.x) - 1}, got {sample}")
+            x, t = self.x[sample : sample + 1], self.t[sample : sample + 1]
+        c = self.config
+        return PhaseStepper(
+            self.network, x, t, c.loss, c.optimizer, self.state,
+            self.step_count + 1, self.epoch, c.l2, c.l1,
+        )  # fmt: skip
+
     def commit(self, rec: IterationRecord) -> None:
         """Accept an iteration computed elsewhere (e.g. phase by phase) as the next step."""
         check_finite(rec)

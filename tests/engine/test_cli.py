@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -568,3 +570,31 @@ def test_subprocess_gui_main_does_not_import_qt():
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
     )
     assert proc.returncode == 0, proc.stderr
+
+
+def test_subprocess_ctrl_c_exits_130_and_writes_nothing(tmp_path):
+    out = tmp_path / "w.json"
+    code = (
+        "import signal, sys\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"  # even if inherited ignored
+        "from engine.cli import main\n"
+        "print('ready', flush=True)\n"
+        f"sys.exit(main(['train', '--steps', '100000000', '--export', {str(out)!r}]))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    with subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    ) as proc:
+        assert proc.stdout.readline() == "ready\n"
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert stdout == ""
+    assert stderr.startswith("backprop-lab: interrupted") and len(stderr.splitlines()) == 1
+    assert "Traceback" not in stderr
+    assert list(tmp_path.iterdir()) == []

@@ -218,7 +218,7 @@ def add_train_command(subparsers) -> None:
         metavar="NAME|FILE.csv",
         default=DEFAULT_DATA,
         help=f"a built-in data set ({', '.join(BUILTIN_DATASETS)}) or a CSV file of numbers "
-        f"(default: {DEFAULT_DATA})",
+        f"(default: {DEFAULT_DATA}); a built-in name wins, write ./NAME for a file of that name",
     )
     d.add_argument(
         "--targets",
@@ -650,12 +650,11 @@ def run_train(args: argparse.Namespace) -> int:
     out.flush()
     for message in failed:
         print(f"{PROG}: error: {message}", file=err)
-    if failed:
-        return EXIT_WRITE_FAILED
     if diverged is not None:
         print(f"{PROG}: {one_line(diverged)}", file=err)
-        return EXIT_DIVERGED
-    return EXIT_OK
+    if failed:  # the promised file is missing: that outranks a divergence
+        return EXIT_WRITE_FAILED
+    return EXIT_OK if diverged is None else EXIT_DIVERGED
 
 
 def _isatty(stream: TextIO) -> bool:

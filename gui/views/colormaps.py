@@ -1,0 +1,80 @@
+"""Colours the views share, so that a sign or a class looks the same everywhere.
+
+* Diverging map (CET-D1): negative = blue, 0 = light grey, positive = red. Heatmaps of W
+  and dL/dW, network edges (weights and gradients) and node fills all use it.
+* Class colours: class 0 blue and class 1 red (the two ends of the diverging map, so the
+  decision heatmap of a sigmoid output and the scatter agree), then further classes.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QBrush, QColor
+
+DIVERGING = "CET-D1"
+NEGATIVE = (33, 81, 219)  # CET-D1's ends
+POSITIVE = (192, 2, 6)
+CLASS_COLOURS: tuple[tuple[int, int, int], ...] = (
+    NEGATIVE,
+    POSITIVE,
+    (40, 160, 60),
+    (150, 80, 170),
+    (240, 140, 20),
+    (20, 170, 180),
+    (200, 180, 20),
+    (120, 120, 120),
+    (230, 90, 160),
+    (110, 70, 30),
+)
+HIGHLIGHT = (255, 165, 0)  # orange: a selected weight (the article's path colour)
+
+
+def diverging() -> pg.ColorMap:
+    """The diverging colour map for values centred on 0 (use symmetric levels [-m, m])."""
+    return pg.colormap.get(DIVERGING)
+
+
+def class_colour(k: int) -> tuple[int, int, int]:
+    """RGB of class ``k`` (cycles after the tenth class)."""
+    return CLASS_COLOURS[k % len(CLASS_COLOURS)]
+
+
+def binary_map() -> pg.ColorMap:
+    """0 -> class 0's colour, 0.5 -> grey, 1 -> class 1's colour (a sigmoid output)."""
+    return pg.ColorMap([0.0, 0.5, 1.0], [NEGATIVE, (221, 221, 221), POSITIVE])
+
+
+def symmetric_level(a: np.ndarray) -> float:
+    """m for levels [-m, m] showing ``a`` centred on 0: its largest magnitude, or 1 when
+    that is 0 or not finite (an all-zero gradient before the first step)."""
+    m = float(np.abs(a).max()) if a.size else 0.0
+    return m if math.isfinite(m) and m > 0 else 1.0
+
+
+def background() -> QColor:
+    """pyqtgraph's configured background colour (views blend faint colours towards it)."""
+    return pg.mkColor(pg.getConfigOption("background"))
+
+
+def blend(rgb: tuple[int, int, int], weight: float, toward: QColor) -> QColor:
+    """``weight`` of ``rgb`` and 1 - weight of ``toward`` (opaque: faster to draw)."""
+    t = (toward.red(), toward.green(), toward.blue())
+    return QColor(*(round(weight * a + (1 - weight) * b) for a, b in zip(rgb, t, strict=True)))
+
+
+class BrushTable:
+    """Precomputed brushes for values in [-1, 1] on the diverging map, so a view can fill
+    hundreds of nodes without making a QBrush per node per frame."""
+
+    def __init__(self, steps: int = 65) -> None:
+        colours = diverging().map(np.linspace(0.0, 1.0, steps), mode="qcolor")
+        self.brushes = np.array([QBrush(c) for c in colours], dtype=object)
+        self.steps = steps
+
+    def lookup(self, v: np.ndarray) -> np.ndarray:
+        """Brushes (object array) for values ``v`` already scaled to [-1, 1]; NaN -> 0."""
+        v = np.nan_to_num(np.clip(v, -1.0, 1.0), nan=0.0)
+        return self.brushes[np.rint((v + 1.0) * 0.5 * (self.steps - 1)).astype(np.intp)]

@@ -1,0 +1,91 @@
+"""Per-layer gradient norms over time, one line per layer, on a log scale.
+
+The article's point that depth changes learning shows here: in a deep tanh or sigmoid
+network the early layers' lines sit orders of magnitude below the later ones (vanishing
+gradients), or above them (exploding). The numbers are the engine's per-iteration norms
+(``Snapshot.grad_norms``), kept in a bounded :class:`engine.history.LossHistory`.
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, Slot
+from PySide6.QtWidgets import QWidget
+
+from engine.history import LossHistory
+from engine.snapshot import Snapshot
+
+from .visibility import would_be_seen
+
+MAX_LEGEND = 12  # more layers than this: no legend (the lines are coloured in depth order)
+
+
+class GradNormPlot(pg.PlotWidget):
+    """||dL/dW_l|| (with the bias) of every layer against iteration (objectName
+    "gradNormPlot"); data item l is layer l + 1."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("gradNormPlot")
+        # PlotWidget binds PlotItem.clear (remove every item) on the instance; the views
+        # contract's clear() (forget the history, keep the items) is this class's method.
+        del self.clear
+        self._history: LossHistory | None = None
+        self._items: list[pg.PlotDataItem] = []
+        self._pending = False
+        pi = self.getPlotItem()
+        pi.setLabel("bottom", "iteration")
+        pi.setLabel("left", "gradient norm per layer")
+        pi.getAxis("left").enableAutoSIPrefix(False)
+        pi.showGrid(x=True, y=True, alpha=0.15)
+        pi.setLogMode(y=True)
+        pi.setClipToView(True)
+        pi.setDownsampling(auto=True, mode="peak")
+        self._legend = pi.addLegend(offset=(-10, 10), brush=pg.mkBrush(0, 0, 0, 160))
+
+    @Slot(object)
+    def show_snapshot(self, snap: Snapshot) -> None:
+        """Append the snapshot's per-iteration norms; redraw if it can be seen."""
+        depth = snap.network.depth
+        if self._history is None or self._history.columns != depth:
+            self._rebuild(depth)
+        self._history.append(snap.steps, snap.grad_norms)
+        self._pending = True
+        if would_be_seen(self):
+            self._redraw()
+
+    def clear(self) -> None:
+        """Forget the history (a new problem or a reset)."""
+        if self._history is not None:
+            self._history.clear()
+        self._pending = True
+        self._redraw()
+
+    def history(self) -> LossHistory | None:
+        return self._history
+
+    def _rebuild(self, depth: int) -> None:
+        pi = self.getPlotItem()
+        for item in self._items:
+            pi.removeItem(item)
+        self._legend.clear()
+        self._legend.setVisible(depth <= MAX_LEGEND)
+        self._items = []
+        for layer in range(depth):
+            colour = pg.intColor(layer, hues=max(depth, 2), maxValue=230, minHue=0, maxHue=300)
+            item = pi.plot(pen=pg.mkPen(colour, width=1.5), name=f"layer {layer + 1}")
+            self._items.append(item)
+        self._history = LossHistory(columns=depth)
+
+    def _redraw(self) -> None:
+        if not self._pending:
+            return
+        self._pending = False
+        if self._history is None:
+            return
+        for layer, item in enumerate(self._items):
+            item.setData(*self._history.arrays(layer))
+
+    def showEvent(self, event: QEvent) -> None:
+        super().showEvent(event)
+        self._redraw()

@@ -1,0 +1,183 @@
+"""Per-layer heatmaps of the weights W and their gradients dL/dW.
+
+One row per layer, stacked in a scroll area: W on the left, dL/dW of the last step on
+the right, each a pyqtgraph ImageItem drawn like the matrix it is (row j = unit j at the
+top, column i = input i), with a diverging colour map centred on 0, symmetric levels
+[-m, m] (m = the largest magnitude in that image) and a colour bar. Hovering a pixel
+shows its layer, row, column and value.
+
+Images are given the snapshot's own arrays (read-only views of ``Network.flat`` and of the
+gradient vector, never written by anyone), so no copy is made and nothing is mutated.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal, Slot
+from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from engine.network import Architecture
+from engine.snapshot import Snapshot
+
+from .colormaps import diverging, symmetric_level
+from .visibility import would_be_seen
+
+ROW_HEIGHT = 210
+KINDS = ("W", "dW")
+
+
+class LayerHeatmaps(pg.GraphicsLayoutWidget):
+    """W and dL/dW of one layer, side by side, with colour bars and a hover readout."""
+
+    hovered = Signal(str)
+
+    def __init__(self, layer: int, arch: Architecture, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.layer = layer
+        units, inputs = arch.sizes[layer + 1], arch.sizes[layer]
+        self.setObjectName(f"layerHeatmaps{layer + 1}")
+        self.setMinimumHeight(ROW_HEIGHT)
+        self.setMaximumHeight(ROW_HEIGHT)
+        activation = arch.layers[layer].activation
+        self.ci.addLabel(
+            f"layer {layer + 1}: {inputs} \u2192 {units} ({activation})", row=0, col=0, colspan=2
+        )
+        self.images: dict[str, pg.ImageItem] = {}
+        self.bars: dict[str, pg.ColorBarItem] = {}
+        self._data: dict[str, np.ndarray | None] = {"W": None, "dW": None}
+        cmap = diverging()
+        for col, (kind, title) in enumerate((("W", "W"), ("dW", "dL/dW (last step)"))):
+            plot = self.addPlot(row=1, col=col, title=title)
+            plot.invertY(True)  # row 0 on top, as the matrix is written
+            plot.setLabel("left", "unit j")
+            plot.setLabel("bottom", "input i")
+            for axis, n in (("left", units), ("bottom", inputs)):
+                if n <= 16:  # whole-number ticks only
+                    plot.getAxis(axis).setTicks([[(k, str(k)) for k in range(n)]])
+            plot.setMouseEnabled(x=False, y=False)
+            plot.hideButtons()
+            plot.setMenuEnabled(False)
+            image = pg.ImageItem(axisOrder="row-major")
+            image.setColorMap(cmap)
+            image.setPos(-0.5, -0.5)  # pixel (j, i) centred on (x=i, y=j)
+            plot.addItem(image)
+            plot.setRange(xRange=(-0.5, inputs - 0.5), yRange=(-0.5, units - 0.5), padding=0)
+            bar = pg.ColorBarItem(colorMap=cmap, interactive=False, width=12, colorMapMenu=False)
+            bar.setImageItem(image, insert_in=plot)
+            self.images[kind] = image
+            self.bars[kind] = bar
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+
+    def set_matrices(self, w: np.ndarray, dw: np.ndarray | None) -> None:
+        """Show W and dL/dW (None before the first step: shown as zeros)."""
+        if dw is None:
+            dw = np.zeros(w.shape, dtype=w.dtype)
+            dw.flags.writeable = False
+        for kind, a in (("W", w), ("dW", dw)):
+            m = symmetric_level(a)
+            self._data[kind] = a
+            image = self.images[kind]
+            image.setImage(a, autoLevels=False)
+            image.setLevels((-m, m))  # after setImage: it would apply levels deferred before
+            self.bars[kind].setLevels((-m, m), update_items=False)
+
+    def clear_matrices(self) -> None:
+        for kind in KINDS:
+            self._data[kind] = None
+            self.images[kind].clear()
+
+    def text_at(self, kind: str, col: float, row: float) -> str:
+        """The readout for image coordinates (col, row) of image ``kind`` ("W"/"dW")."""
+        a = self._data[kind]
+        if a is None:
+            return ""
+        j, i = int(np.floor(row)), int(np.floor(col))
+        if not (0 <= j < a.shape[0] and 0 <= i < a.shape[1]):
+            return ""
+        name = "W" if kind == "W" else "dL/dW"
+        return f"layer {self.layer + 1}  {name}[{j}][{i}] (unit {j}, input {i}) = {a[j, i]:.6g}"
+
+    @Slot(object)
+    def _on_mouse_moved(self, pos: QPointF) -> None:
+        for kind, image in self.images.items():
+            if image.sceneBoundingRect().contains(pos):
+                p = image.mapFromScene(pos)
+                text = self.text_at(kind, p.x(), p.y())
+                if text:
+                    self.hovered.emit(text)
+                return
+
+
+class GradientHeatmaps(QWidget):
+    """Every layer's W and dL/dW (objectName "gradientHeatmaps")."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("gradientHeatmaps")
+        self._arch: Architecture | None = None
+        self._snap: Snapshot | None = None
+        self._pending = False
+        self.rows: list[LayerHeatmaps] = []
+
+        self.hover_label = QLabel("Hover over a heatmap to read a weight or gradient.")
+        self.hover_label.setObjectName("heatmapHoverLabel")
+        self.hover_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._inner = QWidget()
+        self._rows_layout = QVBoxLayout(self._inner)
+        self._rows_layout.setContentsMargins(0, 0, 0, 0)
+        self._rows_layout.addStretch(1)
+        self._scroll = QScrollArea()
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setWidget(self._inner)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.hover_label)
+        layout.addWidget(self._scroll, 1)
+
+    @Slot(object)
+    def show_snapshot(self, snap: Snapshot) -> None:
+        """Show the snapshot's W and dL/dW (latest wins: a hidden view draws when shown)."""
+        self._snap = snap
+        self._pending = True
+        if would_be_seen(self):
+            self._redraw()
+
+    def clear(self) -> None:
+        """Forget the snapshot (a new problem or a reset)."""
+        self._snap = None
+        self._pending = False
+        for row in self.rows:
+            row.clear_matrices()
+
+    def image(self, layer: int, kind: str) -> pg.ImageItem:
+        """The ImageItem of ``layer`` (0-based) showing "W" or "dW"."""
+        return self.rows[layer].images[kind]
+
+    def _build(self, arch: Architecture) -> None:
+        for row in self.rows:
+            self._rows_layout.removeWidget(row)
+            row.deleteLater()
+        self.rows = []
+        for layer in range(len(arch.layers)):
+            row = LayerHeatmaps(layer, arch)
+            row.hovered.connect(self.hover_label.setText)
+            self._rows_layout.insertWidget(layer, row)
+            self.rows.append(row)
+        self._arch = arch
+
+    def _redraw(self) -> None:
+        if not self._pending or self._snap is None:
+            return
+        self._pending = False
+        snap = self._snap
+        net = snap.network
+        if self._arch != net.architecture:
+            self._build(net.architecture)
+        for layer, (ws, we, shape, _, _) in enumerate(net.architecture.layout):
+            dw = None if snap.gradients is None else snap.gradients[ws:we].reshape(shape)
+            self.rows[layer].set_matrices(net.weights[layer], dw)
+
+    def showEvent(self, event: QEvent) -> None:
+        super().showEvent(event)
+        self._redraw()

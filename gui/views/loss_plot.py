@@ -1,0 +1,256 @@
+"""The live loss curve: training loss at every iteration, validation loss and accuracy at
+every snapshot, a log-scale toggle and a hover readout.
+
+The history lives in :class:`engine.history.LossHistory`, so it has no gaps (every
+iteration's loss arrives with the next snapshot) and stays bounded on long runs (old
+history is decimated to per-bin minima and maxima, keeping spikes).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QPointF, Qt, Slot
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QToolButton, QWidget
+
+from engine.history import LossHistory
+from engine.snapshot import Snapshot
+
+from .colormaps import class_colour
+from .visibility import would_be_seen
+
+TRAIN_PEN = pg.mkPen((230, 230, 230), width=1)
+VAL_PEN = pg.mkPen((240, 140, 20), width=2)
+TRAIN_ACC_PEN = pg.mkPen(class_colour(2), width=1, style=Qt.PenStyle.DashLine)
+VAL_ACC_PEN = pg.mkPen(class_colour(5), width=2, style=Qt.PenStyle.DashLine)
+
+# columns of the per-snapshot history
+VAL_LOSS, TRAIN_ACC, VAL_ACC = 0, 1, 2
+
+
+def _number(v: float | None) -> float:
+    return math.nan if v is None else float(v)
+
+
+class LossPlot(pg.PlotWidget):
+    """Loss against iteration (objectName "lossPlot").
+
+    Its first data item is the training (mini-batch) loss of every iteration; then the
+    validation loss at snapshot steps. Accuracy (classification only) is drawn against a
+    second y axis on the right (0..1). ``log_action`` (checkable) and
+    :meth:`set_log_scale` switch the loss axis to a log scale.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lossPlot")
+        # PlotWidget binds PlotItem.clear (remove every item) on the instance; the views
+        # contract's clear() (forget the history, keep the items) is this class's method.
+        del self.clear
+        self._train_history = LossHistory()
+        self._eval_history = LossHistory(columns=3)
+        self._pending = False
+        self._hover_data: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+        pi = self.getPlotItem()
+        pi.setLabel("bottom", "iteration")
+        pi.setLabel("left", "loss")
+        pi.getAxis("left").enableAutoSIPrefix(False)
+        pi.showGrid(x=True, y=True, alpha=0.15)
+        pi.setClipToView(True)
+        pi.setDownsampling(auto=True, mode="peak")
+        legend = pi.addLegend(offset=(-10, 10), brush=pg.mkBrush(0, 0, 0, 160))
+        self._train = pi.plot(name="training loss (mini-batch)", pen=TRAIN_PEN)
+        self._val = pi.plot(
+            name="validation loss", pen=VAL_PEN, symbol="o", symbolSize=4, symbolPen=None,
+            symbolBrush=VAL_PEN.color(),
+        )  # fmt: skip
+
+        # accuracy: its own view box and axis, untouched by the loss axis' log mode
+        self._acc_view = pg.ViewBox(enableMenu=False)
+        self._acc_view.setMouseEnabled(x=False, y=False)
+        self._acc_axis = pg.AxisItem("right")
+        self._acc_axis.setLabel("accuracy")
+        pi.layout.addItem(self._acc_axis, 2, 3)
+        pi.scene().addItem(self._acc_view)
+        self._acc_axis.linkToView(self._acc_view)
+        self._acc_view.setXLink(pi.vb)
+        self._acc_view.setYRange(0.0, 1.0, padding=0.02)
+        self._train_acc = pg.PlotDataItem(pen=TRAIN_ACC_PEN)
+        self._val_acc = pg.PlotDataItem(pen=VAL_ACC_PEN)
+        for item, name in (
+            (self._train_acc, "training accuracy"),
+            (self._val_acc, "validation accuracy"),
+        ):
+            self._acc_view.addItem(item)
+            legend.addItem(item, name)
+        self._show_accuracy(False)
+        pi.vb.sigResized.connect(self._sync_accuracy_view)
+
+        # hover readout: a marker on the nearest training-loss point and a text
+        self._marker = pg.PlotDataItem(
+            symbol="o", symbolSize=8, symbolBrush=None, symbolPen=pg.mkPen("y", width=2)
+        )
+        pi.addItem(self._marker, ignoreBounds=True)
+        self._hover = pg.TextItem(color=(255, 255, 160), fill=pg.mkBrush(0, 0, 0, 170))
+        pi.addItem(self._hover, ignoreBounds=True)
+        self._marker.hide()
+        self._hover.hide()
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+
+        self.log_action = QAction("Log scale", self)
+        self.log_action.setObjectName("actionLossLogScale")
+        self.log_action.setIconText("log")
+        self.log_action.setCheckable(True)
+        self.log_action.setToolTip("Loss axis: logarithmic scale")
+        self.log_action.toggled.connect(self.set_log_scale)
+        pi.ctrl.logYCheck.toggled.connect(self._log_mode_changed)  # the plot's own menu
+        pi.vb.menu.addAction(self.log_action)
+        self._log_button = QToolButton(self)
+        self._log_button.setObjectName("lossLogButton")
+        self._log_button.setDefaultAction(self.log_action)
+        self._log_button.setAutoRaise(True)
+        self._log_button.adjustSize()
+
+    # ------------------------------------------------------------ the views contract
+    @Slot(object)
+    def show_snapshot(self, snap: Snapshot) -> None:
+        """Append the snapshot's losses (every iteration since the last one) and its
+        evaluation numbers; redraw if the plot can be seen (else when it is shown)."""
+        self._train_history.append(snap.steps, snap.losses)
+        self._eval_history.append(
+            [snap.step],
+            [[_number(snap.val_loss), _number(snap.train_accuracy), _number(snap.val_accuracy)]],
+        )
+        self._pending = True
+        if would_be_seen(self):
+            self._redraw()
+
+    def clear(self) -> None:
+        """Forget the history (a new problem or a reset)."""
+        self._train_history.clear()
+        self._eval_history.clear()
+        self._pending = True
+        self._redraw()
+
+    # ------------------------------------------------------------ public helpers
+    def set_log_scale(self, on: bool) -> None:
+        """Show the loss axis on a logarithmic (True) or linear (False) scale."""
+        on = bool(on)
+        if self.getPlotItem().ctrl.logYCheck.isChecked() != on:
+            self.getPlotItem().setLogMode(y=on)  # -> _log_mode_changed
+        self._log_mode_changed(on)
+
+    def is_log_scale(self) -> bool:
+        return self.getPlotItem().ctrl.logYCheck.isChecked()
+
+    def history(self) -> LossHistory:
+        """The training-loss history (read it; do not append to it)."""
+        return self._train_history
+
+    def hover_text(self) -> str:
+        """The hover readout currently shown ("" when hidden)."""
+        return self._hover.toPlainText() if self._hover.isVisible() else ""
+
+    def hover_at(self, x: float) -> str:
+        """Show the readout for the iteration nearest to ``x`` (what moving the mouse to
+        that iteration does) and return its text; "" when there is no data."""
+        xs, ys = self._hover_data.get("train", (np.empty(0), np.empty(0)))
+        if len(xs) == 0:
+            self._hide_hover()
+            return ""
+        k = int(np.clip(np.searchsorted(xs, x), 1, len(xs) - 1)) if len(xs) > 1 else 0
+        if len(xs) > 1 and abs(xs[k - 1] - x) <= abs(xs[k] - x):
+            k -= 1
+        step, value = xs[k], ys[k]
+        lines = [f"iteration {int(step):,}", f"training loss {value:.6g}"]
+        for key, label in (("val", "validation loss"), ("train_acc", "training accuracy"),
+                           ("val_acc", "validation accuracy")):  # fmt: skip
+            ex, ey = self._hover_data.get(key, (np.empty(0), np.empty(0)))
+            if len(ex):
+                e = int(np.abs(ex - step).argmin())
+                lines.append(f"{label} {ey[e]:.4g} (at {int(ex[e]):,})")
+        text = "\n".join(lines)
+        log = self.is_log_scale()
+        y_view = math.log10(value) if log and value > 0 else value
+        self._marker.setData([step], [value])
+        self._marker.show()
+        self._hover.setText(text)
+        view_x = self.getPlotItem().vb.viewRange()[0]
+        self._hover.setAnchor((1, 1) if step > 0.5 * (view_x[0] + view_x[1]) else (0, 1))
+        self._hover.setPos(step, y_view)
+        self._hover.show()
+        return text
+
+    # ------------------------------------------------------------ internals
+    def _redraw(self) -> None:
+        if not self._pending:
+            return
+        self._pending = False
+        x, y = self._train_history.arrays()
+        self._train.setData(x, y)
+        self._hover_data = {"train": (x, y)}
+        any_acc = False
+        for col, item, key in (
+            (VAL_LOSS, self._val, "val"),
+            (TRAIN_ACC, self._train_acc, "train_acc"),
+            (VAL_ACC, self._val_acc, "val_acc"),
+        ):
+            ex, ey = self._eval_history.arrays(col)
+            finite = np.isfinite(ey)
+            if finite.any():
+                ex, ey = ex[finite], ey[finite]
+                self._hover_data[key] = (ex, ey)
+                item.setData(ex, ey)
+                any_acc |= col != VAL_LOSS
+            else:
+                item.setData([], [])
+        self._show_accuracy(any_acc)
+        if len(x) == 0:
+            self._hide_hover()
+
+    def _show_accuracy(self, on: bool) -> None:
+        self._acc_axis.setVisible(on)
+        self._acc_view.setVisible(on)
+        self._acc_axis.setWidth(None if on else 0)
+
+    @Slot()
+    def _sync_accuracy_view(self) -> None:
+        self._acc_view.setGeometry(self.getPlotItem().vb.sceneBoundingRect())
+
+    @Slot(bool)
+    def _log_mode_changed(self, on: bool) -> None:
+        if self.log_action.isChecked() != on:
+            self.log_action.blockSignals(True)
+            self.log_action.setChecked(on)
+            self.log_action.blockSignals(False)
+        self._hide_hover()
+
+    @Slot(object)
+    def _on_mouse_moved(self, pos: QPointF) -> None:
+        vb = self.getPlotItem().vb
+        if not vb.sceneBoundingRect().contains(pos):
+            self._hide_hover()
+            return
+        self.hover_at(vb.mapSceneToView(pos).x())
+
+    def _hide_hover(self) -> None:
+        self._hover.hide()
+        self._marker.hide()
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self._hide_hover()
+        super().leaveEvent(event)
+
+    def showEvent(self, event: QEvent) -> None:
+        super().showEvent(event)
+        self._redraw()
+
+    def resizeEvent(self, event: QEvent) -> None:
+        super().resizeEvent(event)
+        if hasattr(self, "_log_button"):
+            b = self._log_button
+            b.move(2, self.height() - b.height() - 2)  # the empty corner below the y axis

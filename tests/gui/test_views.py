@@ -1,0 +1,521 @@
+"""The views draw exactly what real engine snapshots carry (pytest-qt, offscreen)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtWidgets import QTabWidget, QWidget
+
+from engine import Architecture, Optimizer, Trainer, TrainingConfig, predict
+from engine.data import make_dataset
+from engine.network import init_network
+from engine.snapshot import GridSpec, Snapshot, make_snapshot
+from gui.views import DecisionView, GradientHeatmaps, GradNormPlot, LossPlot, NetworkView
+from gui.views.network_view import LEVEL_INTENSITY
+
+# ---------------------------------------------------------------- real snapshots
+
+
+class Run:
+    """A real trainer and the snapshots it makes, with every record the views should show."""
+
+    def __init__(self, sizes=(2, 8, 8, 1), data="circles", loss="bce", out="sigmoid", n=200):
+        if data == "random":
+            rng = np.random.default_rng(0)
+            x = rng.standard_normal((n, sizes[0]))
+            t = np.eye(sizes[-1])[rng.integers(0, sizes[-1], n)]
+            self.dataset = None
+            x_val, t_val = x[:16], t[:16]
+        else:
+            self.dataset = make_dataset(data, n)
+            d = self.dataset
+            x, t, x_val, t_val = d.x, d.targets(loss), d.x_val, d.targets(loss, "val")
+        arch = Architecture.build(sizes[0], sizes[1:-1], sizes[-1], "tanh", out)
+        config = TrainingConfig(loss=loss, optimizer=Optimizer("sgd", 0.1), batch_size=32)
+        self.trainer = Trainer(init_network(arch, seed=1), x, t, config, x_val, t_val)
+        self.grid = GridSpec.around(x) if sizes[0] == 2 else None
+        self.steps: list[int] = []
+        self.losses: list[float] = []
+        self.norms: list[tuple[float, ...]] = []
+
+    def snapshot(self, iterations: int = 7) -> Snapshot:
+        steps, losses, norms = [], [], []
+        rec = None
+        for _ in range(iterations):
+            rec = self.trainer.step()
+            steps.append(rec.step)
+            losses.append(rec.loss.value)
+            norms.append(rec.backward.grad_norms)
+        self.steps += steps
+        self.losses += losses
+        self.norms += norms
+        depth = self.trainer.network.depth
+        return make_snapshot(
+            self.trainer, steps, losses, np.reshape(norms, (-1, depth)), rec, grid_spec=self.grid
+        )
+
+    def first_snapshot(self) -> Snapshot:
+        """Before any step: no gradient, no update."""
+        depth = self.trainer.network.depth
+        return make_snapshot(self.trainer, [], [], np.empty((0, depth)), None, grid_spec=self.grid)
+
+
+def shown(qtbot, widget: QWidget, w: int = 700, h: int = 500) -> QWidget:
+    qtbot.addWidget(widget)
+    widget.resize(w, h)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def frozen_copies(arrays) -> list[tuple[np.ndarray, np.ndarray]]:
+    return [(a, np.array(a, copy=True)) for a in arrays if a is not None]
+
+
+def assert_unchanged(pairs) -> None:
+    for ref, copy in pairs:
+        np.testing.assert_array_equal(ref, copy)
+
+
+# ---------------------------------------------------------------- loss plot
+
+
+def test_loss_plot_first_item_holds_every_loss_by_step(qtbot) -> None:
+    run = Run()
+    plot = shown(qtbot, LossPlot())
+    assert plot.objectName() == "lossPlot"
+    snaps = [run.snapshot(k) for k in (5, 1, 9, 3)]
+    for s in snaps:
+        plot.show_snapshot(s)
+    first = plot.getPlotItem().listDataItems()[0]
+    x, y = first.getOriginalDataset()
+    np.testing.assert_array_equal(x, np.arange(1, 19))
+    np.testing.assert_array_equal(x, run.steps)
+    np.testing.assert_array_equal(y, run.losses)
+    # validation loss and accuracy: one point per snapshot, at its step
+    val = plot.getPlotItem().listDataItems()[1]
+    vx, vy = val.getOriginalDataset()
+    np.testing.assert_array_equal(vx, [s.step for s in snaps])
+    np.testing.assert_array_equal(vy, [s.val_loss for s in snaps])
+    ax, ay = plot._val_acc.getOriginalDataset()
+    np.testing.assert_array_equal(ax, vx)
+    np.testing.assert_array_equal(ay, [s.val_accuracy for s in snaps])
+    assert plot._acc_axis.isVisible()
+
+
+def test_loss_plot_regression_has_no_accuracy_axis(qtbot) -> None:
+    run = Run((1, 8, 1), data="sine", loss="mse", out="identity")
+    plot = shown(qtbot, LossPlot())
+    plot.show_snapshot(run.snapshot())
+    assert not plot._acc_axis.isVisible()
+    assert len(plot._train.getOriginalDataset()[1]) == 7
+
+
+def test_loss_plot_log_toggle_switches_the_axis(qtbot) -> None:
+    run = Run()
+    plot = shown(qtbot, LossPlot())
+    plot.show_snapshot(run.snapshot())
+    pi = plot.getPlotItem()
+    assert not plot.is_log_scale() and not pi.getAxis("left").logMode
+    plot.log_action.trigger()
+    assert plot.is_log_scale()
+    assert pi.getAxis("left").logMode
+    assert pi.listDataItems()[0].opts["logMode"] == [False, True]
+    assert not plot._acc_axis.logMode  # accuracy stays linear
+    shown_y = pi.listDataItems()[0].getData()[1]
+    np.testing.assert_allclose(shown_y, np.log10(run.losses))
+    qtbot.mouseClick(plot.findChild(QWidget, "lossLogButton"), Qt.MouseButton.LeftButton)
+    assert not plot.is_log_scale() and not pi.getAxis("left").logMode
+    assert not plot.log_action.isChecked()
+    pi.setLogMode(y=True)  # the plot's own context-menu switch keeps the action in step
+    assert plot.log_action.isChecked()
+    plot.set_log_scale(False)
+    assert not pi.getAxis("left").logMode and not plot.log_action.isChecked()
+
+
+def test_loss_plot_hover_reads_the_nearest_iteration(qtbot) -> None:
+    run = Run()
+    plot = shown(qtbot, LossPlot())
+    snaps = [run.snapshot(10) for _ in range(3)]
+    for s in snaps:
+        plot.show_snapshot(s)
+    text = plot.hover_at(12.3)
+    assert "iteration 12" in text
+    assert f"training loss {run.losses[11]:.6g}" in text
+    assert f"validation loss {snaps[0].val_loss:.4g} (at 10)" in text
+    # the mouse: move over iteration 25 in the plot's scene
+    vb = plot.getPlotItem().vb
+    plot.getPlotItem().vb.autoRange()
+    y_mid = float(np.mean(vb.viewRange()[1]))
+    plot.scene().sigMouseMoved.emit(vb.mapViewToScene(QPointF(25.0, y_mid)))
+    assert "iteration 25" in plot.hover_text()
+    assert f"training loss {run.losses[24]:.6g}" in plot.hover_text()
+
+
+def test_loss_plot_clear_forgets_and_arrays_are_never_mutated(qtbot) -> None:
+    run = Run()
+    plot = shown(qtbot, LossPlot())
+    plot.show_snapshot(run.snapshot())
+    items = plot.getPlotItem().listDataItems()
+    kept = frozen_copies(a for item in items[:2] for a in item.getOriginalDataset())
+    for _ in range(3):
+        plot.show_snapshot(run.snapshot())
+    assert_unchanged(kept)
+    plot.clear()
+    x, y = items[0].getOriginalDataset()
+    assert x is None or len(x) == len(y) == 0
+    assert plot.history().count == 0
+    assert plot.hover_at(3) == ""
+
+
+# ---------------------------------------------------------------- network view
+
+
+def _edge_signs_by_curve(view: NetworkView) -> list[set[tuple[int, int, int]]]:
+    """The edges each batch item draws, identified by their end points."""
+    g = view._geometry
+    ends = {}
+    for layer, j, i in view.drawn_edges():
+        a, b = view.edge_point(layer, j, i, 0.0), view.edge_point(layer, j, i, 1.0)
+        ends[(round(a.x(), 9), round(a.y(), 9), round(b.x(), 9), round(b.y(), 9))] = (layer, j, i)
+    out = []
+    for c in view._curves:
+        x, y = c.getData()
+        if x is None:
+            out.append(set())
+            continue
+        segs = np.column_stack([x[0::2], y[0::2], x[1::2], y[1::2]]).round(9)
+        out.append({ends[tuple(s)] for s in segs.tolist()})
+    assert g is not None
+    return out
+
+
+def test_network_view_draws_every_edge_of_a_small_network(qtbot) -> None:
+    run = Run()
+    view = shown(qtbot, NetworkView())
+    assert view.objectName() == "networkView"
+    snap = run.snapshot()
+    view.show_snapshot(snap)
+    assert view.segment_count() == 2 * 8 + 8 * 8 + 8 * 1
+    expected = {
+        (ly, j, i) for ly, w in enumerate(snap.network.weights) for j, i in np.ndindex(w.shape)
+    }
+    assert set(view.drawn_edges()) == expected
+    assert view.subset_label.text() == "all 88 weights drawn"
+    levels = len(LEVEL_INTENSITY)
+    for mode, values in (("weights", snap.network.weights), ("gradients", None)):
+        view.set_mode(mode)
+        by_curve = _edge_signs_by_curve(view)
+        layout = snap.network.architecture.layout
+        for k, edges in enumerate(by_curve):
+            for layer, j, i in edges:
+                if mode == "weights":
+                    v = values[layer][j, i]
+                else:
+                    ws, _, (_, fan_in), _, _ = layout[layer]
+                    v = snap.gradients[ws + j * fan_in + i]
+                assert (v < 0) == (k >= levels), (mode, layer, j, i, v, k)
+        # the largest magnitude is in the strongest level of its sign
+        assert sum(len(e) for e in by_curve) == 88
+    assert view.mode == "gradients"
+    assert len(view._nodes.data) == 2 + 8 + 8 + 1
+
+
+def test_network_view_bounds_a_large_network_and_says_so(qtbot) -> None:
+    run = Run((784, 256, 128, 10), data="random", loss="ce", out="softmax", n=64)
+    view = shown(qtbot, NetworkView())
+    snap = run.snapshot(2)
+    view.show_snapshot(snap)
+    total = 784 * 256 + 256 * 128 + 128 * 10
+    assert total == 234_752
+    drawn = view.segment_count()
+    assert 0 < drawn <= view.max_edges < total
+    assert drawn == len(view.drawn_edges())
+    text = view.subset_label.text()
+    assert f"showing {drawn:,} of 234,752 weights" in text
+    assert "64 of 784 inputs" in text and "64 of 256 units in layer 1" in text
+    assert len(view._nodes.data) == 64 + 64 + 64 + 10
+    for layer, j, i in view.drawn_edges():  # only edges between drawn nodes
+        assert view.edge_point(layer, j, i) is not None
+
+
+def test_network_view_keeps_the_largest_edges_by_the_shown_quantity(qtbot) -> None:
+    run = Run((2, 16, 16, 1))
+    view = shown(qtbot, NetworkView(max_edges=50))
+    snap = run.snapshot()
+    view.show_snapshot(snap)
+    net = snap.network
+    for mode in ("weights", "gradients"):
+        view.set_mode(mode)
+        values = []
+        for ly, (ws, we, shape, _, _) in enumerate(net.architecture.layout):
+            src = net.flat if mode == "weights" else snap.gradients
+            block = src[ws:we].reshape(shape)
+            values += [(abs(block[j, i]), (ly, j, i)) for j, i in np.ndindex(shape)]
+        values.sort(reverse=True)
+        assert set(view.drawn_edges()) == {e for _, e in values[:50]}
+        quantity = "weight" if mode == "weights" else "gradient"
+        assert view.subset_label.text() == (
+            f"showing 50 of 304 weights: the largest by |{quantity}|"
+        )
+        assert view.segment_count() == 50
+
+
+def _edge_values(snap: Snapshot, layer: int, j: int, i: int) -> tuple[float, float, float]:
+    ws, _, (_, fan_in), _, _ = snap.network.architecture.layout[layer]
+    k = ws + j * fan_in + i
+    return float(snap.network.flat[k]), float(snap.gradients[k]), float(snap.update[k])
+
+
+def test_network_view_hit_test_emits_the_edge_and_shows_its_numbers(qtbot) -> None:
+    run = Run()
+    view = shown(qtbot, NetworkView())
+    snap = run.snapshot()
+    view.show_snapshot(snap)
+    # a point on each edge, a fraction along that no other edge passes through
+    for layer, j, i in [(0, 5, 1), (1, 2, 7), (1, 7, 0), (2, 0, 3)]:
+        p = view.edge_point(layer, j, i, t=1 / 11)
+        assert view.edge_at(p.x(), p.y()) == (layer, j, i)
+    p = view.edge_point(1, 2, 7, t=1 / 11)
+    with qtbot.waitSignal(view.edgeClicked) as blocker:
+        view.select_edge(*view.edge_at(p.x(), p.y()))
+    assert blocker.args == [1, 2, 7]
+    w, g, u = _edge_values(snap, 1, 2, 7)
+    assert w == snap.network.weights[1][2, 7]
+    assert u != 0.0
+    text = view.info_label.text()
+    assert "Layer 2, w[2][7]" in text
+    assert f"weight {w:.6g}" in text and f"dL/dw {g:.6g}" in text
+    assert f"last update {u:.6g}" in text
+    # the next snapshot updates the numbers of the selected weight
+    snap2 = run.snapshot()
+    view.show_snapshot(snap2)
+    w2, g2, _ = _edge_values(snap2, 1, 2, 7)
+    assert f"weight {w2:.6g}" in view.info_label.text()
+    assert f"dL/dw {g2:.6g}" in view.info_label.text()
+    assert view.edge_at(100.0, 100.0) is None  # far from everything
+
+
+def test_network_view_mouse_click_on_an_edge(qtbot) -> None:
+    run = Run()
+    view = shown(qtbot, NetworkView())
+    snap = run.snapshot()
+    view.show_snapshot(snap)
+    target = (2, 0, 6)  # output layer: its edges fan out, midpoints far apart
+    mid = view.edge_point(*target)
+    vb = view.plot.getPlotItem().vb
+    pos = view.plot.mapFromScene(vb.mapViewToScene(mid))
+    with qtbot.waitSignal(view.edgeClicked) as blocker:
+        qtbot.mouseClick(
+            view.plot.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(pos.x(), pos.y())
+        )
+    assert tuple(blocker.args) == target
+    assert view.selected_edge() == target
+    w, _, _ = _edge_values(snap, *target)
+    assert f"weight {w:.6g}" in view.info_label.text()
+
+
+def test_network_view_mode_buttons_and_before_the_first_step(qtbot) -> None:
+    run = Run()
+    view = shown(qtbot, NetworkView())
+    view.show_snapshot(run.first_snapshot())
+    qtbot.mouseClick(view.findChild(QWidget, "networkGradientsButton"), Qt.MouseButton.LeftButton)
+    assert view.mode == "gradients"
+    assert "no gradient yet" in view.subset_label.text()
+    view.select_edge(0, 1, 1)
+    assert "dL/dw - " in view.info_label.text() and "last update -" in view.info_label.text()
+    with pytest.raises(ValueError):
+        view.select_edge(0, 8, 0)
+    qtbot.mouseClick(view.findChild(QWidget, "networkWeightsButton"), Qt.MouseButton.LeftButton)
+    assert view.mode == "weights"
+
+
+def test_network_view_arrays_are_not_mutated_and_clear_empties(qtbot) -> None:
+    run = Run()
+    view = shown(qtbot, NetworkView())
+    view.show_snapshot(run.snapshot())
+    kept = frozen_copies(a for c in view._curves for a in c.getData())
+    kept += frozen_copies([view._nodes.data["x"], view._nodes.data["y"]])
+    for mode in ("gradients", "weights"):
+        view.set_mode(mode)
+        view.show_snapshot(run.snapshot())
+    assert_unchanged(kept)
+    view.clear()
+    assert view.segment_count() == 0 and view.drawn_edges() == []
+
+
+# ---------------------------------------------------------------- heatmaps
+
+
+def test_heatmaps_show_w_and_dw_with_symmetric_levels(qtbot) -> None:
+    run = Run()
+    view = shown(qtbot, GradientHeatmaps(), 700, 700)
+    assert view.objectName() == "gradientHeatmaps"
+    snap = run.snapshot()
+    view.show_snapshot(snap)
+    assert len(view.rows) == 3
+    for layer, (ws, we, shape, _, _) in enumerate(snap.network.architecture.layout):
+        dw = snap.gradients[ws:we].reshape(shape)
+        for kind, expected in (("W", snap.network.weights[layer]), ("dW", dw)):
+            image = view.image(layer, kind)
+            np.testing.assert_array_equal(image.image, expected)
+            m = np.abs(expected).max()
+            assert tuple(image.getLevels()) == (-m, m)
+            assert tuple(view.rows[layer].bars[kind].levels()) == (-m, m)
+
+
+def test_heatmap_hover_shows_row_column_value(qtbot) -> None:
+    run = Run()
+    view = shown(qtbot, GradientHeatmaps(), 700, 700)
+    snap = run.snapshot()
+    view.show_snapshot(snap)
+    row = view.rows[1]
+    image = row.images["dW"]
+    qtbot.waitUntil(  # laid out: W and dL/dW side by side
+        lambda: not image.sceneBoundingRect().intersects(row.images["W"].sceneBoundingRect())
+    )
+    scene_pos = image.mapToScene(QPointF(5.5, 3.5))  # pixel column 5, row 3
+    row.scene().sigMouseMoved.emit(scene_pos)
+    ws, we, shape, _, _ = snap.network.architecture.layout[1]
+    value = snap.gradients[ws:we].reshape(shape)[3, 5]
+    assert view.hover_label.text() == (f"layer 2  dL/dW[3][5] (unit 3, input 5) = {value:.6g}")
+    assert row.text_at("W", 0.2, 7.9) == (
+        f"layer 2  W[7][0] (unit 7, input 0) = {snap.network.weights[1][7, 0]:.6g}"
+    )
+    assert row.text_at("W", 8.0, 0.0) == ""  # outside the matrix
+
+
+def test_heatmaps_before_a_step_and_never_mutated(qtbot) -> None:
+    run = Run()
+    view = shown(qtbot, GradientHeatmaps(), 700, 700)
+    view.show_snapshot(run.first_snapshot())
+    np.testing.assert_array_equal(view.image(0, "dW").image, np.zeros((8, 2)))
+    assert tuple(view.image(0, "dW").getLevels()) == (-1.0, 1.0)
+    view.show_snapshot(run.snapshot())
+    kept = frozen_copies(view.image(ly, k).image for ly in range(3) for k in ("W", "dW"))
+    for _ in range(3):
+        view.show_snapshot(run.snapshot())
+    assert_unchanged(kept)
+    view.clear()
+    assert view.image(0, "W").image is None
+
+
+# ---------------------------------------------------------------- gradient norms
+
+
+def test_grad_norm_plot_one_log_line_per_layer(qtbot) -> None:
+    run = Run((2, 8, 8, 8, 1))
+    plot = shown(qtbot, GradNormPlot())
+    for _ in range(3):
+        plot.show_snapshot(run.snapshot())
+    items = plot.getPlotItem().listDataItems()
+    assert len(items) == 4
+    norms = np.array(run.norms)
+    for layer, item in enumerate(items):
+        x, y = item.getOriginalDataset()
+        np.testing.assert_array_equal(x, run.steps)
+        np.testing.assert_array_equal(y, norms[:, layer])
+        assert item.opts["logMode"] == [False, True]
+    kept = frozen_copies(a for item in items for a in item.getOriginalDataset())
+    plot.show_snapshot(run.snapshot())
+    assert_unchanged(kept)
+    plot.clear()
+    x, _ = items[0].getOriginalDataset()
+    assert x is None or len(x) == 0
+
+
+# ---------------------------------------------------------------- decision view
+
+
+def test_decision_view_2d_heatmap_and_points(qtbot) -> None:
+    run = Run()
+    view = shown(qtbot, DecisionView())
+    view.set_dataset(run.dataset)
+    snap = run.snapshot()
+    view.show_snapshot(snap)
+    np.testing.assert_array_equal(view.image.image, snap.grid[:, :, 0])
+    assert tuple(view.image.getLevels()) == (0.0, 1.0)
+    # grid point (r, c) is at (xs[c], ys[r]): the image covers the grid window
+    rect = view.image.mapRectToParent(view.image.boundingRect())
+    spec = snap.grid_spec
+    step = (spec.x_max - spec.x_min) / (spec.size - 1)
+    assert rect.left() == pytest.approx(spec.x_min - step / 2)
+    assert rect.right() == pytest.approx(spec.x_max + step / 2)
+    x, y = view.train_points.getData()
+    np.testing.assert_array_equal(x, run.dataset.x[:, 0])
+    np.testing.assert_array_equal(y, run.dataset.x[:, 1])
+    assert not view.val_points.isVisible()
+    view.show_validation.setChecked(True)
+    assert view.val_points.isVisible()
+    assert len(view.val_points.getData()[0]) == len(run.dataset.x_val)
+    kept = frozen_copies([view.image.image])
+    view.show_snapshot(run.snapshot())
+    assert_unchanged(kept)
+
+
+def test_decision_view_multiclass_mixes_class_colours(qtbot) -> None:
+    run = Run((2, 8, 3), data="spiral3", loss="ce", out="softmax", n=120)
+    view = shown(qtbot, DecisionView())
+    view.set_dataset(run.dataset)
+    snap = run.snapshot()
+    view.show_snapshot(snap)
+    assert view.image.image.shape == (snap.grid_spec.size, snap.grid_spec.size, 3)
+
+
+def test_snapshot_curve_is_the_network_over_the_input_range() -> None:
+    run = Run((1, 8, 1), data="sine", loss="mse", out="identity")
+    snap = run.snapshot()
+    assert snap.grid is None and snap.curve is not None
+    xs = snap.curve[:, :1]
+    np.testing.assert_array_equal(snap.curve[:, 1:], predict(snap.network, xs))
+    all_x = np.concatenate([run.dataset.x, run.dataset.x_val])
+    assert xs.min() < all_x.min() and xs.max() > all_x.max()
+    assert np.all(np.diff(xs[:, 0]) > 0) and not snap.curve.flags.writeable
+    assert Run().snapshot().curve is None  # 2-D inputs: the grid, not a curve
+
+
+def test_decision_view_1d_fitted_curve(qtbot) -> None:
+    run = Run((1, 8, 1), data="sine", loss="mse", out="identity")
+    view = shown(qtbot, DecisionView())
+    view.set_dataset(run.dataset)
+    snap = run.snapshot()
+    view.show_snapshot(snap)
+    (item,) = view.curve_items()
+    x, y = item.getOriginalDataset()
+    np.testing.assert_array_equal(x, snap.curve[:, 0])
+    np.testing.assert_array_equal(y, snap.curve[:, 1])
+    px, py = view.train_points.getData()
+    np.testing.assert_array_equal(px, run.dataset.x[:, 0])
+    np.testing.assert_array_equal(py, run.dataset.t[:, 0])
+    assert view.image.image is None
+    view.clear()
+    assert view.curve_items() == []
+
+
+def test_decision_view_other_widths_say_so(qtbot) -> None:
+    run = Run((3, 4, 2), data="random", loss="ce", out="softmax", n=40)
+    view = shown(qtbot, DecisionView())
+    view.show_snapshot(run.snapshot())
+    assert view.message.text().startswith("No 2-D view for 3 inputs")
+    assert not view.plot.isVisible()
+
+
+# ---------------------------------------------------------------- hidden views
+
+
+def test_a_hidden_view_draws_the_latest_snapshot_when_shown(qtbot) -> None:
+    run = Run()
+    tabs = QTabWidget()
+    first = QWidget()
+    heatmaps = GradientHeatmaps()
+    tabs.addTab(first, "other")
+    tabs.addTab(heatmaps, "heatmaps")
+    shown(qtbot, tabs)
+    snaps = [run.snapshot() for _ in range(3)]
+    for s in snaps:
+        heatmaps.show_snapshot(s)
+    assert heatmaps.rows == []  # hidden: nothing drawn yet
+    tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: len(heatmaps.rows) == 3)
+    np.testing.assert_array_equal(heatmaps.image(0, "W").image, snaps[-1].network.weights[0])

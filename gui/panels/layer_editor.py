@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -114,20 +114,26 @@ class LayerEditor(QWidget):
         self._input_label = QLabel(objectName="inputLabel")
         self._table = QTableWidget(0, 2, self, objectName="layerTable")
         self._table.setHorizontalHeaderLabels(["Width", "Activation"])
-        self._table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self._table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self._table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self._table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self._table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self._table.setToolTip("Hidden layers, from the input to the output layer")
         self._table.itemSelectionChanged.connect(self._update_buttons)
 
-        self._add = QPushButton("Add", objectName="addLayerButton")
-        self._add.setToolTip("Add a hidden layer after the last one")
-        self._insert = QPushButton("Insert", objectName="insertLayerButton")
-        self._insert.setToolTip("Insert a hidden layer before the selected one")
-        self._remove = QPushButton("Remove", objectName="removeLayerButton")
-        self._up = QPushButton("Up", objectName="moveLayerUpButton")
-        self._down = QPushButton("Down", objectName="moveLayerDownButton")
+        self._add = _button("Add", "addLayerButton", "Add a hidden layer before the output layer")
+        self._insert = _button(
+            "Insert", "insertLayerButton", "Insert a hidden layer before the selected one"
+        )
+        self._remove = _button("Remove", "removeLayerButton", "Remove the selected hidden layer")
+        self._up = _button(
+            "\u2191", "moveLayerUpButton", "Move the selected layer towards the input"
+        )
+        self._down = _button(
+            "\u2193", "moveLayerDownButton", "Move the selected layer towards the output"
+        )
         self._add.clicked.connect(self._on_add)
         self._insert.clicked.connect(self._on_insert)
         self._remove.clicked.connect(self._on_remove)
@@ -136,6 +142,7 @@ class LayerEditor(QWidget):
         buttons = QHBoxLayout()
         for b in (self._add, self._insert, self._remove, self._up, self._down):
             buttons.addWidget(b)
+        buttons.addStretch(1)
 
         self._output_label = QLabel(objectName="outputLabel")
         self._output_combo = QComboBox(objectName="outputActivationCombo")
@@ -476,6 +483,13 @@ def _layer(width: int, activation: str) -> LayerSpec:
     if activation not in HIDDEN_ACTIVATIONS:
         raise ValueError(f"{activation!r} is not a hidden-layer activation")
     return LayerSpec(int(width), activation)
+
+
+def _button(text: str, name: str, tip: str) -> QToolButton:
+    button = QToolButton(objectName=name)
+    button.setText(text)
+    button.setToolTip(tip)
+    return button
 
 
 def _fill_combo(combo: QComboBox, items: tuple[str, ...], current: str) -> None:

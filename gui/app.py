@@ -1,0 +1,101 @@
+"""Start the desktop app: ``run()`` creates the QApplication, shows the main window and
+runs the event loop until the window is closed.
+
+The window appears before the plotting library is loaded: pyqtgraph takes about a second
+to import, so the window is shown and painted with placeholders first
+(``MainWindow(defer_views=True)``) and the plot views are created right after, on the
+first pass of the event loop.
+
+Automation hook (used by tests/gui/test_entry_point.py): with the environment variable
+``BACKPROP_LAB_AUTOTEST=play-and-close`` the app prints ``autotest: ...`` progress lines on
+stdout (window shown, views ready, the iteration reached at the end), presses Play once
+the window is up and closes the window about 2 s later, as a user would. Any other value
+is ignored.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+APP_NAME = "Backprop Lab"
+ORGANIZATION = "Backprop Lab"
+AUTOTEST_VARIABLE = "BACKPROP_LAB_AUTOTEST"
+AUTOTEST_PLAY_MS = 300
+AUTOTEST_CLOSE_MS = 2300
+
+
+def configure_pyqtgraph() -> None:
+    """pyqtgraph options every view relies on: images indexed [row, column] (W[j, i] is
+    drawn at row j, column i) and no antialiasing (the fast drawing path). Idempotent."""
+    import pyqtgraph as pg
+
+    pg.setConfigOptions(imageAxisOrder="row-major", antialias=False)
+
+
+class _AutoTest(QObject):
+    """BACKPROP_LAB_AUTOTEST=play-and-close: press Play, close the window, report."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        QTimer.singleShot(AUTOTEST_PLAY_MS, self.play)
+        QTimer.singleShot(AUTOTEST_CLOSE_MS, self.close)
+
+    @Slot()
+    def play(self) -> None:
+        self.window.action_play.trigger()
+
+    @Slot()
+    def close(self) -> None:
+        snap = self.window.last_snapshot
+        print(f"autotest: closing at iteration {0 if snap is None else snap.step}", flush=True)
+        self.window.close()
+
+
+def _icon_path() -> Path | None:
+    """resources/icon.svg, shipped beside the gui package (wheel and editable installs)."""
+    icon = Path(__file__).resolve().parents[1] / "resources" / "icon.svg"
+    return icon if icon.is_file() else None
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run Backprop Lab's window; returns the process exit code (0 after a normal close).
+    ``argv`` goes to QApplication (program name first); default ``sys.argv``."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(list(sys.argv if argv is None else argv))
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setOrganizationName(ORGANIZATION)
+    autotest = os.environ.get(AUTOTEST_VARIABLE) == "play-and-close"
+
+    from engine import __version__
+
+    from .main_window import MainWindow
+
+    app.setApplicationVersion(__version__)
+    icon = _icon_path()
+    if icon is not None:
+        app.setWindowIcon(QIcon(str(icon)))
+    window = MainWindow(defer_views=True)
+    window.show()
+    app.processEvents()  # lay out and paint the window before loading the plots
+    if autotest:
+        print("autotest: window shown", flush=True)
+    window.install_views()
+    if autotest:
+        print("autotest: views ready", flush=True)
+        _AutoTest(window)
+    code = app.exec()
+    window.deleteLater()
+    return int(code)
+
+
+__all__ = ["configure_pyqtgraph", "run"]

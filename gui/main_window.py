@@ -1,0 +1,562 @@
+"""The main window: control panels and views in docks the user can move, the menus and
+actions, and the wiring between them and the :class:`~gui.training.controller.TrainingController`.
+
+The window computes no numbers: the controller owns training (on its thread) and sends
+``engine.snapshot.Snapshot`` frames, which the window hands to every view, the training
+panel and the status bar.
+
+For tests and automation: ``MainWindow()`` builds the window with the default example
+without showing it; ``controller`` is the controller; :meth:`export_weights` and
+:meth:`import_weights` do what the File menu items do, minus the file dialog. Every
+message goes through :meth:`show_error` (also emitted as :attr:`messageShown` and shown in
+the status bar; with ``quiet_messages`` set no message box opens) and every question
+through :meth:`ask`, so tests can replace both instead of facing modal dialogs.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QStyle,
+    QWidget,
+)
+
+from engine.data import Dataset
+from engine.formats import FORMATS, LOADABLE_FORMATS, ModelFileError, load_model, save_model
+from engine.network import Network
+from engine.snapshot import Snapshot
+
+from .panels.data_panel import DataChoice, DataPanel
+from .panels.layer_editor import LayerEditor, NetworkSpec
+from .panels.training_panel import TrainingPanel, TrainingSettings
+from .training.controller import TrainingController
+
+#: The example the window opens with: it learns visibly within a second of Play.
+DEFAULT_DATA = DataChoice(source="circles", noise=0.1, samples=200, val_split=0.2, seed=0)
+DEFAULT_TRAINING = TrainingSettings(learning_rate=0.5, optimizer="sgd", batch_size=32)
+SHUTDOWN_TIMEOUT_MS = 5000
+
+EXPORT_FILTERS = {
+    ".json": "JSON model (*.json)",
+    ".npz": "NumPy arrays (*.npz)",
+    ".safetensors": "safetensors (*.safetensors)",
+    ".onnx": "ONNX inference graph (*.onnx)",
+}
+IMPORT_FILTER = "Weight files (*.json *.npz *.safetensors)"
+
+#: (objectName, title, attribute, module, class) of every view dock.
+VIEW_DOCKS = (
+    ("dockNetwork", "Network", "network_view", "network_view", "NetworkView"),
+    ("dockDecision", "Decision boundary / fit", "decision_view", "decision_view", "DecisionView"),
+    ("dockLoss", "Loss", "loss_plot", "loss_plot", "LossPlot"),
+    ("dockGradNorms", "Gradient norms per layer", "grad_norm_plot", "grad_norms", "GradNormPlot"),
+    ("dockHeatmaps", "Weights and gradients", "heatmaps", "heatmaps", "GradientHeatmaps"),
+)
+
+
+class _Placeholder(QLabel):
+    """Stands in for a view until the plotting library is loaded (see ``install_views``)."""
+
+    def __init__(self) -> None:
+        super().__init__("Loading...")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+    @Slot(object)
+    def show_snapshot(self, snap: Snapshot) -> None:
+        pass
+
+    def clear(self) -> None:
+        pass
+
+    def set_dataset(self, dataset: Dataset) -> None:
+        pass
+
+
+class MainWindow(QMainWindow):
+    """Backprop Lab's main window (see the module docstring)."""
+
+    messageShown = Signal(str, str)  # noqa: N815 - title, text of every message
+
+    def __init__(self, parent: QWidget | None = None, *, defer_views: bool = False) -> None:
+        """Build the window with the default example (not shown). ``defer_views``: leave
+        placeholders where the plot views go and create them when :meth:`install_views`
+        is called, so that the window can appear before pyqtgraph (about a second to
+        import) is loaded; ``gui.app.run`` does this."""
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Backprop Lab")
+        self.setDockNestingEnabled(True)
+        self.setAcceptDrops(True)
+        self.resize(1400, 900)
+        self.quiet_messages = False
+        self.last_message: tuple[str, str] | None = None
+        self._message_box: QMessageBox | None = None
+        self._last_snapshot: Snapshot | None = None
+        self._views_installed = False
+        self._closing = False
+
+        self.controller = TrainingController(self)
+        self._create_actions()
+        self.data_panel = DataPanel(DEFAULT_DATA)
+        self.layer_editor = LayerEditor(self.data_panel.dataset)
+        self.training_panel = TrainingPanel(DEFAULT_TRAINING)
+        self.training_panel.set_actions(self.action_play, self.action_step, self.action_reset)
+        for _, _, attr, _, _ in VIEW_DOCKS:
+            setattr(self, attr, _Placeholder())
+        self.docks: dict[str, QDockWidget] = {}
+        self._create_docks()
+        self._create_menus()
+        self._create_status_bar()
+        self._connect()
+
+        self._spec: NetworkSpec = self.layer_editor.spec()
+        if not defer_views:
+            self.install_views()
+        self._apply_problem()
+
+    # ------------------------------------------------------------------ building
+    def _create_actions(self) -> None:
+        style = self.style()
+        self.action_play = QAction("Play", self, objectName="actionPlay", checkable=True)
+        self.action_play.setShortcut(QKeySequence(Qt.Key.Key_Space))
+        self.action_play.setToolTip("Play / pause training (Space)")
+        self.action_play.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
+        self.action_step = QAction("Step", self, objectName="actionStep")
+        self.action_step.setShortcut(QKeySequence(Qt.Key.Key_F10))
+        self.action_step.setToolTip("One iteration: forward, loss, backward, update (F10)")
+        self.action_step.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward))
+        self.action_reset = QAction("Reset", self, objectName="actionReset")
+        self.action_reset.setShortcut(QKeySequence("Ctrl+R"))
+        self.action_reset.setToolTip("Re-initialise the weights from the seed (Ctrl+R)")
+        self.action_reset.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
+        self.action_export = QAction("Export weights...", self, objectName="actionExportWeights")
+        self.action_export.setShortcut(QKeySequence("Ctrl+E"))
+        self.action_import = QAction("Import weights...", self, objectName="actionImportWeights")
+        self.action_import.setShortcut(QKeySequence("Ctrl+I"))
+        self.action_quit = QAction("Quit", self, objectName="actionQuit")
+        self.action_quit.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+        self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
+        for a in (self.action_play, self.action_step, self.action_reset):
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+
+    def _dock(self, name: str, title: str, widget: QWidget, scroll: bool = False) -> QDockWidget:
+        dock = QDockWidget(title, self, objectName=name)
+        if scroll:
+            area = QScrollArea()
+            area.setWidgetResizable(True)
+            area.setWidget(widget)
+            widget = area
+        dock.setWidget(widget)
+        self.docks[name] = dock
+        return dock
+
+    def _create_docks(self) -> None:
+        left = Qt.DockWidgetArea.LeftDockWidgetArea
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        training = self._dock("dockTraining", "Training", self.training_panel, scroll=True)
+        builder = self._dock("dockBuilder", "Network builder", self.layer_editor, scroll=True)
+        data = self._dock("dockData", "Data", self.data_panel, scroll=True)
+        self.addDockWidget(left, training)
+        self.addDockWidget(left, builder)
+        self.tabifyDockWidget(builder, data)
+        builder.raise_()
+        views = {}
+        for name, title, attr, _, _ in VIEW_DOCKS:
+            views[name] = self._dock(name, title, getattr(self, attr))
+        self.addDockWidget(right, views["dockNetwork"])
+        self.splitDockWidget(views["dockNetwork"], views["dockLoss"], Qt.Orientation.Vertical)
+        self.splitDockWidget(views["dockLoss"], views["dockHeatmaps"], Qt.Orientation.Vertical)
+        self.splitDockWidget(views["dockNetwork"], views["dockDecision"], Qt.Orientation.Horizontal)
+        self.splitDockWidget(views["dockLoss"], views["dockGradNorms"], Qt.Orientation.Horizontal)
+        self.resizeDocks([training, views["dockNetwork"]], [340, 1060], Qt.Orientation.Horizontal)
+
+    def _create_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.action_export)
+        file_menu.addAction(self.action_import)
+        file_menu.addSeparator()
+        file_menu.addAction(self.action_quit)
+        train_menu = bar.addMenu("&Train")
+        for a in (self.action_play, self.action_step, self.action_reset):
+            train_menu.addAction(a)
+        view_menu = bar.addMenu("&View")
+        for dock in self.docks.values():
+            view_menu.addAction(dock.toggleViewAction())
+
+    def _create_status_bar(self) -> None:
+        self.status_label = QLabel(objectName="statusLabel")
+        self.statusBar().addPermanentWidget(self.status_label)
+
+    def _connect(self) -> None:
+        c = self.controller
+        c.snapshotReady.connect(self._on_snapshot)
+        c.runningChanged.connect(self._on_running_changed)
+        c.diverged.connect(self._on_diverged)
+        c.errorOccurred.connect(self._on_worker_error)
+        self.action_play.toggled.connect(self._on_play_toggled)
+        self.action_step.triggered.connect(self.step)
+        self.action_reset.triggered.connect(self.reset)
+        self.action_export.triggered.connect(self._on_export)
+        self.action_import.triggered.connect(self._on_import)
+        self.action_quit.triggered.connect(self.close)
+        self.layer_editor.architectureChanged.connect(self._on_architecture_changed)
+        self.data_panel.datasetChanged.connect(self._on_dataset_changed)
+        self.data_panel.loadFailed.connect(self._on_data_failed)
+        self.data_panel.busyChanged.connect(self._on_data_busy)
+        self.training_panel.configChanged.connect(self._on_config_changed)
+        self.training_panel.speedChanged.connect(self._on_speed_changed)
+
+    @Slot()
+    def install_views(self) -> None:
+        """Create the plot views (imports pyqtgraph) and put them in their docks."""
+        if self._views_installed:
+            return
+        import importlib
+
+        from .app import configure_pyqtgraph
+
+        configure_pyqtgraph()
+        for name, _, attr, module, cls in VIEW_DOCKS:
+            view = getattr(importlib.import_module(f".views.{module}", __package__), cls)()
+            old = self.docks[name].widget()
+            self.docks[name].setWidget(view)
+            if old is not None:
+                old.deleteLater()
+            setattr(self, attr, view)
+        self._views_installed = True
+        self.decision_view.set_dataset(self.data_panel.dataset)
+        if self._last_snapshot is not None:
+            self._show_snapshot(self._last_snapshot)
+
+    def current_network(self) -> Network:
+        """The weights on screen: while training runs, those of the newest snapshot;
+        otherwise the controller's (after a divergence: the last finite ones)."""
+        snap = self._last_snapshot
+        if self.controller.is_running and snap is not None:
+            return snap.network
+        return self.controller.network
+
+    @property
+    def last_snapshot(self) -> Snapshot | None:
+        """The newest snapshot the controller sent."""
+        return self._last_snapshot
+
+    @property
+    def views(self) -> tuple[QWidget, ...]:
+        """Every view that draws snapshots."""
+        return tuple(getattr(self, attr) for _, _, attr, _, _ in VIEW_DOCKS)
+
+    # ------------------------------------------------------------------ messages
+    def show_error(self, title: str, text: str) -> None:
+        """Tell the user something went wrong: status bar, :attr:`messageShown`, and a
+        non-blocking message box unless ``quiet_messages`` is set."""
+        self.last_message = (title, text)
+        self.statusBar().showMessage(text)
+        self.messageShown.emit(title, text)
+        if self.quiet_messages:
+            return
+        if self._message_box is not None:
+            self._message_box.close()
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self
+        )
+        box.setObjectName("messageBox")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.open()
+        self._message_box = box
+        box.destroyed.connect(self._on_message_box_gone)
+
+    @Slot()
+    def _on_message_box_gone(self) -> None:
+        self._message_box = None
+
+    def ask(self, title: str, text: str) -> bool:
+        """A yes/no question (modal); True for yes."""
+        answer = QMessageBox.question(
+            self,
+            title,
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _has_progress(self) -> bool:
+        progress = self.controller.has_progress
+        return bool(progress() if callable(progress) else progress)
+
+    def _confirm_discard(self, change: str) -> bool:
+        """True if there is nothing to lose or the user agrees to lose it."""
+        if not self._has_progress():
+            return True
+        return self.ask(
+            "Start training afresh?",
+            f"{change} re-initialises the network from its seed; the training progress "
+            "so far is lost. Continue?",
+        )
+
+    # ------------------------------------------------------------------ problem
+    def _config(self):
+        return self.training_panel.training_config(self._spec.loss, self._spec.seed)
+
+    def _apply_problem(self) -> None:
+        """(Re)build the network and trainer from the builder, the data and the settings."""
+        spec, data = self._spec, self.data_panel.dataset
+        self._clear_views()
+        self.decision_view.set_dataset(data)
+        self.controller.set_problem(data, spec.architecture, self._config(), spec.init, spec.seed)
+        self.setWindowTitle(f"Backprop Lab - {data.name}, {spec.architecture.describe()}")
+
+    @Slot(object)
+    def _on_architecture_changed(self, spec: NetworkSpec) -> None:
+        if not self._confirm_discard(f"Changing the network ({self.layer_editor.last_edit})"):
+            self.layer_editor.set_spec(self._spec)
+            return
+        self._spec = spec
+        self._apply_problem()
+
+    @Slot(object)
+    def _on_dataset_changed(self, data: Dataset) -> None:
+        if not self._confirm_discard(f"Switching to the data {data.name!r}"):
+            self.data_panel.revert()
+            return
+        self.layer_editor.set_dataset(data)
+        self._spec = self.layer_editor.spec()
+        self._apply_problem()
+        self.statusBar().showMessage(self.data_panel.summary_label.text(), 5000)
+
+    @Slot(str)
+    def _on_data_failed(self, message: str) -> None:
+        self.show_error("Cannot load the data", message)
+
+    @Slot(bool)
+    def _on_data_busy(self, busy: bool) -> None:
+        if busy:
+            self.statusBar().showMessage(self.data_panel.summary_label.text())
+
+    @Slot()
+    def _on_config_changed(self) -> None:
+        try:
+            self.controller.set_config(self._config())
+        except ValueError as e:
+            self.show_error("Invalid training settings", str(e))
+
+    @Slot(object)
+    def _on_speed_changed(self, iterations_per_second: float | None) -> None:
+        self.controller.set_speed(iterations_per_second)
+
+    # ------------------------------------------------------------------ training
+    @Slot(bool)
+    def _on_play_toggled(self, checked: bool) -> None:
+        if checked and not self.controller.is_running:
+            self.statusBar().clearMessage()
+            self.controller.play()
+        elif not checked and self.controller.is_running:
+            self.controller.pause()
+
+    @Slot(bool)
+    def _on_running_changed(self, running: bool) -> None:
+        blocked = self.action_play.blockSignals(True)
+        self.action_play.setChecked(running)
+        self.action_play.blockSignals(blocked)
+        pixmap = (
+            QStyle.StandardPixmap.SP_MediaPause if running else QStyle.StandardPixmap.SP_MediaPlay
+        )
+        self.action_play.setIcon(self.style().standardIcon(pixmap))
+        self.action_play.setText("Pause" if running else "Play")
+
+    @Slot()
+    def step(self) -> None:
+        """Exactly one training iteration (pauses first if training is running)."""
+        self.statusBar().clearMessage()
+        self.controller.step()
+
+    @Slot()
+    def reset(self) -> None:
+        """Re-initialise the network from the seed; the views forget their history."""
+        self._clear_views()
+        self.statusBar().clearMessage()
+        self.controller.reset()
+
+    def _clear_views(self) -> None:
+        """Pause (the run's final snapshot arrives now), then make the views forget."""
+        self.controller.pause()
+        for view in self.views:
+            view.clear()
+        self.training_panel.clear()
+
+    @Slot(object)
+    def _on_snapshot(self, snap: Snapshot) -> None:
+        self._last_snapshot = snap
+        if self._views_installed:
+            self._show_snapshot(snap)
+
+    def _show_snapshot(self, snap: Snapshot) -> None:
+        for view in self.views:
+            view.show_snapshot(snap)
+        self.training_panel.show_snapshot(snap)
+        loss = "-" if math.isnan(snap.train_loss) else f"{snap.train_loss:.4g}"
+        parts = [f"iteration {snap.step:,}", f"epoch {snap.epoch:,}", f"loss {loss}"]
+        if snap.train_accuracy is not None:
+            parts.append(f"accuracy {snap.train_accuracy:.1%}")
+        if snap.rate > 0:
+            parts.append(f"{snap.rate:,.0f} it/s")
+        self.status_label.setText("   ".join(parts))
+
+    @Slot(str)
+    def _on_diverged(self, message: str) -> None:
+        self.show_error("Training diverged", message)
+
+    @Slot(str)
+    def _on_worker_error(self, message: str) -> None:
+        self.show_error("Training stopped", message)
+
+    # ------------------------------------------------------------------ weight files
+    def export_weights(self, path: str | os.PathLike) -> bool:
+        """Save the current (last finite) weights to ``path``; the format follows the
+        suffix (.json if there is none). False and a message if it failed."""
+        path = os.fspath(path)
+        if not Path(path).suffix:
+            path += ".json"
+        try:
+            save_model(self.current_network(), path)
+        except (ModelFileError, OSError) as e:
+            self.show_error("Cannot export the weights", _describe(e, path))
+            return False
+        self.statusBar().showMessage(f"Weights saved to {path}", 5000)
+        return True
+
+    def import_weights(self, path: str | os.PathLike) -> bool:
+        """Replace the network by the one saved in ``path`` after checking that it fits
+        the data (the builder then shows its architecture). A bad file or a network that
+        does not fit shows a message, changes nothing and returns False."""
+        path = os.fspath(path)
+        try:
+            net = load_model(path)
+        except (ModelFileError, OSError) as e:
+            self.show_error("Cannot import the weights", _describe(e, path))
+            return False
+        spec, problem = self._spec_for(net)
+        if problem:
+            name = os.path.basename(path)
+            self.show_error("Cannot import the weights", f"{name}: {problem}")
+            return False
+        try:
+            if spec != self._spec:
+                self._spec = spec
+                self.layer_editor.set_spec(spec)
+                self._apply_problem()
+            self._clear_views()
+            self.controller.set_network(net)
+        except ValueError as e:
+            self.show_error("Cannot import the weights", str(e))
+            return False
+        self.statusBar().showMessage(
+            f"Imported {os.path.basename(path)}: {net.architecture.describe()}", 5000
+        )
+        return True
+
+    def _spec_for(self, net: Network) -> tuple[NetworkSpec, str | None]:
+        """The builder spec that trains ``net`` on the current data, keeping the current
+        loss when it suits the network's output, and why it cannot (or None)."""
+        from .panels.layer_editor import losses_for
+
+        arch, data = net.architecture, self.data_panel.dataset
+        losses = losses_for(data, arch.output_activation)
+        if not losses:
+            return self._spec, (
+                f"its {arch.output_activation} output layer does not suit the data {data.name!r}"
+            )
+        loss = self._spec.loss if self._spec.loss in losses else losses[0]
+        spec = NetworkSpec(arch, loss, self._spec.init, self._spec.seed)
+        problem = self.layer_editor.fits(spec, data)
+        if problem:
+            problem = f"the network {arch.describe()} does not fit the data: {problem}"
+        return spec, problem
+
+    @Slot()
+    def _on_export(self) -> None:
+        start = os.path.join(self._last_folder(), "network.json")
+        filters = ";;".join(EXPORT_FILTERS.values())
+        path, chosen = QFileDialog.getSaveFileName(self, "Export weights", start, filters)
+        if not path:
+            return
+        if not Path(path).suffix:
+            suffix = next((s for s, f in EXPORT_FILTERS.items() if f == chosen), ".json")
+            path += suffix
+        self._remember_folder(path)
+        self.export_weights(path)
+
+    @Slot()
+    def _on_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import weights", self._last_folder(), f"{IMPORT_FILTER};;All files (*)"
+        )
+        if path:
+            self._remember_folder(path)
+            self.import_weights(path)
+
+    def _last_folder(self) -> str:
+        return str(QSettings().value("lastFolder", os.path.expanduser("~")))
+
+    def _remember_folder(self, path: str) -> None:
+        QSettings().setValue("lastFolder", os.path.dirname(os.path.abspath(path)))
+
+    # ------------------------------------------------------------------ drag and drop
+    @staticmethod
+    def _dropped_file(event: QDragEnterEvent | QDropEvent) -> str | None:
+        mime = event.mimeData()
+        if not mime.hasUrls() or len(mime.urls()) != 1 or not mime.urls()[0].isLocalFile():
+            return None
+        path = mime.urls()[0].toLocalFile()
+        suffix = Path(path).suffix.lower()
+        return path if suffix == ".csv" or suffix in LOADABLE_FORMATS else None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_file(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = self._dropped_file(event)
+        if not path:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        if Path(path).suffix.lower() == ".csv":
+            self.data_panel.load_csv_file(path)
+        else:
+            self.import_weights(path)
+
+    # ------------------------------------------------------------------ closing
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Stop and join the training thread (and a CSV read) before the window goes."""
+        if not self._closing:
+            self._closing = True
+            self.data_panel.shutdown(SHUTDOWN_TIMEOUT_MS)
+            self.controller.shutdown(SHUTDOWN_TIMEOUT_MS)
+        event.accept()
+
+
+def _describe(error: Exception, path: str) -> str:
+    if isinstance(error, ModelFileError):
+        return str(error)
+    reason = getattr(error, "strerror", None) or str(error)
+    return f"{os.path.basename(path)}: {reason}"
+
+
+__all__ = ["DEFAULT_DATA", "DEFAULT_TRAINING", "FORMATS", "MainWindow"]

@@ -26,6 +26,7 @@ from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 MAX_UNITS = 4096
 MAX_INPUTS = 100_000
 MAX_LAYERS = 64
+MAX_PARAMETERS = 50_000_000  # 400 MB of float64 weights: beyond this a laptop runs out
 DTYPES = {"float64": np.float64, "float32": np.float32}
 INITS = ("xavier", "he", "uniform", "normal")
 
@@ -66,6 +67,11 @@ class Architecture:
                 raise ValueError(
                     f"layer {n}: {layer.activation!r} is only allowed on the output layer"
                 )
+        if self.parameter_count > MAX_PARAMETERS:
+            raise ValueError(
+                f"the network would have {self.parameter_count:,} parameters; at most "
+                f"{MAX_PARAMETERS:,} are supported"
+            )
 
     @classmethod
     def build(

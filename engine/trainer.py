@@ -47,10 +47,11 @@ class TrainingConfig:
     seed: int = 0  # mini-batch order
 
     def __post_init__(self) -> None:
-        if self.batch_size is not None and (
-            isinstance(self.batch_size, bool) or int(self.batch_size) < 1
+        b = self.batch_size
+        if b is not None and (
+            isinstance(b, bool) or not isinstance(b, int | np.integer) or int(b) < 1
         ):
-            raise ValueError(f"batch size must be a whole number >= 1, got {self.batch_size!r}")
+            raise ValueError(f"batch size must be a whole number >= 1, got {b!r}")
         for name in ("l2", "l1"):
             v = getattr(self, name)
             if not math.isfinite(v) or v < 0:
@@ -115,6 +116,7 @@ class Trainer:
             )
         if len(self.x) != len(self.t) or len(self.x) == 0:
             raise ValueError("x and t must have the same, non-zero number of rows")
+        check_targets(config.loss, self.t)
         self.x_val = None if x_val is None or len(x_val) == 0 else _data(x_val, dtype, "x_val")
         self.t_val = None if self.x_val is None else _data(t_val, dtype, "t_val")
         self.config = config
@@ -274,6 +276,8 @@ class Trainer:
         """(loss, accuracy or None) of the current network on "train" or "val" data.
 
         The loss here is the data loss alone (no regularisation term)."""
+        if split not in ("train", "val"):
+            raise ValueError(f"split must be 'train' or 'val', got {split!r}")
         x, t = (self.x, self.t) if split == "train" else (self.x_val, self.t_val)
         if x is None:
             return math.nan, None
@@ -281,6 +285,14 @@ class Trainer:
             fwd = forward(self.network, x)
             value = loss_value(self.config.loss, fwd.z[-1], fwd.a[-1], t)
         return value, accuracy(self.config.loss, fwd.a[-1], t)
+
+
+def check_targets(loss: str, t: np.ndarray) -> None:
+    """bce needs targets in [0, 1]; ce needs rows of non-negative numbers summing to 1."""
+    if loss == "bce" and ((t < 0).any() or (t > 1).any()):
+        raise ValueError("the 'bce' loss needs targets between 0 and 1")
+    if loss == "ce" and ((t < 0).any() or not np.allclose(t.sum(axis=1), 1.0)):
+        raise ValueError("the 'ce' loss needs one-hot (or probability) target rows summing to 1")
 
 
 def accuracy(loss: str, y: np.ndarray, t: np.ndarray) -> float | None:

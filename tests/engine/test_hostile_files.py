@@ -633,25 +633,26 @@ def test_npz_huge_declared_shape(tmp_path):
 
 
 def test_npz_huge_array_matching_a_huge_architecture(tmp_path):
-    """The architecture allows 4096 x 100000 (3.3 GB of float64); the header declares
-    exactly that shape but the member is tiny: rejected from the sizes, nothing allocated."""
-    arch = Architecture.build(100_000, [], 4096, output_activation="identity", bias=False)
+    """The architecture allows 4096 x 12000 (393 MB of float64, under the parameter cap);
+    the header declares exactly that shape but the member is tiny: rejected from the sizes,
+    nothing allocated."""
+    arch = Architecture.build(12_000, [], 4096, output_activation="identity", bias=False)
     doc = {
         "format": "backprop-lab.model",
         "version": 1,
-        "input_size": 100_000,
+        "input_size": 12_000,
         "bias": False,
         "dtype": "float64",
         "layers": [{"units": 4096, "activation": "identity"}],
     }
-    assert arch.parameter_count == 4096 * 100_000
+    assert arch.parameter_count == 4096 * 12_000
     members = [
         {"name": "architecture.npy", "data": npy_bytes(np.array(json.dumps(doc)))},
-        {"name": "layer0.weight.npy", "data": npy_header((4096, 100_000)) + bytes(64)},
+        {"name": "layer0.weight.npy", "data": npy_header((4096, 12_000)) + bytes(64)},
     ]
     path = tmp_path / "huge.npz"
     path.write_bytes(raw_zip(members))
-    rejected(path, "declares 3276800000 bytes of data but the member holds 64", max_alloc=MB)
+    rejected(path, "declares 393216000 bytes of data but the member holds 64", max_alloc=MB)
 
 
 def test_npz_member_with_trailing_bytes(tmp_path):

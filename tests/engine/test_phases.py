@@ -242,3 +242,18 @@ def test_bad_configuration_is_refused():
             np.zeros((4, 1)),
             TrainingConfig("ce"),
         )
+
+
+def test_input_checks_from_review():
+    """Fractional batch sizes, bce targets outside [0, 1], unknown splits and gigantic
+    networks are refused with a message."""
+    with pytest.raises(ValueError, match="whole number"):
+        TrainingConfig(batch_size=2.5)
+    net = init_network(Architecture.build(2, [3], 1, "tanh", "sigmoid"))
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        Trainer(net, np.zeros((4, 2)), np.full((4, 1), 2.0), TrainingConfig("bce"))
+    tr = Trainer(net, np.zeros((4, 2)), np.ones((4, 1)), TrainingConfig("bce"))
+    with pytest.raises(ValueError, match="split"):
+        tr.evaluate("test")
+    with pytest.raises(ValueError, match="parameters"):
+        Architecture.build(4096, [4096] * 4, 10)

@@ -1,0 +1,142 @@
+"""The worker process as seen from the GUI process: start it, send it commands, read its
+frames, stop it. No Qt here; :mod:`gui.training.worker` reads the frames on a QThread.
+
+The child is ``python -m engine.worker_process`` started with :class:`subprocess.Popen`
+(no multiprocessing: it pickles). Its stderr goes to an anonymous temporary file, so it
+can never block on a full pipe, and the tail is quoted when the process dies.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import fcntl
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import weakref
+from collections.abc import Mapping
+
+import numpy as np
+
+from engine.stream import Frame, read_frame, write_frame
+
+PIPE_SIZE = 1 << 20  # bigger pipe buffers: fewer wake-ups per large frame
+_live: weakref.WeakSet[WorkerProcess] = weakref.WeakSet()
+
+
+def child_environment() -> dict[str, str]:
+    """The child's environment: ours, with one BLAS thread unless the user chose otherwise.
+    On a 2-core machine a second (spinning) BLAS thread fights the GUI thread for the
+    other core and makes both slower."""
+    env = dict(os.environ)
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(var, "1")
+    return env
+
+
+class WorkerProcess:
+    """One child process running :mod:`engine.worker_process`.
+
+    ``send`` may be called from any thread (a lock keeps frames whole); ``read`` only from
+    the one thread that consumes replies. ``sent_problem`` records which problem's data the
+    child already holds, so a new play session sends the data only when it changed."""
+
+    def __init__(self) -> None:
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the child)
+        self._popen = subprocess.Popen(
+            [sys.executable, "-m", "engine.worker_process"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            close_fds=True,
+            env=child_environment(),
+        )
+        for f in (self._popen.stdin, self._popen.stdout):
+            with contextlib.suppress(OSError, AttributeError):
+                fcntl.fcntl(f.fileno(), fcntl.F_SETPIPE_SZ, PIPE_SIZE)
+        self._lock = threading.Lock()
+        self.sent_problem: object = None
+        _live.add(self)
+
+    @property
+    def pid(self) -> int:
+        return self._popen.pid
+
+    def alive(self) -> bool:
+        """True while the child has not exited."""
+        return self._popen.poll() is None
+
+    def send(
+        self, kind: str, meta: Mapping | None = None, arrays: Mapping[str, np.ndarray] | None = None
+    ) -> None:
+        """Write one command frame; raises OSError (e.g. BrokenPipeError) if the child is gone."""
+        with self._lock:
+            write_frame(self._popen.stdin, kind, meta, arrays)
+
+    def read(self) -> Frame | None:
+        """The next reply frame (blocks, without holding the GIL); None when the child's
+        output ended. Raises engine.stream.FrameError on a malformed frame."""
+        return read_frame(self._popen.stdout)
+
+    def exit_code(self, timeout: float = 1.0) -> int | None:
+        """The exit code once the child has exited (waiting up to ``timeout`` s), else None."""
+        try:
+            return self._popen.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def stderr_tail(self, limit: int = 2000) -> str:
+        """The last ``limit`` characters the child wrote to stderr."""
+        try:
+            size = os.fstat(self._stderr.fileno()).st_size
+            data = os.pread(self._stderr.fileno(), limit, max(size - limit, 0))
+        except (OSError, ValueError):
+            return ""
+        return data.decode("utf-8", "replace").strip()
+
+    def kill(self) -> None:
+        """SIGKILL the child (its pipes then report end of stream)."""
+        with contextlib.suppress(OSError):
+            self._popen.kill()
+
+    def stop(self, timeout: float = 2.0) -> bool:
+        """Ask the child to quit, then terminate and finally kill it; always reaps it.
+        True if it exited by itself within ``timeout`` seconds."""
+        p = self._popen
+        clean = True
+        if p.poll() is None:
+            with contextlib.suppress(OSError, ValueError):
+                if self._lock.acquire(timeout=max(timeout / 2, 0.01)):
+                    try:
+                        write_frame(p.stdin, "quit")
+                    finally:
+                        self._lock.release()
+            with contextlib.suppress(OSError, ValueError):
+                p.stdin.close()  # end of stdin also makes the child quit
+            try:
+                p.wait(max(timeout, 0.01))
+            except subprocess.TimeoutExpired:
+                clean = False
+                p.terminate()
+                try:
+                    p.wait(1.0)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+        else:
+            p.wait()
+        for f in (p.stdin, p.stdout, self._stderr):
+            with contextlib.suppress(OSError, ValueError):
+                f.close()
+        _live.discard(self)
+        return clean
+
+
+@atexit.register
+def _kill_leftovers() -> None:
+    """Last resort at interpreter exit: no child outlives its GUI process."""
+    for proc in list(_live):
+        proc.stop(0.5)

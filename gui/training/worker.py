@@ -1,0 +1,147 @@
+"""The training thread: a QObject worker moved to a QThread, one per play session.
+
+Life cycle (as in superqt's workers): ``QThread.started -> run() -> finished(outcome)``;
+``finished`` quits the thread and deletes the worker (``deleteLater``). ``run`` sends the
+"start" frame to the worker process and then reads its frames - blocking pipe reads that
+release the GIL, so the GUI thread keeps running while the child trains - until the child
+reports "stopped" or its output ends. Snapshots go into the controller's mailbox; the GUI
+is nudged with ``snapshotPending`` only when the mailbox was empty, so the GUI thread's
+event queue never fills up with stale frames.
+
+Stopping is a flag: :meth:`request_stop` sets it and sends "pause"; the child checks its
+commands after every iteration and answers with a final snapshot and its TrainerState.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from engine.stream import FrameError, snapshot_from_frame, state_from_frame
+from engine.trainer import TrainerState
+
+from .mailbox import SnapshotMailbox
+from .process import WorkerProcess
+
+
+@dataclass
+class SessionOutcome:
+    """How a play session ended, filled in by the worker thread.
+
+    state: the child's final TrainerState (None if it never started or crashed);
+    checkpoint: its latest periodic TrainerState (the fallback after a crash);
+    diverged: TrainingDiverged's message; error: anything else that went wrong;
+    broken: the pipe can no longer be trusted (crash, malformed frame) - restart the child;
+    final_seen: the child's final snapshot reached the mailbox;
+    handled: the controller has applied this outcome (GUI thread only)."""
+
+    state: TrainerState | None = None
+    checkpoint: TrainerState | None = None
+    diverged: str | None = None
+    error: str | None = None
+    broken: bool = False
+    final_seen: bool = False
+    handled: bool = False
+
+
+class TrainingWorker(QObject):
+    """Runs one play session against a :class:`WorkerProcess` (see the module docstring)."""
+
+    snapshotPending = Signal()  # noqa: N815 (Qt naming)
+    finished = Signal(object)  # the SessionOutcome
+
+    def __init__(
+        self,
+        process: WorkerProcess,
+        start: tuple[dict, dict],
+        mailbox: SnapshotMailbox,
+        outcome: SessionOutcome,
+    ) -> None:
+        super().__init__()
+        self._process = process
+        self._start = start
+        self._mailbox = mailbox
+        self.outcome = outcome
+        self._lock = threading.Lock()  # orders "start" before any other command
+        self._stop_requested = False
+        self._started = False
+        self._queued: list[tuple[str, dict]] = []
+
+    def request_stop(self) -> None:
+        """Set the stop flag and ask the child to pause (any thread)."""
+        self.command("pause", {})
+
+    def command(self, kind: str, meta: dict) -> None:
+        """Send a command to the child once the session has started (any thread)."""
+        with self._lock:
+            if kind == "pause":
+                self._stop_requested = True
+            if not self._started:
+                self._queued.append((kind, meta))
+                return
+            self._send(kind, meta)
+
+    def _send(self, kind: str, meta: dict, arrays: dict | None = None) -> bool:
+        try:
+            self._process.send(kind, meta, arrays)
+            return True
+        except (OSError, ValueError) as e:  # ValueError: write to a closed pipe
+            self.outcome.error = self.outcome.error or f"cannot reach the training process: {e}"
+            self.outcome.broken = True
+            return False
+
+    @Slot()
+    def run(self) -> None:
+        """The session (runs in the QThread)."""
+        out = self.outcome
+        try:
+            with self._lock:
+                if self._stop_requested:
+                    return  # paused before it began: nothing was sent
+                ok = self._send("start", *self._start)
+                self._start = None
+                self._started = True
+                for kind, meta in self._queued:
+                    ok = ok and self._send(kind, meta)
+                if not ok:
+                    self._process.kill()
+                    return
+            self._read_replies()
+        except Exception as e:  # never let an exception escape a QThread
+            out.error = out.error or f"training thread failed: {e!r}"
+            out.broken = True
+        finally:
+            self.finished.emit(out)
+
+    def _read_replies(self) -> None:
+        out, proc = self.outcome, self._process
+        while True:
+            try:
+                frame = proc.read()
+            except FrameError as e:
+                out.error, out.broken = f"garbled reply from the training process: {e}", True
+                return
+            if frame is None:
+                code = proc.exit_code(2.0)
+                tail = proc.stderr_tail()
+                out.error = f"the training process stopped unexpectedly (exit code {code})" + (
+                    f":\n{tail}" if tail else ""
+                )
+                out.broken = True
+                return
+            if frame.kind == "snapshot":
+                snap = snapshot_from_frame(frame.meta, frame.arrays)
+                out.final_seen = snap.final
+                if self._mailbox.put(snap):
+                    self.snapshotPending.emit()
+            elif frame.kind == "checkpoint":
+                out.checkpoint = state_from_frame(frame.meta, frame.arrays)
+            elif frame.kind == "error":
+                out.error = str(frame.meta.get("message", "unknown error"))
+            elif frame.kind == "stopped":
+                if frame.meta.get("has_state"):
+                    out.state = state_from_frame(frame.meta, frame.arrays)
+                out.diverged = frame.meta.get("diverged")
+                return

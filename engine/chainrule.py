@@ -129,12 +129,14 @@ class Derivation:
 
 
 def unit(kind: str, layer: int, j: int) -> str:
-    """Article-style names with 1-based units: x_1, z(2)_3, a(2)_3, y_1."""
-    return f"x_{j + 1}" if layer == 0 else f"{kind}({layer})_{j + 1}"
+    """Article-style names: x_0, z(2)_3, a(2)_3. Layers count from 1 (the first layer
+    after the input); units count from 0, as the indices of the weight files' arrays."""
+    return f"x_{j}" if layer == 0 else f"{kind}({layer})_{j}"
 
 
 def weight_symbol(layer: int, j: int, i: int | None) -> str:
-    return f"b({layer})_{j + 1}" if i is None else f"w({layer})_{j + 1},{i + 1}"
+    """w(l)_j,i is ``weight[j][i]`` of layer l in the JSON model; b(l)_j its bias."""
+    return f"b({layer})_{j}" if i is None else f"w({layer})_{j},{i}"
 
 
 # ----------------------------------------------------------------- the derivation
@@ -145,7 +147,7 @@ def _fprime(net: Network, layer0: int, z: np.ndarray, a: np.ndarray) -> np.ndarr
 
 
 def _output_factors(loss: str, out_layer: int, m: int, dLdy, dydz, dLdz) -> list[Factor]:
-    y, z = f"y_{m + 1}", unit("z", out_layer, m)
+    y, z = f"y_{m}", unit("z", out_layer, m)
     if loss == "mse":
         return [
             Factor(f"dL/d{y}", float(dLdy), "loss with respect to the output"),
@@ -178,9 +180,9 @@ def explain(
     l0 = layer - 1
     units, inputs = net.weights[l0].shape
     if not 0 <= row < units:
-        raise ValueError(f"layer {layer} has units 1..{units}; got unit {row + 1}")
+        raise ValueError(f"layer {layer} has units 0..{units - 1}; got unit {row}")
     if col is not None and not 0 <= col < inputs:
-        raise ValueError(f"layer {layer} has inputs 1..{inputs}; got input {col + 1}")
+        raise ValueError(f"layer {layer} has inputs 0..{inputs - 1}; got input {col}")
     if col is None and not arch.bias:
         raise ValueError("the network has no biases")
     x = np.asarray(x, net.dtype)
@@ -377,7 +379,7 @@ def _recursive_form(net, fwd, bwd, l0, row, col, sample) -> dict:
     delta = bwd.delta[l0]
     a_prev = fwd.x if l0 == 0 else fwd.a[l0 - 1]
     out = {
-        "delta_symbol": f"delta({l0 + 1})_{row + 1}",
+        "delta_symbol": f"delta({l0 + 1})_{row}",
         "delta": float(delta[sample, row]),
         "input_symbol": unit("a", l0, col) if col is not None else "1",
         "input": float(a_prev[sample, col]) if col is not None else 1.0,
@@ -391,13 +393,13 @@ def _recursive_form(net, fwd, bwd, l0, row, col, sample) -> dict:
         nxt = bwd.delta[l0 + 1][sample]
         w = net.weights[l0 + 1][:, row]
         out["fprime"] = float(fp)
-        out["fprime_symbol"] = f"da({l0 + 1})_{row + 1}/dz({l0 + 1})_{row + 1}"
+        out["fprime_symbol"] = f"da({l0 + 1})_{row}/dz({l0 + 1})_{row}"
         out["reused_deltas"] = [
             {
-                "k": int(k) + 1,
+                "k": int(k),
                 "weight_symbol": weight_symbol(l0 + 2, int(k), row),
                 "weight": float(w[k]),
-                "delta_symbol": f"delta({l0 + 2})_{int(k) + 1}",
+                "delta_symbol": f"delta({l0 + 2})_{int(k)}",
                 "delta": float(nxt[k]),
             }
             for k in range(len(w))
@@ -435,12 +437,12 @@ def to_markdown(d: Derivation, architecture_text: str = "") -> str:
     lines.append("| node | value |")
     lines.append("|---|---|")
     for i, v in enumerate(fv["x"]):
-        lines.append(f"| x_{i + 1} | {_g(v)} |")
+        lines.append(f"| x_{i} | {_g(v)} |")
     for q, layer in enumerate(fv["layers"], start=1):
         for j, (z, a) in enumerate(zip(layer["z"], layer["a"], strict=True)):
-            lines.append(f"| z({q})_{j + 1} / a({q})_{j + 1} | {_g(z)} / {_g(a)} |")
+            lines.append(f"| z({q})_{j} / a({q})_{j} | {_g(z)} / {_g(a)} |")
     for m, v in enumerate(fv["target"]):
-        lines.append(f"| target t_{m + 1} | {_g(v)} |")
+        lines.append(f"| target t_{m} | {_g(v)} |")
     lines += ["", "## 2. Loss", "", f"L = {_g(d.loss)}", ""]
     lines += ["## 3. The gradient, path by path", ""]
     lines.append(

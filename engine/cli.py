@@ -380,7 +380,9 @@ def build_parser() -> ArgumentParser:
     )
     parser.add_argument("-V", "--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for add in COMMANDS:
+    from .cli_explain import add_explain_command  # imports this module: added here
+
+    for add in (*COMMANDS, add_explain_command):
         add(sub)
     return parser
 

@@ -83,17 +83,17 @@ def test_hand_derived_article_example():
     sig = lambda v: 1.0 / (1.0 + np.exp(-v))  # noqa: E731
     h = sig(x @ w1.T)[0]
     o = sig(h @ w2.T)
-    # output weight w(2)_1,2 (unit 1, from hidden 2): one path
+    # output weight w(2)_0,1 (unit 0, from hidden unit 1): one path
     d_out = explain(net, x, t, "mse", 2, 0, 1, Optimizer("sgd", 0.5))
     assert d_out.path_count == 1
     factors = {f.symbol: f.value for f in d_out.paths[0].factors}
-    assert factors["dL/dy_1"] == pytest.approx(o[0] - t[0, 0])
-    assert factors["dy_1/dz(2)_1"] == pytest.approx(o[0] * (1 - o[0]))
-    assert factors["dz(2)_1/dw(2)_1,2"] == pytest.approx(h[1])
+    assert factors["dL/dy_0"] == pytest.approx(o[0] - t[0, 0])
+    assert factors["dy_0/dz(2)_0"] == pytest.approx(o[0] * (1 - o[0]))
+    assert factors["dz(2)_0/dw(2)_0,1"] == pytest.approx(h[1])
     expected = (o[0] - t[0, 0]) * o[0] * (1 - o[0]) * h[1]
     assert d_out.gradient == pytest.approx(expected, rel=1e-12)
     assert d_out.new_weight == pytest.approx(0.45 - 0.5 * expected, rel=1e-12)
-    # hidden weight w(1)_1,1: two paths, one through each output
+    # hidden weight w(1)_0,0: two paths, one through each output
     d_hid = explain(net, x, t, "mse", 1, 0, 0)
     assert d_hid.path_count == 2
     per_path = [

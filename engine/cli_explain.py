@@ -1,0 +1,138 @@
+"""``backprop-lab explain``: the chain-rule derivation of one weight's gradient, headless.
+
+    backprop-lab explain --model FILE --data NAME|FILE.csv [--targets K]
+                         [--sample I | --batch] --weight L,J,I | --bias L,J
+                         [--loss ...] [--lr ...] [--optimizer ...] [--json]
+
+Layers L count from 1 (the first layer after the input); J and I are the indices of the
+JSON model's ``weight[J][I]`` (from 0). The default output is the Markdown worked example
+(the same as the GUI's "Export derivation..."); ``--json`` prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .chainrule import explain, to_markdown
+from .cli import (
+    DEFAULT_DATA,
+    PROG,
+    HelpFormatter,
+    UsageError,
+    _load_model,
+    _type,
+    _whole,
+    check_targets,
+    load_data,
+    parse_lr,
+)
+from .data import BUILTIN_DATASETS
+from .losses import LOSSES, check_pairing, default_loss
+from .optimizers import OPTIMIZERS, Optimizer
+
+
+def parse_index(text: str, parts: int, what: str) -> tuple[int, ...]:
+    """ "2,0,1" -> (2, 0, 1): the layer from 1, the indices from 0."""
+    pieces = [p.strip() for p in text.split(",")]
+    if len(pieces) != parts:
+        raise ValueError(f"{what} needs {parts} comma-separated whole numbers, got {text!r}")
+    layer = _whole(pieces[0], 1, "a layer number >= 1")
+    return (layer, *(_whole(p, 0, "an index >= 0") for p in pieces[1:]))
+
+
+def add_explain_command(subparsers) -> None:
+    """``backprop-lab explain``."""
+    p = subparsers.add_parser(
+        "explain",
+        help="derive one weight's gradient by the chain rule, with the numbers filled in",
+        description=__doc__.split("\n\n", 2)[2].strip(),
+        formatter_class=HelpFormatter,
+    )
+    p.add_argument("--model", required=True, metavar="FILE", help="a .json/.npz/.safetensors model")
+    p.add_argument(
+        "--data",
+        metavar="NAME|FILE.csv",
+        default=DEFAULT_DATA,
+        help=f"a built-in data set ({', '.join(BUILTIN_DATASETS)}) or a CSV file "
+        f"(default: {DEFAULT_DATA})",
+    )
+    p.add_argument("--targets", metavar="K", type=_type("targets", lambda s: _whole(s, 1)))
+    p.add_argument("--samples", metavar="N", type=_type("samples", lambda s: _whole(s, 4)))
+    p.add_argument("--noise", metavar="F", type=float)
+    p.add_argument("--standardize", action="store_true")
+    p.add_argument("--seed", type=_type("seed", _whole), default=0, help="data seed (default 0)")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument(
+        "--sample",
+        metavar="I",
+        type=_type("sample", lambda s: _whole(s, 0, "a sample index >= 0")),
+        help="derive on training sample I alone (default: 0)",
+    )
+    which.add_argument(
+        "--batch",
+        action="store_true",
+        help="derive on the whole training set as one batch (paths listed for --sample's "
+        "sample, 0 by default; the gradient is the batch mean)",
+    )
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument(
+        "--weight",
+        metavar="L,J,I",
+        type=_type("weight", lambda s: parse_index(s, 3, "--weight")),
+        help="layer L (from 1), weight[J][I] of that layer (from 0)",
+    )
+    target.add_argument(
+        "--bias",
+        metavar="L,J",
+        type=_type("bias", lambda s: parse_index(s, 2, "--bias")),
+        help="layer L (from 1), bias[J] (from 0)",
+    )
+    p.add_argument("--loss", choices=LOSSES, help="default: the one that fits the output")
+    p.add_argument("--optimizer", choices=OPTIMIZERS, default="sgd")
+    p.add_argument("--lr", type=_type("lr", parse_lr), default=0.1, help="default 0.1")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(run=run_explain, val_split=0.0)
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    net = _load_model(args.model)
+    data = load_data(args)
+    arch = net.architecture
+    loss = args.loss or default_loss(arch.output_activation)
+    check_pairing(loss, arch.output_activation)
+    check_targets(data, loss)
+    t = data.targets(loss, "train")
+    if data.input_size != arch.input_size or t.shape[1] != arch.layers[-1].units:
+        raise UsageError(
+            f"the data has {data.input_size} inputs and {t.shape[1]} targets but the model "
+            f"is {arch.describe()}"
+        )
+    x = data.x.astype(net.dtype)
+    sample = 0 if args.sample is None else args.sample
+    if sample >= len(x):
+        raise UsageError(f"--sample {sample} is out of range: the data has {len(x)} rows")
+    if not args.batch:
+        x, t, sample_in_batch = x[sample : sample + 1], t[sample : sample + 1], 0
+    else:
+        sample_in_batch = sample
+    if args.weight is not None:
+        layer, row, col = args.weight
+    else:
+        (layer, row), col = args.bias, None
+    d = explain(
+        net, x, t, loss, layer, row, col, Optimizer(args.optimizer, args.lr),
+        sample=sample_in_batch,
+    )  # fmt: skip
+    if args.json:
+        doc = d.to_dict()
+        doc["sample"] = sample
+        json.dump(doc, sys.stdout, indent=1, allow_nan=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(to_markdown(d, arch.describe()))
+    return 0
+
+
+__all__ = ["PROG", "add_explain_command", "run_explain"]

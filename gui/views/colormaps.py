@@ -47,11 +47,27 @@ def binary_map() -> pg.ColorMap:
     return pg.ColorMap([0.0, 0.5, 1.0], [NEGATIVE, (221, 221, 221), POSITIVE])
 
 
+NICE_STEPS = (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def nice_ceiling(m: float) -> float:
+    """The smallest of 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 (times a power of ten) that is >= m
+    (m > 0): at most 1.5 m. Levels then change only when the data grow or shrink
+    noticeably, so colours stay comparable from frame to frame and the colour bar's
+    ticks are not rebuilt every frame."""
+    e = 10.0 ** math.floor(math.log10(m))
+    for step in NICE_STEPS:
+        if step * e >= m:
+            return step * e
+    return 10.0 * e
+
+
 def symmetric_level(a: np.ndarray) -> float:
-    """m for levels [-m, m] showing ``a`` centred on 0: its largest magnitude, or 1 when
-    that is 0 or not finite (an all-zero gradient before the first step)."""
+    """m for levels [-m, m] showing ``a`` centred on 0: its largest magnitude rounded up
+    by :func:`nice_ceiling`, or 1 when that is 0 or not finite (an all-zero gradient
+    before the first step)."""
     m = float(np.abs(a).max()) if a.size else 0.0
-    return m if math.isfinite(m) and m > 0 else 1.0
+    return nice_ceiling(m) if math.isfinite(m) and m > 0 else 1.0
 
 
 def background() -> QColor:

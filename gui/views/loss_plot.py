@@ -59,7 +59,7 @@ class LossPlot(pg.PlotWidget):
         pi.setLabel("bottom", "iteration")
         pi.setLabel("left", "loss")
         pi.getAxis("left").enableAutoSIPrefix(False)
-        pi.showGrid(x=True, y=True, alpha=0.15)
+        # no grid: its translucent lines cost several ms a frame
         pi.setClipToView(True)
         pi.setDownsampling(auto=True, mode="peak")
         legend = pi.addLegend(offset=(-10, 10), brush=pg.mkBrush(0, 0, 0, 160))
@@ -213,6 +213,9 @@ class LossPlot(pg.PlotWidget):
             self._hide_hover()
 
     def _show_accuracy(self, on: bool) -> None:
+        if on == getattr(self, "_accuracy_shown", None):
+            return  # (re)laying out the axis every frame would cost milliseconds
+        self._accuracy_shown = on
         self._acc_axis.setVisible(on)
         self._acc_view.setVisible(on)
         self._acc_axis.setWidth(None if on else 0)

@@ -12,6 +12,7 @@ from engine.data import make_dataset
 from engine.network import init_network
 from engine.snapshot import GridSpec, Snapshot, make_snapshot
 from gui.views import DecisionView, GradientHeatmaps, GradNormPlot, LossPlot, NetworkView
+from gui.views.colormaps import nice_ceiling
 from gui.views.network_view import LEVEL_INTENSITY
 
 # ---------------------------------------------------------------- real snapshots
@@ -360,9 +361,22 @@ def test_heatmaps_show_w_and_dw_with_symmetric_levels(qtbot) -> None:
         for kind, expected in (("W", snap.network.weights[layer]), ("dW", dw)):
             image = view.image(layer, kind)
             np.testing.assert_array_equal(image.image, expected)
-            m = np.abs(expected).max()
-            assert tuple(image.getLevels()) == (-m, m)
-            assert tuple(view.rows[layer].bars[kind].levels()) == (-m, m)
+            lo, hi = image.getLevels()
+            assert lo == -hi  # symmetric, centred on 0
+            peak = np.abs(expected).max()
+            assert peak <= hi <= 1.5 * peak  # the largest magnitude, rounded up
+            mantissa = hi / 10 ** np.floor(np.log10(hi))
+            assert np.isclose(mantissa, [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8]).any()
+            assert tuple(view.rows[layer].bars[kind].levels()) == (lo, hi)
+
+
+@pytest.mark.parametrize(
+    ("m", "expected"),
+    [(0.3, 0.3), (0.31, 0.4), (1.0, 1.0), (1.01, 1.5), (7.2e-5, 8e-5), (8.5, 10.0), (123.0, 150.0)],
+)
+def test_nice_ceiling(m: float, expected: float) -> None:
+    assert nice_ceiling(m) == pytest.approx(expected)
+    assert nice_ceiling(m) >= m
 
 
 def test_heatmap_hover_shows_row_column_value(qtbot) -> None:

@@ -179,7 +179,13 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(views["dockLoss"], views["dockHeatmaps"], Qt.Orientation.Vertical)
         self.splitDockWidget(views["dockNetwork"], views["dockDecision"], Qt.Orientation.Horizontal)
         self.splitDockWidget(views["dockLoss"], views["dockGradNorms"], Qt.Orientation.Horizontal)
-        self.resizeDocks([training, views["dockNetwork"]], [340, 1060], Qt.Orientation.Horizontal)
+        self.resizeDocks([training, views["dockNetwork"]], [370, 1030], Qt.Orientation.Horizontal)
+        self.resizeDocks([training, builder], [300, 560], Qt.Orientation.Vertical)
+        self.resizeDocks(
+            [views["dockNetwork"], views["dockLoss"], views["dockHeatmaps"]],
+            [330, 250, 260],
+            Qt.Orientation.Vertical,
+        )
 
     def _create_menus(self) -> None:
         bar = self.menuBar()
@@ -295,8 +301,12 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Yes
 
     def _has_progress(self) -> bool:
+        """Training has happened since the last (re)initialisation, or is happening (a
+        controller may count the iterations of a running session only when it pauses)."""
         progress = self.controller.has_progress
-        return bool(progress() if callable(progress) else progress)
+        progress = progress() if callable(progress) else progress
+        snap = self._last_snapshot
+        return bool(progress or self.controller.is_running or (snap is not None and snap.step))
 
     def _confirm_discard(self, change: str) -> bool:
         """True if there is nothing to lose or the user agrees to lose it."""

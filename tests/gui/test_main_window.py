@@ -150,6 +150,19 @@ def test_architecture_change_asks_before_losing_progress(window, qtbot, monkeypa
     assert not window.controller.has_progress
 
 
+def test_architecture_change_while_playing_asks(window, qtbot, monkeypatch):
+    window.action_play.trigger()
+    qtbot.waitUntil(lambda: window.last_snapshot.step > 0, timeout=WAIT_MS)
+    questions = []
+    monkeypatch.setattr(window, "ask", lambda title, text: questions.append(text) or False)
+    window.layer_editor.add_layer(4)
+    assert len(questions) == 1
+    assert window.controller.is_running  # declined: training goes on
+    window.action_play.trigger()
+    qtbot.waitUntil(lambda: not window.controller.is_running, timeout=WAIT_MS)
+    assert window.controller.network.architecture.sizes == (2, 8, 8, 1)
+
+
 # ---------------------------------------------------------------------- training
 def test_play_until_the_loss_falls_then_pause(window, qtbot):
     window.show()
@@ -182,6 +195,27 @@ def test_step_is_exactly_one_engine_iteration(window, qtbot):
         assert after.equals(expected.update.after)
         assert not after.equals(before)
         assert window.controller.trainer.step_count == expected.step
+
+
+def test_space_toggles_play_and_view_menu_toggles_docks(window, qtbot):
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.controller.is_running, timeout=WAIT_MS)
+    assert window.action_play.isChecked() and window.action_play.text() == "Pause"
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not window.controller.is_running, timeout=WAIT_MS)
+    assert window.action_play.text() == "Play"
+    menus = {a.text().replace("&", ""): a.menu() for a in window.menuBar().actions()}
+    assert set(menus) == {"File", "Train", "View"}
+    toggles = {a.text(): a for a in menus["View"].actions()}
+    dock = window.findChild(QDockWidget, "dockHeatmaps")
+    toggles[dock.windowTitle()].trigger()
+    assert dock.isHidden()
+    toggles[dock.windowTitle()].trigger()
+    assert not dock.isHidden()
 
 
 def test_reset_reinitialises_from_the_seed(window, qtbot):

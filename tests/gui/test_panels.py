@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 
 from engine.data import CSVError, load_csv, make_dataset
 from engine.network import Architecture, LayerSpec, init_network
@@ -311,6 +311,25 @@ def test_data_panel_loads_a_csv_in_the_background(data_panel, qtbot, tmp_path):
     assert_same_data(blocker.args[0], load_csv(path, 1, 0.2, 0, standardize=True))
     assert data_panel.source_combo.currentText() == "CSV: points.csv"
     assert not data_panel.noise_spin.isEnabled()
+
+
+def test_data_panel_stays_responsive_while_reading_a_large_csv(data_panel, qtbot, tmp_path):
+    path = tmp_path / "large.csv"
+    rng = np.random.default_rng(2)
+    rows = np.column_stack([rng.normal(size=(40_000, 4)), rng.integers(0, 2, 40_000)])
+    np.savetxt(path, rows, fmt="%.17g", delimiter=",")  # about 3.5 MB
+    ticks = []
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(data_panel.busy))
+    timer.start()
+    with qtbot.waitSignal(data_panel.datasetChanged, timeout=60_000) as blocker:
+        data_panel.load_csv_file(str(path))
+    timer.stop()
+    # the event loop kept running during the read: the timer fired while the panel was
+    # busy (a read in the GUI thread would have blocked it until the end)
+    assert ticks.count(True) >= 3
+    assert len(blocker.args[0].x) + len(blocker.args[0].x_val) == 40_000
 
 
 def test_data_panel_malformed_csv_keeps_the_data(data_panel, qtbot, tmp_path):

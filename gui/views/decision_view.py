@@ -111,10 +111,15 @@ class DecisionView(QWidget):
             return self._snap.network.architecture.input_size
         return None if self._dataset is None else self._dataset.input_size
 
+    def _matches(self, width: int | None) -> bool:
+        """Whether the data set fits a network with ``width`` inputs (a snapshot of the
+        previous problem may still arrive after set_dataset)."""
+        return self._dataset is not None and self._dataset.input_size == width
+
     def _draw_points(self) -> None:
-        d = self._dataset
         notes = []
         width = self._input_size()
+        d = self._dataset if self._matches(width) else None
         self._points_width = width
         self.plot.setVisible(width in (1, 2))
         self.show_validation.setVisible(width in (1, 2))
@@ -195,7 +200,7 @@ class DecisionView(QWidget):
         else:
             self.image.clear()
         self._set_curves(snap.curve if width == 1 else None)
-        d = self._dataset
+        d = self._dataset if self._matches(width) else None
         i = snap.sample_index
         if d is not None and width == 2 and i < len(d.x):
             self.sample_marker.setData([d.x[i, 0]], [d.x[i, 1]])

@@ -80,7 +80,8 @@ class LayerHeatmaps(pg.GraphicsLayoutWidget):
             image = self.images[kind]
             image.setImage(a, autoLevels=False)
             image.setLevels((-m, m))  # after setImage: it would apply levels deferred before
-            self.bars[kind].setLevels((-m, m), update_items=False)
+            if tuple(self.bars[kind].levels()) != (-m, m):  # re-ticking the bar costs ms
+                self.bars[kind].setLevels((-m, m), update_items=False)
 
     def clear_matrices(self) -> None:
         for kind in KINDS:

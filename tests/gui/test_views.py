@@ -533,3 +533,22 @@ def test_a_hidden_view_draws_the_latest_snapshot_when_shown(qtbot) -> None:
     tabs.setCurrentIndex(1)
     qtbot.waitUntil(lambda: len(heatmaps.rows) == 3)
     np.testing.assert_array_equal(heatmaps.image(0, "W").image, snaps[-1].network.weights[0])
+
+
+def test_views_follow_a_change_of_architecture(qtbot) -> None:
+    small, deep = Run(), Run((2, 4, 4, 4, 4, 1))
+    views = [shown(qtbot, v) for v in (NetworkView(), GradientHeatmaps(), GradNormPlot())]
+    decision = shown(qtbot, DecisionView())
+    decision.set_dataset(Run((1, 4, 1), data="sine", loss="mse", out="identity").dataset)
+    for run in (small, deep):
+        snap = run.snapshot()
+        for v in (*views, decision):  # a 2-D snapshot after a 1-D data set: no crash
+            v.show_snapshot(snap)
+    net_view, heatmaps, norms = views
+    assert net_view.segment_count() == 2 * 4 + 3 * 4 * 4 + 4
+    assert len(heatmaps.rows) == 5
+    assert len(norms.getPlotItem().listDataItems()) == 5
+    np.testing.assert_array_equal(
+        norms.getPlotItem().listDataItems()[4].getOriginalDataset()[0], deep.steps
+    )
+    assert decision.train_points.getData()[0].size == 0  # the data no longer fit

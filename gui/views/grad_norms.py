@@ -62,6 +62,7 @@ class GradNormPlot(pg.PlotWidget):
         self._redraw()
 
     def history(self) -> LossHistory | None:
+        """The per-layer norm history (read it; do not append to it), None before any snapshot."""
         return self._history
 
     def _rebuild(self, depth: int) -> None:

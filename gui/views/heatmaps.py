@@ -84,6 +84,7 @@ class LayerHeatmaps(pg.GraphicsLayoutWidget):
                 self.bars[kind].setLevels((-m, m), update_items=False)
 
     def clear_matrices(self) -> None:
+        """Show nothing (a reset)."""
         for kind in KINDS:
             self._data[kind] = None
             self.images[kind].clear()

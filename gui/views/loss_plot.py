@@ -145,6 +145,7 @@ class LossPlot(pg.PlotWidget):
         self._log_mode_changed(on)
 
     def is_log_scale(self) -> bool:
+        """Whether the loss axis is logarithmic."""
         return self.getPlotItem().ctrl.logYCheck.isChecked()
 
     def history(self) -> LossHistory:

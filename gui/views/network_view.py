@@ -120,6 +120,7 @@ class _Geometry:
         self.total = sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
 
     def node_position(self, column: int, unit: int) -> tuple[float, float] | None:
+        """Where unit ``unit`` of column ``column`` (0 = inputs) is drawn, or None if not drawn."""
         k = np.searchsorted(self.shown[column], unit)
         if k < len(self.shown[column]) and self.shown[column][k] == unit:
             return float(column), float(self.ys[column][k])
@@ -322,6 +323,7 @@ class NetworkView(QWidget):
         self.edgeClicked.emit(int(layer), int(j), int(i))
 
     def selected_edge(self) -> tuple[int, int, int] | None:
+        """(layer, j, i) of the selected weight, or None."""
         return self._selected
 
     # ------------------------------------------------------------ drawing

@@ -39,16 +39,23 @@ from engine.trainer import Trainer, TrainingConfig, TrainingDiverged
 
 from .mailbox import SnapshotMailbox
 from .process import WorkerProcess
-from .worker import SessionOutcome, TrainingWorker
+from .worker import Session, SessionOutcome, TrainingWorker
 
 PAUSE_TIMEOUT_MS = 5000  # an iteration plus a final snapshot of the largest networks
 
 
 @dataclass
-class _Session:
-    worker: TrainingWorker
+class _Running:
+    """A play session in progress: its link to the child, the thread and the worker
+    (the worker is only referenced so that it lives until its thread has run it)."""
+
+    session: Session
     thread: QThread
-    outcome: SessionOutcome
+    worker: TrainingWorker
+
+    @property
+    def outcome(self) -> SessionOutcome:
+        return self.session.outcome
 
 
 @dataclass(frozen=True)
@@ -77,10 +84,10 @@ class TrainingController(QObject):
         self._sample_index = 0
         self._speed: float | None = None
         self._process: WorkerProcess | None = None
-        self._session: _Session | None = None
+        self._session: _Running | None = None
         self._mailbox = SnapshotMailbox()
         self._last_snapshot: Snapshot | None = None
-        self._stranded: list[_Session] = []  # threads that would not stop (kept alive)
+        self._stranded: list[_Running] = []  # threads that would not stop (kept alive)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self._on_about_to_quit)
@@ -213,7 +220,7 @@ class TrainingController(QObject):
 
     def _command(self, kind: str, meta: dict) -> None:
         if self._session is not None:
-            self._session.worker.command(kind, meta)
+            self._session.session.command(kind, meta)
 
     # ------------------------------------------------------------ play / pause / step
     @Slot()
@@ -234,8 +241,8 @@ class TrainingController(QObject):
         if proc.sent_problem != self._problem_id:
             arrays.update(data_to_frame(t.x, t.t, t.x_val, t.t_val))
             proc.sent_problem = self._problem_id
-        outcome = SessionOutcome()
-        worker = TrainingWorker(proc, (meta, arrays), self._mailbox, outcome)
+        session = Session(proc, (meta, arrays))
+        worker = TrainingWorker(session, self._mailbox)
         thread = QThread()
         thread.setObjectName("trainingThread")
         worker.moveToThread(thread)
@@ -244,7 +251,7 @@ class TrainingController(QObject):
         worker.finished.connect(worker.deleteLater, Qt.ConnectionType.DirectConnection)
         worker.finished.connect(self._on_session_finished)
         worker.snapshotPending.connect(self._on_snapshot_pending)
-        self._session = _Session(worker, thread, outcome)
+        self._session = _Running(session, thread, worker)
         thread.start()
         self.runningChanged.emit(True)
 
@@ -254,7 +261,7 @@ class TrainingController(QObject):
         state (or after a timeout, having killed an unresponsive worker process)."""
         s = self._session
         if s is not None:
-            s.worker.request_stop()
+            s.session.request_stop()
             self._end_session(s, PAUSE_TIMEOUT_MS)
 
     @Slot()
@@ -284,7 +291,7 @@ class TrainingController(QObject):
         return rec
 
     # ------------------------------------------------------------ session end
-    def _end_session(self, s: _Session, timeout_ms: int) -> bool:
+    def _end_session(self, s: _Running, timeout_ms: int) -> bool:
         """Join the training thread and apply how the session ended. True if it ended
         within the timeout."""
         if s.outcome.handled:
@@ -382,7 +389,7 @@ class TrainingController(QObject):
         clean = True
         s = self._session
         if s is not None:
-            s.worker.request_stop()
+            s.session.request_stop()
             clean = self._end_session(s, max(timeout_ms - 500, 100))
         if self._process is not None:
             clean &= self._process.stop(max(deadline - time.monotonic(), 0.05))

@@ -8,8 +8,10 @@ reports "stopped" or its output ends. Snapshots go into the controller's mailbox
 is nudged with ``snapshotPending`` only when the mailbox was empty, so the GUI thread's
 event queue never fills up with stale frames.
 
-Stopping is a flag: :meth:`request_stop` sets it and sends "pause"; the child checks its
-commands after every iteration and answers with a final snapshot and its TrainerState.
+The controller talks to a play session only through its :class:`Session` (plain Python,
+usable from any thread): commands, and the stop flag - :meth:`Session.request_stop` sets
+it and sends "pause"; the child checks its commands after every iteration and answers
+with a final snapshot and its TrainerState.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from .process import WorkerProcess
 
 @dataclass
 class SessionOutcome:
-    """How a play session ended, filled in by the worker thread.
+    """How a play session ended, filled in by the training thread.
 
     state: the child's final TrainerState (None if it never started or crashed);
     checkpoint: its latest periodic TrainerState (the fallback after a crash);
@@ -46,69 +48,77 @@ class SessionOutcome:
     handled: bool = False
 
 
-class TrainingWorker(QObject):
-    """Runs one play session against a :class:`WorkerProcess` (see the module docstring)."""
+class Session:
+    """One play session's link to the worker process: the "start" frame, then commands
+    in order. Thread-safe; a "pause" before the start means the session never starts."""
 
-    snapshotPending = Signal()  # noqa: N815 (Qt naming)
-    finished = Signal(object)  # the SessionOutcome
-
-    def __init__(
-        self,
-        process: WorkerProcess,
-        start: tuple[dict, dict],
-        mailbox: SnapshotMailbox,
-        outcome: SessionOutcome,
-    ) -> None:
-        super().__init__()
-        self._process = process
-        self._start = start
-        self._mailbox = mailbox
-        self.outcome = outcome
-        self._lock = threading.Lock()  # orders "start" before any other command
+    def __init__(self, process: WorkerProcess, start: tuple[dict, dict]) -> None:
+        self.process = process
+        self.outcome = SessionOutcome()
+        self._start: tuple[dict, dict] | None = start
+        self._lock = threading.Lock()
         self._stop_requested = False
         self._started = False
         self._queued: list[tuple[str, dict]] = []
 
     def request_stop(self) -> None:
-        """Set the stop flag and ask the child to pause (any thread)."""
+        """Set the stop flag and ask the child to pause after its running iteration."""
         self.command("pause", {})
 
     def command(self, kind: str, meta: dict) -> None:
-        """Send a command to the child once the session has started (any thread)."""
+        """Send a command to the child (queued until the start frame has gone out)."""
         with self._lock:
             if kind == "pause":
                 self._stop_requested = True
-            if not self._started:
+            if self._started:
+                self._send(kind, meta)
+            else:
                 self._queued.append((kind, meta))
-                return
-            self._send(kind, meta)
+
+    def begin(self) -> bool:
+        """Send the start frame and any queued commands (training thread). False if the
+        session was stopped before it began or the child cannot be reached."""
+        with self._lock:
+            start, self._start = self._start, None  # the data may be large: let it go
+            if self._stop_requested:
+                return False
+            self._started = True
+            ok = self._send("start", *start)
+            for kind, meta in self._queued:
+                ok = ok and self._send(kind, meta)
+            return ok
 
     def _send(self, kind: str, meta: dict, arrays: dict | None = None) -> bool:
         try:
-            self._process.send(kind, meta, arrays)
+            self.process.send(kind, meta, arrays)
             return True
         except (OSError, ValueError) as e:  # ValueError: write to a closed pipe
-            self.outcome.error = self.outcome.error or f"cannot reach the training process: {e}"
-            self.outcome.broken = True
+            out = self.outcome
+            out.error = out.error or f"cannot reach the training process: {e}"
+            out.broken = True
             return False
+
+
+class TrainingWorker(QObject):
+    """Runs one play :class:`Session` on the training thread (see the module docstring)."""
+
+    snapshotPending = Signal()  # noqa: N815 (Qt naming)
+    finished = Signal(object)  # the SessionOutcome
+
+    def __init__(self, session: Session, mailbox: SnapshotMailbox) -> None:
+        super().__init__()
+        self._session = session
+        self._mailbox = mailbox
 
     @Slot()
     def run(self) -> None:
         """The session (runs in the QThread)."""
-        out = self.outcome
+        out = self._session.outcome
         try:
-            with self._lock:
-                if self._stop_requested:
-                    return  # paused before it began: nothing was sent
-                ok = self._send("start", *self._start)
-                self._start = None
-                self._started = True
-                for kind, meta in self._queued:
-                    ok = ok and self._send(kind, meta)
-                if not ok:
-                    self._process.kill()
-                    return
-            self._read_replies()
+            if self._session.begin():
+                self._read_replies()
+            elif out.broken:
+                self._session.process.kill()
         except Exception as e:  # never let an exception escape a QThread
             out.error = out.error or f"training thread failed: {e!r}"
             out.broken = True
@@ -116,7 +126,7 @@ class TrainingWorker(QObject):
             self.finished.emit(out)
 
     def _read_replies(self) -> None:
-        out, proc = self.outcome, self._process
+        out, proc = self._session.outcome, self._session.process
         while True:
             try:
                 frame = proc.read()

@@ -444,3 +444,18 @@ def test_worker_crash_falls_back_to_paused(qtbot, controller, rec):
     assert controller.worker_pid not in (None, pid)
     controller.pause()
     assert rec.last.step == controller.trainer.step_count
+
+
+def test_worker_process_reports_garbage_on_stderr_and_exits():
+    from gui.training.process import WorkerProcess
+
+    proc = WorkerProcess()
+    try:
+        proc._popen.stdin.write(b"this is not a frame at all")
+        proc._popen.stdin.flush()
+        assert proc.read() is None  # the child quit: its output ended
+        assert proc.exit_code(30.0) == 0
+        assert "FrameError" in proc.stderr_tail() and "magic" in proc.stderr_tail()
+    finally:
+        proc.stop(5.0)
+    assert gone(proc.pid)

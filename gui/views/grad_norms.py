@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QWidget
 from engine.history import LossHistory
 from engine.snapshot import Snapshot
 
+from .axes import SteadyRange
 from .visibility import would_be_seen
 
 MAX_LEGEND = 12  # more layers than this: no legend (the lines are coloured in depth order)
@@ -22,7 +23,7 @@ MAX_LEGEND = 12  # more layers than this: no legend (the lines are coloured in d
 
 class GradNormPlot(pg.PlotWidget):
     """||dL/dW_l|| (with the bias) of every layer against iteration (objectName
-    "gradNormPlot"); data item l is layer l + 1."""
+    "gradNormPlot"); ``layer_items()[l]`` is layer l + 1's line."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,6 +42,7 @@ class GradNormPlot(pg.PlotWidget):
         pi.setLogMode(y=True)
         pi.setClipToView(True)
         pi.setDownsampling(auto=True, mode="peak")
+        self._extent = SteadyRange(pi)  # axes move only when the data cross round values
         self._legend = pi.addLegend(offset=(-10, 10), brush=pg.mkBrush(0, 0, 0, 160))
 
     @Slot(object)
@@ -65,6 +67,10 @@ class GradNormPlot(pg.PlotWidget):
         """The per-layer norm history (read it; do not append to it), None before any snapshot."""
         return self._history
 
+    def layer_items(self) -> list[pg.PlotDataItem]:
+        """One line per layer, the first layer first."""
+        return list(self._items)
+
     def _rebuild(self, depth: int) -> None:
         pi = self.getPlotItem()
         for item in self._items:
@@ -84,8 +90,13 @@ class GradNormPlot(pg.PlotWidget):
         self._pending = False
         if self._history is None:
             return
+        ys, last = [], None
         for layer, item in enumerate(self._items):
-            item.setData(*self._history.arrays(layer))
+            x, y = self._history.arrays(layer)
+            item.setData(x, y)
+            ys.append(y)
+            last = float(x[-1]) if len(x) else None
+        self._extent.update(last, ys, log=True)
 
     def showEvent(self, event: QEvent) -> None:
         super().showEvent(event)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QToolButton, QWidget
 from engine.history import LossHistory
 from engine.snapshot import Snapshot
 
+from .axes import SteadyRange
 from .colormaps import class_colour
 from .visibility import would_be_seen
 
@@ -68,6 +69,8 @@ class LossPlot(pg.PlotWidget):
             name="validation loss", pen=VAL_PEN, symbol="o", symbolSize=4, symbolPen=None,
             symbolBrush=VAL_PEN.color(),
         )  # fmt: skip
+
+        self._extent = SteadyRange(pi)  # axes move only when the data cross round values
 
         # accuracy: its own view box and axis, untouched by the loss axis' log mode
         self._acc_view = pg.ViewBox(enableMenu=False)
@@ -194,6 +197,7 @@ class LossPlot(pg.PlotWidget):
         x, y = self._train_history.arrays()
         self._train.setData(x, y)
         self._hover_data = {"train": (x, y)}
+
         any_acc = False
         for col, item, key in (
             (VAL_LOSS, self._val, "val"),
@@ -210,8 +214,14 @@ class LossPlot(pg.PlotWidget):
             else:
                 item.setData([], [])
         self._show_accuracy(any_acc)
+        self._update_extent()
         if len(x) == 0:
             self._hide_hover()
+
+    def _update_extent(self) -> None:
+        x, y = self._hover_data.get("train", (np.empty(0), np.empty(0)))
+        ys = [y] + ([self._hover_data["val"][1]] if "val" in self._hover_data else [])
+        self._extent.update(float(x[-1]) if len(x) else None, ys, self.is_log_scale())
 
     def _show_accuracy(self, on: bool) -> None:
         if on == getattr(self, "_accuracy_shown", None):
@@ -232,6 +242,7 @@ class LossPlot(pg.PlotWidget):
             self.log_action.setChecked(on)
             self.log_action.blockSignals(False)
         self._hide_hover()
+        self._update_extent()  # rounded in decades now, or back to linear steps
 
     @Slot(object)
     def _on_mouse_moved(self, pos: QPointF) -> None:

@@ -12,6 +12,7 @@ from engine.data import make_dataset
 from engine.network import init_network
 from engine.snapshot import GridSpec, Snapshot, make_snapshot
 from gui.views import DecisionView, GradientHeatmaps, GradNormPlot, LossPlot, NetworkView
+from gui.views.axes import axis_end, rounded_out
 from gui.views.colormaps import nice_ceiling
 from gui.views.network_view import LEVEL_INTENSITY
 
@@ -423,7 +424,7 @@ def test_grad_norm_plot_one_log_line_per_layer(qtbot) -> None:
     plot = shown(qtbot, GradNormPlot())
     for _ in range(3):
         plot.show_snapshot(run.snapshot())
-    items = plot.getPlotItem().listDataItems()
+    items = plot.layer_items()
     assert len(items) == 4
     norms = np.array(run.norms)
     for layer, item in enumerate(items):
@@ -547,8 +548,41 @@ def test_views_follow_a_change_of_architecture(qtbot) -> None:
     net_view, heatmaps, norms = views
     assert net_view.segment_count() == 2 * 4 + 3 * 4 * 4 + 4
     assert len(heatmaps.rows) == 5
-    assert len(norms.getPlotItem().listDataItems()) == 5
-    np.testing.assert_array_equal(
-        norms.getPlotItem().listDataItems()[4].getOriginalDataset()[0], deep.steps
-    )
+    assert len(norms.layer_items()) == 5
+    np.testing.assert_array_equal(norms.layer_items()[4].getOriginalDataset()[0], deep.steps)
     assert decision.train_points.getData()[0].size == 0  # the data no longer fit
+
+
+@pytest.mark.parametrize(
+    ("x", "end"), [(3, 10), (57, 57), (1001, 1100), (1_000_000, 1_000_000), (1_034_567, 1_100_000)]
+)
+def test_axis_end_rounds_up_to_two_digits(x: float, end: float) -> None:
+    assert axis_end(x) == pytest.approx(end) and axis_end(x) >= x
+
+
+def test_rounded_out_contains_the_data() -> None:
+    assert rounded_out(0.051, 0.71, log=False) == pytest.approx((0.04, 0.72))
+    assert rounded_out(0.03, 0.7, log=True) == pytest.approx((10**-1.75, 10**-0.0))
+    for lo, hi in [(0.3, 0.3), (-2.0, 5.5), (1e-9, 1e-7)]:
+        a, b = rounded_out(lo, hi, log=False)
+        assert a <= lo <= hi <= b
+
+
+def test_live_plots_keep_every_point_in_view(qtbot) -> None:
+    run = Run()
+    plot = shown(qtbot, LossPlot())
+    norms = shown(qtbot, GradNormPlot())
+    for _ in range(4):
+        snap = run.snapshot(25)
+        plot.show_snapshot(snap)
+        norms.show_snapshot(snap)
+
+    def covers(widget, ys) -> None:
+        (x0, x1), (y0, y1) = widget.getPlotItem().vb.viewRange()
+        assert x0 <= 1 and x1 >= 100 and y0 <= ys.min() and y1 >= ys.max()
+
+    for log in (False, True):
+        plot.set_log_scale(log)
+        losses = np.log10(run.losses) if log else np.array(run.losses)
+        qtbot.waitUntil(lambda losses=losses: covers(plot, losses))
+    qtbot.waitUntil(lambda: covers(norms, np.log10(run.norms)))

@@ -300,6 +300,15 @@ class LayerEditor(QWidget):
         self._bias, self._init, self._seed = arch.bias, spec.init, int(spec.seed)
         self._refresh()
 
+    def set_architecture(self, architecture: Architecture, loss: str | None = None) -> None:
+        """Show ``architecture`` (with ``loss``, default: the current one if it suits the
+        output layer, else the conventional one), keeping initialisation and seed; emits
+        nothing. ValueError if it does not fit the data."""
+        allowed = losses_for(self._dataset, architecture.output_activation)
+        if loss is None:
+            loss = self._loss if self._loss in allowed else (allowed or ("mse",))[0]
+        self.set_spec(NetworkSpec(architecture, loss, self._init, self._seed))
+
     def set_dataset(self, dataset: Dataset) -> None:
         """Follow new data: input and output widths change. The output activation and loss
         are kept when the new data is of the same kind (same default pair, e.g. two

@@ -12,7 +12,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QDockWidget, QWidget
+from PySide6.QtWidgets import QDockWidget, QMessageBox, QWidget
 
 from engine.data import CSVError, load_csv, make_dataset
 from engine.formats import FORMATS, ModelFileError, load_model, save_model
@@ -404,3 +404,18 @@ def test_shown_window_is_not_blank(window, qtbot):
     }
     assert len(colours) > 10
     assert not math.isnan(window.last_snapshot.train_loss)
+
+
+def test_messages_open_a_non_blocking_box(window, qtbot):
+    window.quiet_messages = False
+    window.show()
+    qtbot.waitExposed(window)
+    with qtbot.waitSignal(window.messageShown) as blocker:
+        window.show_error("Cannot load the data", "bad.csv, row 3, column 2: empty cell")
+    assert blocker.args == ["Cannot load the data", "bad.csv, row 3, column 2: empty cell"]
+    box = window.findChild(QMessageBox, "messageBox")
+    assert box is not None and box.isVisible()  # show_error returned: it did not block
+    assert box.text() == "bad.csv, row 3, column 2: empty cell"
+    assert window.statusBar().currentMessage() == box.text()
+    box.close()
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "messageBox") is None, timeout=WAIT_MS)

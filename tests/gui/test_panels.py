@@ -171,13 +171,18 @@ def test_editor_set_spec_is_silent_and_checked(editor):
     assert editor._init_combo.currentText() == "he"
     assert editor._seed_spin.value() == 7
     assert seen == []
+    editor.set_architecture(Architecture.build(2, [6, 6], 2, "relu", "softmax"))
+    assert editor.spec() == NetworkSpec(
+        Architecture.build(2, [6, 6], 2, "relu", "softmax"), "ce", "he", 7
+    )
+    assert seen == []
     too_wide = Architecture.build(2, [600], 1, "tanh", "sigmoid")
     assert "512" in editor.fits(NetworkSpec(too_wide, "bce"))
     wrong_input = Architecture.build(3, [4], 1, "tanh", "sigmoid")
     assert "3 inputs" in editor.fits(NetworkSpec(wrong_input, "bce"))
     with pytest.raises(ValueError):
         editor.set_spec(NetworkSpec(wrong_input, "bce"))
-    assert editor.spec() == spec
+    assert editor.spec().architecture.sizes == (2, 6, 6, 2)
 
 
 def test_editor_bias_init_and_seed_edits(editor, qtbot):

@@ -28,6 +28,8 @@ VAL_PEN = pg.mkPen((240, 140, 20), width=2)
 TRAIN_ACC_PEN = pg.mkPen(class_colour(2), width=1, style=Qt.PenStyle.DashLine)
 VAL_ACC_PEN = pg.mkPen(class_colour(5), width=2, style=Qt.PenStyle.DashLine)
 
+MAX_VAL_SYMBOLS = 200  # more validation points than this: a plain line
+
 # columns of the per-snapshot history
 VAL_LOSS, TRAIN_ACC, VAL_ACC = 0, 1, 2
 
@@ -209,6 +211,10 @@ class LossPlot(pg.PlotWidget):
             if finite.any():
                 ex, ey = ex[finite], ey[finite]
                 self._hover_data[key] = (ex, ey)
+                if item is self._val:  # dots while they can be told apart (and are cheap)
+                    symbol = "o" if len(ex) <= MAX_VAL_SYMBOLS else None
+                    if item.opts["symbol"] != symbol:
+                        item.setSymbol(symbol)
                 item.setData(ex, ey)
                 any_acc |= col != VAL_LOSS
             else:

@@ -14,6 +14,7 @@ from engine.snapshot import GridSpec, Snapshot, make_snapshot
 from gui.views import DecisionView, GradientHeatmaps, GradNormPlot, LossPlot, NetworkView
 from gui.views.axes import axis_end, rounded_out
 from gui.views.colormaps import nice_ceiling
+from gui.views.loss_plot import MAX_VAL_SYMBOLS
 from gui.views.network_view import LEVEL_INTENSITY
 
 # ---------------------------------------------------------------- real snapshots
@@ -104,6 +105,7 @@ def test_loss_plot_first_item_holds_every_loss_by_step(qtbot) -> None:
     np.testing.assert_array_equal(ax, vx)
     np.testing.assert_array_equal(ay, [s.val_accuracy for s in snaps])
     assert plot._acc_axis.isVisible()
+    assert val.opts["symbol"] == "o"  # few validation points: dots on the line
 
 
 def test_loss_plot_regression_has_no_accuracy_axis(qtbot) -> None:
@@ -586,3 +588,13 @@ def test_live_plots_keep_every_point_in_view(qtbot) -> None:
         losses = np.log10(run.losses) if log else np.array(run.losses)
         qtbot.waitUntil(lambda losses=losses: covers(plot, losses))
     qtbot.waitUntil(lambda: covers(norms, np.log10(run.norms)))
+
+
+def test_many_validation_points_are_drawn_as_a_plain_line(qtbot) -> None:
+    run = Run(n=40)
+    plot = shown(qtbot, LossPlot())
+    for _ in range(MAX_VAL_SYMBOLS + 1):
+        plot.show_snapshot(run.snapshot(1))
+    val = plot.getPlotItem().listDataItems()[1]
+    assert len(val.getOriginalDataset()[0]) == MAX_VAL_SYMBOLS + 1
+    assert val.opts["symbol"] is None

@@ -32,11 +32,17 @@ def test_wheel_contains_packages_and_resources(wheel):
     names = set(wheel.namelist())
     for required in (
         "engine/__init__.py", "engine/phases.py", "engine/data/__init__.py",
-        "engine/formats/__init__.py", "gui/__init__.py", "resources/__init__.py",
-        "resources/icon.svg",
+        "engine/formats/__init__.py", "engine/cli.py", "gui/__init__.py", "gui/main.py",
+        "gui/app.py", "gui/main_window.py", "gui/panels/__init__.py", "gui/views/__init__.py",
+        "gui/training/__init__.py", "resources/__init__.py", "resources/icon.svg",
     ):  # fmt: skip
         assert required in names, required
-    assert not any(n.startswith("tests/") for n in names)
+    assert not any(n.startswith(("tests/", "benchmarks/")) for n in names)
+    # every package directory in the repository made it into the wheel
+    for init in ROOT.glob("*/**/__init__.py"):
+        rel = init.relative_to(ROOT).as_posix()
+        if rel.split("/")[0] in ("engine", "gui", "resources"):
+            assert rel in names, rel
 
 
 def test_wheel_metadata(wheel):

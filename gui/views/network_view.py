@@ -135,7 +135,7 @@ class NetworkView(QWidget):
     is clicked or :meth:`select_edge` is called.
     """
 
-    edgeClicked = Signal(int, int, int)  # noqa: N815 (Qt naming)
+    edgeClicked = Signal(int, int, int)
 
     def __init__(
         self, parent: QWidget | None = None, max_nodes: int = 64, max_edges: int = 10_000
@@ -170,6 +170,7 @@ class NetworkView(QWidget):
         self._group.buttonToggled.connect(self._mode_button_toggled)
         self.legend = QLabel()
         self.legend.setObjectName("networkLegend")
+        self.legend.setWordWrap(True)
         buttons.addWidget(self.legend, 1)
 
         self.plot = pg.PlotWidget()
@@ -342,13 +343,15 @@ class NetworkView(QWidget):
         bottom = float(min(ys.min() for ys in g.ys))
         for c, (name, n) in enumerate(zip(names, arch.sizes, strict=True)):
             shown = len(g.shown[c])
-            text = f"{name}\n{n}" if shown == n else f"{name}\n{shown} of {n}"
+            text = f"{name} ({n})" if shown == n else f"{name} ({shown} of {n})"
             t = pg.TextItem(text, anchor=(0.5, 0), color=(200, 200, 200))
             t.setPos(c, bottom - 0.06)
             self.plot.getPlotItem().addItem(t, ignoreBounds=True)
             self._captions.append(t)
         self._vb.setRange(
-            xRange=(-0.35, len(arch.layers) + 0.35), yRange=(bottom - 0.3, -bottom + 0.1), padding=0
+            xRange=(-0.35, len(arch.layers) + 0.35),
+            yRange=(bottom - 0.25, -bottom + 0.1),
+            padding=0,
         )
         extent = QRectF(-0.1, bottom - 0.1, len(arch.layers) + 0.2, -2 * bottom + 0.2)
         for c in self._curves:

@@ -288,8 +288,9 @@ def test_config_changes_reach_the_running_worker(qtbot, controller, rec):
     controller.set_problem(CIRCLES, ARCH, CONFIG)
     controller.play()
     qtbot.waitUntil(lambda: rec.last.step > 5, timeout=WAIT_MS)
+    changed_at = rec.last.step
     controller.set_config(TrainingConfig("bce", Optimizer("adam", 0.01), batch_size=16))
-    qtbot.waitUntil(lambda: rec.last.step > controller.trainer.step_count + 200, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: rec.last.step > changed_at + 200, timeout=WAIT_MS)
     controller.pause()
     state = controller.trainer.get_state()
     assert set(state.optimizer_state.buffers) == {"m", "v"}  # adam ran in the worker

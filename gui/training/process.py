@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import fcntl
 import os
 import subprocess
 import sys
@@ -55,7 +54,9 @@ class WorkerProcess:
             env=child_environment(),
         )
         for f in (self._popen.stdin, self._popen.stdout):
-            with contextlib.suppress(OSError, AttributeError):
+            with contextlib.suppress(OSError, AttributeError, ImportError):
+                import fcntl  # Linux only; elsewhere the default pipe size is used
+
                 fcntl.fcntl(f.fileno(), fcntl.F_SETPIPE_SZ, PIPE_SIZE)
         self._lock = threading.Lock()
         self.sent_problem: object = None

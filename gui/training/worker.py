@@ -102,7 +102,7 @@ class Session:
 class TrainingWorker(QObject):
     """Runs one play :class:`Session` on the training thread (see the module docstring)."""
 
-    snapshotPending = Signal()  # noqa: N815 (Qt naming)
+    snapshotPending = Signal()
     finished = Signal(object)  # the SessionOutcome
 
     def __init__(self, session: Session, mailbox: SnapshotMailbox) -> None:

@@ -460,3 +460,38 @@ def test_worker_process_reports_garbage_on_stderr_and_exits():
     finally:
         proc.stop(5.0)
     assert gone(proc.pid)
+
+
+def test_fanout_gives_every_view_all_history_one_view_per_turn(qtbot, controller, rec):
+    from gui.training.fanout import SnapshotFanout
+
+    class View:
+        def __init__(self, log: list, name: str) -> None:
+            self.log, self.name, self.snaps = log, name, []
+
+        def show_snapshot(self, snap: Snapshot) -> None:
+            self.log.append(self.name)
+            self.snaps.append(snap)
+
+    order: list[str] = []
+    views = [View(order, name) for name in "abc"]
+    fanout = SnapshotFanout(views)
+    controller.set_problem(CIRCLES, ARCH, CONFIG)
+    for _ in range(4):  # four snapshots before the event loop runs: merged per view
+        controller.step()
+        fanout.show_snapshot(rec.last)
+    assert fanout.pending == 3 and order == []
+    qtbot.waitUntil(lambda: fanout.pending == 0, timeout=WAIT_MS)
+    assert order == ["a", "b", "c"]
+    for view in views:
+        assert len(view.snaps) == 1
+        assert list(view.snaps[0].steps) == [1, 2, 3, 4]
+        assert view.snaps[0].network.equals(controller.network)
+    controller.step()
+    fanout.show_snapshot(rec.last)
+    fanout.flush()
+    assert [list(v.snaps[-1].steps) for v in views] == [[5]] * 3
+    controller.step()
+    fanout.show_snapshot(rec.last)
+    fanout.clear()
+    assert fanout.pending == 0 and all(len(v.snaps) == 2 for v in views)

@@ -82,6 +82,25 @@ def loss_and_delta(
     return loss_value(loss, z, y, t), d
 
 
+def per_output_loss(loss: str, z: np.ndarray, y: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Each sample's and each output's share of the loss, shape (N, K): the terms that
+    :func:`loss_value` adds up, normalisation included, so ``per_output_loss(...).sum()``
+    equals ``loss_value(...)`` up to rounding. For one sample and one output under mse it
+    is (y - t)^2; for ce the share of output k is t_k * (logsumexp(z) - z_k) / N."""
+    n, k = y.shape
+    if loss == "mse":
+        d = y - t
+        return d * d / (n * k)
+    if loss == "bce":
+        per = np.maximum(z, 0.0) - z * t + np.log1p(exp_nonpositive(-np.abs(z)))
+        return per / (n * k)
+    if loss == "ce":
+        m = z.max(axis=1, keepdims=True)
+        lse = m + np.log(exp_nonpositive(z - m).sum(axis=1, keepdims=True))
+        return t * (lse - z) / n
+    raise ValueError(f"unknown loss {loss!r}")
+
+
 def output_delta(loss: str, z: np.ndarray, y: np.ndarray, t: np.ndarray, fgrad) -> np.ndarray:
     """dL/dz of the output layer, shape (N, K). ``fgrad(z, y)`` is the output activation's
     element-wise derivative (used by mse only; bce and ce fold it in analytically)."""

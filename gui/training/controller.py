@@ -40,8 +40,9 @@ from engine.data import Dataset
 from engine.network import Architecture, Network, init_network
 from engine.phases import IterationRecord
 from engine.snapshot import GridSpec, Snapshot, make_snapshot
+from engine.stepper import Phase, PhaseStepper
 from engine.stream import config_to_dict, data_to_frame, state_to_frame
-from engine.trainer import Trainer, TrainingConfig, TrainingDiverged
+from engine.trainer import Trainer, TrainerState, TrainingConfig, TrainingDiverged
 
 from .mailbox import SnapshotMailbox
 from .process import WorkerProcess
@@ -71,6 +72,18 @@ class _Problem:
     init: str
     seed: int
     dtype: str
+
+
+@dataclass(frozen=True)
+class _PhaseIteration:
+    """Phase stepping (issue 4): the iteration being stepped, the sample it runs on (None:
+    a mini-batch), the trainer's state before it began and the training-set index of
+    each row of its batch (None if unknown)."""
+
+    stepper: PhaseStepper
+    sample: int | None
+    saved: TrainerState
+    rows: np.ndarray | None
 
 
 class TrainingController(QObject):
@@ -157,6 +170,7 @@ class TrainingController(QObject):
         self.pause()
         problem = _Problem(dataset, architecture, init, int(seed), dtype)
         trainer = self._build_trainer(problem, config)
+        self._phase_drop()  # phase stepping (issue 4)
         self._problem, self._trainer = problem, trainer
         self._problem_id += 1
         self._grid_spec = GridSpec.around(dataset.x) if dataset.input_size == 2 else None
@@ -178,6 +192,7 @@ class TrainingController(QObject):
         self.pause()
         if self._problem is None:
             return
+        self._phase_drop()  # phase stepping (issue 4)
         self._trainer = self._build_trainer(self._problem, self._trainer.config)
         self._last_snapshot = None
         self._emit_local()
@@ -192,6 +207,7 @@ class TrainingController(QObject):
                 f"needs {self._trainer.network.architecture.describe()}"
             )
         self.pause()
+        self._phase_abandon()  # phase stepping (issue 4)
         self._trainer.set_network(net)
         self._last_snapshot = None
         self._emit_local()
@@ -205,6 +221,7 @@ class TrainingController(QObject):
         if config.loss != self._trainer.config.loss:
             raise ValueError("changing the loss changes the problem: use set_problem")
         self._trainer.set_config(config)
+        self._phase_restart()  # phase stepping (issue 4)
         self._command("config", {"config": config_to_dict(config)})
 
     def set_speed(self, iterations_per_second: float | None) -> None:
@@ -238,6 +255,9 @@ class TrainingController(QObject):
         """Start training on the training thread (no-op if already playing)."""
         if self._session is not None or self._trainer is None:
             return
+        if self.iteration_pending and self.finish_iteration() is None:  # phase stepping
+            return  # (issue 4): the iteration under way is applied first; it diverged
+        self._phase_drop()
         proc = self._ensure_process()
         t = self._trainer
         meta, arrays = state_to_frame(t.get_state())
@@ -283,22 +303,172 @@ class TrainingController(QObject):
             self.pause()
 
     @Slot()
-    def step(self) -> IterationRecord | None:
+    def step(self, sample: int | None = None) -> IterationRecord | None:
         """Exactly one engine iteration (forward, loss, backward, update) on the next
-        mini-batch, in this thread; pauses first if playing. Returns the engine's record,
-        or None if the iteration diverged (then ``diverged`` is emitted)."""
+        mini-batch, or on training sample ``sample`` alone, in this thread; pauses first
+        if playing. An iteration being stepped phase by phase is finished instead.
+        Returns the engine's record, or None if the iteration diverged (then ``diverged``
+        is emitted)."""
         self.pause()
         t = self._trainer
         if t is None:
             return None
+        if self.iteration_pending:  # phase stepping (issue 4)
+            return self.finish_iteration()
+        self._phase_drop()
         try:
-            rec = t.step()
+            if sample is None:
+                rec = t.step()
+            else:
+                if not 0 <= sample < len(t.x):
+                    raise ValueError(f"sample must be between 0 and {len(t.x) - 1}, got {sample}")
+                rec = t.step_on(t.x[sample : sample + 1], t.t[sample : sample + 1])
         except TrainingDiverged as e:
             self._emit_local(final=True, diverged=str(e))
             self.diverged.emit(str(e))
             return None
         self._emit_local([rec.step], [rec.loss.value], [rec.backward.grad_norms], rec)
         return rec
+
+    # ============================================================ phase stepping (issue 4)
+    # One iteration phase by phase (engine.stepper.PhaseStepper), in this thread and only
+    # while paused. An iteration is applied by its update phase and not before: until
+    # then Play and Step finish it first, new settings (set_config) restart it at the same
+    # phase on the same batch, imported weights abandon it (the trainer goes back to
+    # where it stood, so the same mini-batch is drawn next), a new problem or a reset
+    # drops it. After the update the finished stepper stays readable (phase_stepper) until
+    # the next iteration, Play or Step.
+    phaseChanged = Signal(object)  # the PhaseStepper (under way or just finished), or None
+    _phase: _PhaseIteration | None = None
+
+    @property
+    def phase_stepper(self) -> PhaseStepper | None:
+        """The iteration being stepped, or the one its update phase just applied."""
+        return None if self._phase is None else self._phase.stepper
+
+    @property
+    def phase_sample(self) -> int | None:
+        """The training sample the stepped iteration runs on; None for a mini-batch."""
+        return None if self._phase is None else self._phase.sample
+
+    @property
+    def phase_batch_indices(self) -> np.ndarray | None:
+        """The training-set index of each row of the stepped iteration's batch."""
+        return None if self._phase is None else self._phase.rows
+
+    @property
+    def iteration_pending(self) -> bool:
+        """True from the start of a stepped iteration until its update is applied."""
+        return self._phase is not None and not self._phase.stepper.done
+
+    def begin_phase_step(self, sample: int | None = None, phases: int = 0) -> PhaseStepper:
+        """Begin the next iteration, on training sample ``sample`` alone or (None) on the
+        next mini-batch, and run its first ``phases`` phases (never the update). An
+        iteration under way is abandoned first. Pauses first; emits ``phaseChanged``."""
+        self.pause()
+        if self._trainer is None:
+            raise ValueError("set a training problem first")
+        stepper = self._phase_start(sample)
+        for _ in range(min(max(int(phases), 0), len(stepper.phases) - 1)):
+            stepper.advance()
+        self.phaseChanged.emit(stepper)
+        return stepper
+
+    def advance_phase(self, sample: int | None = None) -> Phase | None:
+        """Run the next phase of the iteration under way - or begin the next iteration
+        (on ``sample`` alone, or on the next mini-batch if None) and run its first phase.
+        The update phase applies the iteration exactly as :meth:`step` does (a snapshot
+        follows). Returns the phase run; None without a problem or if it diverged."""
+        self.pause()
+        if self._trainer is None:
+            return None
+        if not self.iteration_pending:
+            self._phase_start(sample)
+        s = self._phase.stepper
+        phase = s.advance()
+        if s.done and self._phase_commit() is None:
+            return None
+        self.phaseChanged.emit(s)
+        return phase
+
+    def finish_iteration(self) -> IterationRecord | None:
+        """Run the remaining phases of the iteration under way and apply it. Returns its
+        record; None if no iteration is under way or it diverged."""
+        self.pause()
+        if not self.iteration_pending:
+            return None
+        s = self._phase.stepper
+        s.finish()
+        rec = self._phase_commit()
+        if rec is not None:
+            self.phaseChanged.emit(s)
+        return rec
+
+    def restart_iteration(self, sample: int | None) -> None:
+        """Run the iteration under way again, now on ``sample`` (None: a mini-batch), up
+        to the same phase; no-op when none is under way."""
+        if self.iteration_pending:
+            self.begin_phase_step(sample, self._phase.stepper.position)
+
+    def abandon_iteration(self) -> None:
+        """Drop the iteration under way unapplied: the trainer goes back to where it stood
+        before it began (keeping its current network and optimiser state)."""
+        self._phase_abandon()
+
+    def _phase_start(self, sample: int | None) -> PhaseStepper:
+        self._phase_abandon(emit=False)
+        t = self._trainer
+        saved = t.get_state()
+        stepper = t.begin_iteration(sample)
+        self._phase = _PhaseIteration(stepper, sample, saved, self._batch_rows(stepper, sample))
+        return stepper
+
+    def _batch_rows(self, stepper: PhaseStepper, sample: int | None) -> np.ndarray | None:
+        """The training-set index of each row of ``stepper``'s batch, from the trainer's
+        batch order (checked against the batch itself); None if it cannot be told."""
+        t = self._trainer
+        if sample is not None:
+            return np.array([sample])
+        if stepper.x is t.x:
+            return np.arange(len(t.x))
+        st, b = t.get_state(), len(stepper.x)
+        if st.order is None or st.cursor < b:
+            return None
+        rows = np.asarray(st.order[st.cursor - b : st.cursor])
+        return rows if np.array_equal(t.x[rows], stepper.x) else None
+
+    def _phase_commit(self) -> IterationRecord | None:
+        rec = self._phase.stepper.record
+        try:
+            self._trainer.commit(rec)
+        except TrainingDiverged as e:  # as step(): the trainer keeps the last finite weights
+            self._phase_drop()
+            self._emit_local(final=True, diverged=str(e))
+            self.diverged.emit(str(e))
+            return None
+        self._emit_local([rec.step], [rec.loss.value], [rec.backward.grad_norms], rec)
+        return rec
+
+    def _phase_restart(self) -> None:
+        if self.iteration_pending:
+            self.begin_phase_step(self._phase.sample, self._phase.stepper.position)
+
+    def _phase_drop(self) -> None:
+        if self._phase is not None:
+            self._phase = None
+            self.phaseChanged.emit(None)
+
+    def _phase_abandon(self, emit: bool = True) -> None:
+        p, t = self._phase, self._trainer
+        if p is None:
+            return
+        if not p.stepper.done and t is not None:
+            t.set_state(replace(p.saved, network=t.network, optimizer_state=t.state))
+        self._phase = None
+        if emit:
+            self.phaseChanged.emit(None)
+
+    # ============================================================ end of phase stepping
 
     # ------------------------------------------------------------ session end
     def _end_session(self, s: _Running, timeout_ms: int) -> bool:

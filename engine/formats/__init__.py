@@ -110,3 +110,34 @@ __all__ = [
     "model_to_dict",
     "save_model",
 ]
+
+# Session files (.bplab): training runs saved to be continued exactly (engine.formats.session).
+from .session import (  # noqa: E402 - appended after the weight-file API
+    Session,
+    autosave_path,
+    data_for_session,
+    find_autosave,
+    load_session,
+    remove_autosave,
+    restore_trainer,
+    save_session,
+    session_config,
+    session_dataset,
+    session_from_trainer,
+    write_autosave,
+)
+
+__all__ += [
+    "Session",
+    "autosave_path",
+    "data_for_session",
+    "find_autosave",
+    "load_session",
+    "remove_autosave",
+    "restore_trainer",
+    "save_session",
+    "session_config",
+    "session_dataset",
+    "session_from_trainer",
+    "write_autosave",
+]

@@ -23,12 +23,18 @@ from .phases import IterationRecord, forward, iterate, predict
 class TrainingDiverged(ArithmeticError):
     """Raised at the first non-finite loss, gradient or weight.
 
-    ``step`` is the 1-based iteration, ``layer`` the 1-based layer (None for the loss),
-    ``quantity`` one of "loss", "gradient", "weight"; ``record`` the offending iteration."""
+    ``step`` is the 1-based iteration, ``layer`` the 1-based layer, ``quantity`` one of
+    "activation" (the forward pass overflowed in that layer), "loss" (finite outputs of the
+    output layer ``layer`` gave a non-finite loss), "gradient", "weight"; ``record`` the
+    offending iteration."""
 
     def __init__(self, step: int, layer: int | None, quantity: str, record=None):
         self.step, self.layer, self.quantity, self.record = step, layer, quantity, record
-        where = "the loss" if layer is None else f"the {quantity}s of layer {layer}"
+        if quantity == "loss":
+            where = "the loss" + ("" if layer is None else f" of the outputs of layer {layer}")
+        else:
+            where = f"the {quantity}s of layer {layer}"
+            where += " (and so the loss)" if quantity == "activation" else ""
         super().__init__(
             f"training diverged at step {step}: {where} became non-finite (NaN or infinity); "
             "the last finite weights were kept - try a smaller learning rate"
@@ -61,7 +67,11 @@ class TrainingConfig:
 def check_finite(rec: IterationRecord) -> None:
     """Raise TrainingDiverged if anything in ``rec`` that feeds the next step is non-finite."""
     if not math.isfinite(rec.loss.value):
-        raise TrainingDiverged(rec.step, None, "loss", rec)
+        # name the first layer whose forward values overflowed, if one did
+        for layer, a in enumerate(rec.forward.a):
+            if not np.isfinite(a).all() or not np.isfinite(rec.forward.z[layer]).all():
+                raise TrainingDiverged(rec.step, layer + 1, "activation", rec)
+        raise TrainingDiverged(rec.step, len(rec.forward.a), "loss", rec)
     for layer, norm in enumerate(rec.backward.grad_norms):
         if not math.isfinite(norm):
             raise TrainingDiverged(rec.step, layer + 1, "gradient", rec)
@@ -161,9 +171,26 @@ class Trainer:
 
     # ------------------------------------------------------------ stepping
     def step(self) -> IterationRecord:
-        """One iteration on the next batch. Raises TrainingDiverged (network unchanged)."""
+        """One iteration on the next batch. Raises TrainingDiverged, leaving the network and
+        the batch position as they were before the step."""
+        mark = self._batch_mark()
         x, t = self.next_batch()
-        return self.step_on(x, t)
+        try:
+            return self.step_on(x, t)
+        except TrainingDiverged:
+            self._batch_restore(mark)
+            raise
+
+    def _batch_mark(self) -> tuple:
+        """Enough to undo next_batch(): the rng state only when a new epoch would start."""
+        new_epoch = self._cursor >= len(self.x)
+        rng = self._rng.bit_generator.state if new_epoch else None
+        return (self._cursor, self.epoch, self._order, self._epoch_x, self._epoch_t, rng)
+
+    def _batch_restore(self, mark: tuple) -> None:
+        self._cursor, self.epoch, self._order, self._epoch_x, self._epoch_t, rng = mark
+        if rng is not None:
+            self._rng.bit_generator.state = rng
 
     def step_on(self, x: np.ndarray, t: np.ndarray) -> IterationRecord:
         """One iteration on a given batch (e.g. one chosen sample for step-by-step mode)."""
@@ -210,12 +237,17 @@ class Trainer:
         c = self.config
         with np.errstate(all="ignore"):
             for _ in range(steps):
+                mark = self._batch_mark()
                 x, t = self.next_batch()
                 rec = iterate(
                     self.network, x, t, c.loss, c.optimizer, self.state,
                     self.step_count + 1, self.epoch, c.l2, c.l1,
                 )  # fmt: skip
-                self.commit(rec)
+                try:
+                    self.commit(rec)
+                except TrainingDiverged:
+                    self._batch_restore(mark)
+                    raise
                 if callback is not None and callback(rec) is False:
                     break
         return rec

@@ -257,3 +257,24 @@ def test_input_checks_from_review():
         tr.evaluate("test")
     with pytest.raises(ValueError, match="parameters"):
         Architecture.build(4096, [4096] * 4, 10)
+
+
+def test_divergence_in_the_forward_pass_names_the_layer_and_keeps_the_batch():
+    d = make_dataset("sine", n=64, seed=0)
+    arch = Architecture.build(1, [32, 32], 1, "relu", "identity")
+    tr = Trainer(
+        init_network(arch, "he", 0), d.x * 1e3, d.t * 1e3,
+        TrainingConfig("mse", Optimizer("sgd", 1e6), 8, seed=1),
+    )  # fmt: skip
+    tr.run(1)
+    before = tr.get_state()
+    with pytest.raises(TrainingDiverged) as info:
+        tr.run(50)
+    err = info.value
+    assert err.layer is not None and f"layer {err.layer}" in str(err)
+    # the diverging batch is not consumed: a retry sees the same batch as the failed step
+    diverged_x = err.record.forward.x.copy()
+    assert tr.network.all_finite()
+    x_next, _ = tr.next_batch()
+    np.testing.assert_array_equal(x_next, diverged_x)
+    assert before.step <= tr.step_count < err.step

@@ -318,7 +318,7 @@ def snapshot_to_frame(s: Snapshot) -> tuple[dict, dict]:
     meta["grid_spec"] = None if s.grid_spec is None else vars(s.grid_spec).copy()
     meta["activations"] = len(s.activations)
     arrays.update(steps=s.steps, losses=s.losses, grad_norms=s.grad_norms)
-    for name in ("gradients", "update", "grid"):
+    for name in ("gradients", "update", "grid", "curve"):
         if getattr(s, name) is not None:
             arrays[name] = getattr(s, name)
     arrays.update({f"act{i}": a for i, a in enumerate(s.activations)})
@@ -336,6 +336,7 @@ def snapshot_from_frame(meta: Mapping, arrays: Mapping) -> Snapshot:
             gradients=arrays.get("gradients"),
             update=arrays.get("update"),
             grid=arrays.get("grid"),
+            curve=arrays.get("curve"),
             grid_spec=None if grid_spec is None else GridSpec(**grid_spec),
             activations=tuple(_need(arrays, f"act{i}") for i in range(meta["activations"])),
             **{k: meta[k] for k in _SNAP_SCALARS},

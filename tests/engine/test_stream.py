@@ -178,7 +178,7 @@ def assert_snapshots_equal(a, b):
         )
     assert a.diverged == b.diverged and a.grid_spec == b.grid_spec
     assert a.network.equals(b.network)
-    for field in ("steps", "losses", "grad_norms", "gradients", "update", "grid"):
+    for field in ("steps", "losses", "grad_norms", "gradients", "update", "grid", "curve"):
         x, y = getattr(a, field), getattr(b, field)
         assert (x is None) == (y is None), field
         if x is not None:
@@ -215,6 +215,7 @@ def test_snapshot_before_any_iteration_round_trips():
     trainer = Trainer(init_network(arch), ds.x, ds.t, TrainingConfig("mse"))
     snap = make_snapshot(trainer, [], [], np.zeros((0, 2)), None)
     assert snap.gradients is None and math.isnan(snap.val_loss)
+    assert snap.curve is not None  # a 1-D input: the fitted curve travels too
     frame = roundtrip("snapshot", *snapshot_to_frame(snap))
     assert_snapshots_equal(snap, snapshot_from_frame(frame.meta, frame.arrays))
 

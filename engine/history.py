@@ -181,6 +181,72 @@ class LossHistory:
         """The newest y row (columns,) or None when empty."""
         return self._ry[self._rn - 1].copy() if self._rn else None
 
+    # ------------------------------------------------------------ saving and restoring
+    def get_state(self) -> dict[str, np.ndarray]:
+        """Everything this history holds, as four fresh arrays (for session files):
+        ``recent`` (n, 1 + columns) float64 - x, then y, of the exact recent points;
+        ``bins`` (2 * bins, 2 * columns) float64 - each column's decimated x, then y;
+        ``partial`` (2, 2 * columns) float64 - the bin being filled (x, then y);
+        ``counters`` (8,) int64 - columns, recent, max_bins, chunk, bins, level,
+        points in the partial bin, points accepted. :meth:`set_state` restores it."""
+        c, rn, nb = self.columns, self._rn, 2 * self._bins
+        counters = (c, self.recent, self.max_bins, self.chunk, self._bins, self._level,
+                    self._pn, self.count)  # fmt: skip
+        return {
+            "recent": np.column_stack([self._rx[:rn], self._ry[:rn]]),
+            "bins": np.concatenate([self._ox[:nb], self._oy[:nb]], axis=1),
+            "partial": np.concatenate([self._px, self._py], axis=1).reshape(2, 2 * c),
+            "counters": np.array(counters, dtype=np.int64),
+        }
+
+    def set_state(self, state: dict[str, np.ndarray]) -> None:
+        """Continue from :meth:`get_state`'s arrays (possibly read from a file): afterwards
+        ``arrays`` and every later ``append`` give exactly what the saved history would
+        have. The bounds (columns, recent, max_bins, chunk) must be this history's;
+        anything inconsistent raises ValueError and leaves the history unchanged."""
+        try:
+            counters = np.asarray(state["counters"])
+            recent, bins, partial = (
+                np.asarray(state[k], dtype=np.float64) for k in ("recent", "bins", "partial")
+            )
+        except KeyError as e:
+            raise ValueError(f"history state without {e.args[0]!r}") from None
+        if counters.dtype.kind not in "iu" or counters.shape != (8,):
+            raise ValueError("history counters must be 8 integers")
+        c, rec, mb, chunk, nbins, level, pn, count = (int(v) for v in counters)
+        if (c, rec, mb, chunk) != (self.columns, self.recent, self.max_bins, self.chunk):
+            raise ValueError(
+                f"history saved with bounds {(c, rec, mb, chunk)}, this one has "
+                f"{(self.columns, self.recent, self.max_bins, self.chunk)}"
+            )
+        rn = len(recent)
+        if recent.ndim != 2 or recent.shape[1] != 1 + c or rn > rec + chunk:
+            raise ValueError(f"history recent points: bad shape {recent.shape}")
+        if not 0 <= nbins <= mb or bins.shape != (2 * nbins, 2 * c):
+            raise ValueError(f"history bins: bad shape {bins.shape} for {nbins} bins")
+        if partial.shape != (2, 2 * c):
+            raise ValueError(f"history partial bin: bad shape {partial.shape}")
+        if not 2 <= level <= 2**62 or level & (level - 1) or not 0 <= pn < level:
+            raise ValueError(f"history bin size {level} / {pn} is not possible")
+        stored = 2 * nbins + min(pn, 2) + rn
+        if count < stored or (rn == 0) != (count == 0):
+            raise ValueError(f"history counts {count} points but stores {stored}")
+        x = recent[:, 0]
+        if not (np.isfinite(x).all() and np.isfinite(bins[:, :c]).all()):
+            raise ValueError("history x values must be finite")
+        if rn > 1 and (np.diff(x) <= 0).any():
+            raise ValueError("history x values must increase")
+        self.clear()
+        self._rx[:rn] = x
+        self._ry[:rn] = recent[:, 1:]
+        self._rn = rn
+        self._ox[: 2 * nbins] = bins[:, :c]
+        self._oy[: 2 * nbins] = bins[:, c:]
+        self._bins, self._level, self._pn = nbins, level, pn
+        self._px, self._py = partial[:, :c].copy(), partial[:, c:].copy()
+        self.count = count
+        self.last_x = float(x[-1]) if rn else -np.inf
+
 
 def _col(x: np.ndarray, columns: int) -> np.ndarray:
     """x (n,) as (n, columns) without copying."""

@@ -120,3 +120,44 @@ def test_nan_is_not_taken_for_an_extreme() -> None:
 def test_wrong_column_count_is_refused() -> None:
     with pytest.raises(ValueError):
         LossHistory(columns=2).append([1, 2], [1.0, 2.0])
+
+
+@pytest.mark.parametrize("n", [0, 5, 300, 20_000])
+def test_state_round_trip_continues_exactly(n: int) -> None:
+    rng = np.random.default_rng(n)
+    x = np.arange(1, 2 * n + 2001, dtype=np.float64)
+    y = rng.standard_normal((len(x), 2))
+    a = LossHistory(columns=2, recent=64, max_bins=32, chunk=16)
+    _feed(a, x[:n], y[:n], 37)
+    b = LossHistory(columns=2, recent=64, max_bins=32, chunk=16)
+    b.append([1.0], [[9.0, 9.0]])  # overwritten by set_state
+    b.set_state({k: v.copy() for k, v in a.get_state().items()})
+    for col in range(2):
+        for got, want in zip(b.arrays(col), a.arrays(col), strict=True):
+            np.testing.assert_array_equal(got, want)
+    _feed(a, x[n:], y[n:], 53)
+    _feed(b, x[n:], y[n:], 53)
+    for col in range(2):
+        for got, want in zip(b.arrays(col), a.arrays(col), strict=True):
+            np.testing.assert_array_equal(got, want)
+    assert (b.count, len(b), b.last_x) == (a.count, len(a), a.last_x)
+
+
+def test_set_state_refuses_inconsistent_states() -> None:
+    a = LossHistory(recent=8, max_bins=4, chunk=2)
+    _feed(a, np.arange(1.0, 40.0), np.arange(39.0), 5)
+    good = a.get_state()
+    before = a.arrays()
+    bad = [
+        {**good, "counters": good["counters"] * 2},  # other bounds
+        {**good, "recent": good["recent"][::-1]},  # x not increasing
+        {**good, "bins": good["bins"][:1]},
+        {**good, "counters": np.array([1, 8, 4, 2, 2, 3, 0, 39])},  # level not 2**k
+        {k: v for k, v in good.items() if k != "partial"},
+        {**good, "counters": good["counters"].astype(float)},
+    ]
+    for state in bad:
+        with pytest.raises(ValueError):
+            a.set_state(state)
+    for got, want in zip(a.arrays(), before, strict=True):
+        np.testing.assert_array_equal(got, want)

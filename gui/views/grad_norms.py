@@ -8,14 +8,17 @@ gradients), or above them (exploding). The numbers are the engine's per-iteratio
 
 from __future__ import annotations
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Slot
 from PySide6.QtWidgets import QWidget
 
 from engine.history import LossHistory
+from engine.network import MAX_LAYERS
 from engine.snapshot import Snapshot
 
 from .axes import SteadyRange
+from .loss_plot import history_part
 from .visibility import would_be_seen
 
 MAX_LEGEND = 12  # more layers than this: no legend (the lines are coloured in depth order)
@@ -66,6 +69,30 @@ class GradNormPlot(pg.PlotWidget):
     def history(self) -> LossHistory | None:
         """The per-layer norm history (read it; do not append to it), None before any snapshot."""
         return self._history
+
+    def history_state(self) -> dict[str, np.ndarray]:
+        """The plotted norms as named arrays ``norms-*`` (for session files; see
+        LossHistory.get_state); empty before the first snapshot."""
+        h = self._history
+        return {} if h is None else {f"norms-{k}": v for k, v in h.get_state().items()}
+
+    def restore_history(self, state: dict[str, np.ndarray]) -> None:
+        """Show the norms :meth:`history_state` gave (one line per saved column); later
+        snapshots continue them. ValueError, and nothing changes, if they do not fit."""
+        part = history_part(state, "norms")
+        if not part:
+            self.clear()
+            return
+        counters = np.asarray(part.get("counters", ()))
+        depth = int(counters[0]) if counters.shape == (8,) else 0
+        if not 1 <= depth <= MAX_LAYERS:
+            raise ValueError(f"gradient-norm history with {depth} layers")
+        history = LossHistory(columns=depth)
+        history.set_state(part)
+        self._rebuild(depth)
+        self._history = history
+        self._pending = True
+        self._redraw()
 
     def layer_items(self) -> list[pg.PlotDataItem]:
         """One line per layer, the first layer first."""

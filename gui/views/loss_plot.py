@@ -34,6 +34,12 @@ MAX_VAL_SYMBOLS = 200  # more validation points than this: a plain line
 VAL_LOSS, TRAIN_ACC, VAL_ACC = 0, 1, 2
 
 
+def history_part(state: dict[str, np.ndarray], prefix: str) -> dict[str, np.ndarray]:
+    """The arrays of ``state`` named ``prefix-...``, without the prefix."""
+    n = len(prefix) + 1
+    return {k[n:]: v for k, v in state.items() if k.startswith(prefix + "-")}
+
+
 def _number(v: float | None) -> float:
     return math.nan if v is None else float(v)
 
@@ -156,6 +162,24 @@ class LossPlot(pg.PlotWidget):
     def history(self) -> LossHistory:
         """The training-loss history (read it; do not append to it)."""
         return self._train_history
+
+    def history_state(self) -> dict[str, np.ndarray]:
+        """The plotted history as named arrays (for session files): ``train-*`` the
+        training loss, ``eval-*`` validation loss and accuracies (LossHistory.get_state)."""
+        out = {}
+        for prefix, h in (("train", self._train_history), ("eval", self._eval_history)):
+            out.update({f"{prefix}-{k}": v for k, v in h.get_state().items()})
+        return out
+
+    def restore_history(self, state: dict[str, np.ndarray]) -> None:
+        """Show the history :meth:`history_state` gave (replacing the current one); later
+        snapshots continue it. ValueError, and nothing changes, if it does not fit."""
+        train, evals = LossHistory(), LossHistory(columns=3)
+        train.set_state(history_part(state, "train"))
+        evals.set_state(history_part(state, "eval"))
+        self._train_history, self._eval_history = train, evals
+        self._pending = True
+        self._redraw()
 
     def hover_text(self) -> str:
         """The hover readout currently shown ("" when hidden)."""

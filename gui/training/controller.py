@@ -212,6 +212,35 @@ class TrainingController(QObject):
         self._last_snapshot = None
         self._emit_local()
 
+    # ------------------------------------------------------------ sessions (issue 5)
+    def restore_state(self, state: TrainerState) -> None:
+        """Continue from a saved TrainerState (a reopened session, an undone edit): pauses
+        first; the next iteration gives the numbers the saved trainer's would have. Emits
+        a snapshot. ValueError if the state belongs to another architecture."""
+        if self._trainer is None:
+            raise ValueError("there is no training problem to restore a state into")
+        self.pause()
+        self._phase_drop()
+        self._trainer.set_state(state)
+        self._last_snapshot = None
+        self._emit_local()
+
+    def latest_state(self) -> TrainerState | None:
+        """The newest exact TrainerState there is: the trainer's while paused; while
+        playing, the worker process's latest checkpoint (about once a second; None before
+        the first). An iteration being stepped phase by phase is not part of it."""
+        if self._trainer is None:
+            return None
+        if self._session is not None:
+            return self._session.outcome.checkpoint
+        if self.iteration_pending:
+            return replace(
+                self._phase.saved,
+                network=self._trainer.network,
+                optimizer_state=self._trainer.state,
+            )
+        return self._trainer.get_state()
+
     # ------------------------------------------------------------ live settings
     def set_config(self, config: TrainingConfig) -> None:
         """New learning rate / optimiser / batch size / regularisation from the next

@@ -11,6 +11,12 @@ without showing it; ``controller`` is the controller; :meth:`export_weights` and
 message goes through :meth:`show_error` (also emitted as :attr:`messageShown` and shown in
 the status bar; with ``quiet_messages`` set no message box opens) and every question
 through :meth:`ask`, so tests can replace both instead of facing modal dialogs.
+
+Step by step (issue 4): Step (F10) runs one whole iteration, Step phase (F11) one phase
+of it, Finish iteration (Shift+F11) the rest; on the mini-batch or on one chosen training
+sample (``sampleChooser``). The ``phaseIndicator`` says where the iteration stands, the
+network view draws the phase's numbers and the chain-rule inspector (``chainRuleView``)
+derives one weight's gradient: :meth:`inspect_weight` does what clicking its edge does.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import math
 import os
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -29,6 +36,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QStyle,
+    QToolBar,
     QWidget,
 )
 
@@ -36,7 +44,13 @@ from engine.data import Dataset
 from engine.formats import FORMATS, LOADABLE_FORMATS, ModelFileError, load_model, save_model
 from engine.network import Network
 from engine.snapshot import Snapshot
+from engine.stepper import PhaseStepper
 
+from .inspector.chain_rule_view import ChainRuleView, path_edges
+from .inspector.context import chosen_row, explain_request
+from .inspector.phase_frame import build_frame, data_text
+from .inspector.phase_indicator import PhaseIndicator
+from .inspector.sample_chooser import SampleChooser
 from .panels.data_panel import DataChoice, DataPanel
 from .panels.layer_editor import LayerEditor, NetworkSpec
 from .panels.training_panel import TrainingPanel, TrainingSettings
@@ -86,7 +100,7 @@ class _Placeholder(QLabel):
 class MainWindow(QMainWindow):
     """Backprop Lab's main window (see the module docstring)."""
 
-    messageShown = Signal(str, str)  # noqa: N815 - title, text of every message
+    messageShown = Signal(str, str)  # title, text of every message
 
     def __init__(self, parent: QWidget | None = None, *, defer_views: bool = False) -> None:
         """Build the window with the default example (not shown). ``defer_views``: leave
@@ -108,14 +122,22 @@ class MainWindow(QMainWindow):
 
         self.controller = TrainingController(self)
         self._create_actions()
+        self._create_step_actions()
         self.data_panel = DataPanel(DEFAULT_DATA)
         self.layer_editor = LayerEditor(self.data_panel.dataset)
         self.training_panel = TrainingPanel(DEFAULT_TRAINING)
         self.training_panel.set_actions(self.action_play, self.action_step, self.action_reset)
+        self.training_panel.set_phase_actions(self.action_step_phase, self.action_finish)
+        self.phase_indicator = PhaseIndicator()
+        self.sample_chooser = SampleChooser()
+        self.chain_rule_view = ChainRuleView()
+        self.chain_rule_view.set_actions(self.action_copy_derivation, self.action_export_derivation)
+        self._inspected: tuple[int, int, int | None] | None = None
         for _, _, attr, _, _ in VIEW_DOCKS:
             setattr(self, attr, _Placeholder())
         self.docks: dict[str, QDockWidget] = {}
         self._create_docks()
+        self._create_step_ui()
         self._create_menus()
         self._create_status_bar()
         self._connect()
@@ -194,12 +216,19 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.action_import)
         file_menu.addSeparator()
         file_menu.addAction(self.action_quit)
+        file_menu.insertActions(
+            self.action_quit, [self.action_copy_derivation, self.action_export_derivation]
+        )
+        file_menu.insertSeparator(self.action_quit)
         train_menu = bar.addMenu("&Train")
-        for a in (self.action_play, self.action_step, self.action_reset):
+        for a in (self.action_play, self.action_step, self.action_step_phase):
             train_menu.addAction(a)
+        train_menu.addAction(self.action_finish)
+        train_menu.addAction(self.action_reset)
         view_menu = bar.addMenu("&View")
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
+        view_menu.addAction(self.step_toolbar.toggleViewAction())
 
     def _create_status_bar(self) -> None:
         self.status_label = QLabel(objectName="statusLabel")
@@ -223,6 +252,7 @@ class MainWindow(QMainWindow):
         self.data_panel.busyChanged.connect(self._on_data_busy)
         self.training_panel.configChanged.connect(self._on_config_changed)
         self.training_panel.speedChanged.connect(self._on_speed_changed)
+        self._connect_step_ui()
 
     @Slot()
     def install_views(self) -> None:
@@ -243,8 +273,10 @@ class MainWindow(QMainWindow):
             setattr(self, attr, view)
         self._views_installed = True
         self.decision_view.set_dataset(self.data_panel.dataset)
+        self._connect_views_for_inspection()
         if self._last_snapshot is not None:
             self._show_snapshot(self._last_snapshot)
+        self._update_phase_views()
 
     def current_network(self) -> Network:
         """The weights on screen: while training runs, those of the newest snapshot;
@@ -326,8 +358,11 @@ class MainWindow(QMainWindow):
         """(Re)build the network and trainer from the builder, the data and the settings."""
         spec, data = self._spec, self.data_panel.dataset
         self._clear_views()
+        self._forget_inspection()
         self.decision_view.set_dataset(data)
+        self.sample_chooser.set_sample_count(len(data.x))
         self.controller.set_problem(data, spec.architecture, self._config(), spec.init, spec.seed)
+        self.controller.set_sample_index(self.sample_chooser.sample_index)
         self.setWindowTitle(f"Backprop Lab - {data.name}, {spec.architecture.describe()}")
 
     @Slot(object)
@@ -373,12 +408,15 @@ class MainWindow(QMainWindow):
     def _on_play_toggled(self, checked: bool) -> None:
         if checked and not self.controller.is_running:
             self.statusBar().clearMessage()
-            self.controller.play()
+            self.controller.play()  # finishes an iteration under way first (issue 4)
+            if not self.controller.is_running:  # it diverged: training stays paused
+                self._on_running_changed(False)
         elif not checked and self.controller.is_running:
             self.controller.pause()
 
     @Slot(bool)
     def _on_running_changed(self, running: bool) -> None:
+        self._update_phase_views()
         blocked = self.action_play.blockSignals(True)
         self.action_play.setChecked(running)
         self.action_play.blockSignals(blocked)
@@ -390,14 +428,17 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def step(self) -> None:
-        """Exactly one training iteration (pauses first if training is running)."""
+        """Exactly one training iteration (pauses first if training is running) on the
+        mini-batch or the chosen sample (``sampleChooser``); an iteration being stepped
+        phase by phase is finished instead."""
         self.statusBar().clearMessage()
-        self.controller.step()
+        self.controller.step(self.sample_chooser.step_sample)
 
     @Slot()
     def reset(self) -> None:
         """Re-initialise the network from the seed; the views forget their history."""
         self._clear_views()
+        self._forget_inspection()
         self.statusBar().clearMessage()
         self.controller.reset()
 
@@ -413,6 +454,8 @@ class MainWindow(QMainWindow):
         self._last_snapshot = snap
         if self._views_installed:
             self._show_snapshot(snap)
+        if not self.controller.is_running:
+            self._refresh_inspector()
 
     def _show_snapshot(self, snap: Snapshot) -> None:
         for view in self.views:
@@ -433,6 +476,234 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_worker_error(self, message: str) -> None:
         self.show_error("Training stopped", message)
+
+    # ------------------------------------------------------------------ step by step (issue 4)
+    def _create_step_actions(self) -> None:
+        style = self.style()
+        self.action_step_phase = QAction("Step phase", self, objectName="actionStepPhase")
+        self.action_step_phase.setShortcut(QKeySequence(Qt.Key.Key_F11))
+        self.action_step_phase.setToolTip(
+            "One phase: forward layer by layer, loss, backward layer by layer, update (F11)"
+        )
+        self.action_step_phase.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_ArrowForward))
+        self.action_finish = QAction("Finish iteration", self, objectName="actionFinishIteration")
+        self.action_finish.setShortcut(QKeySequence("Shift+F11"))
+        self.action_finish.setToolTip("Run the rest of the iteration under way (Shift+F11)")
+        self.action_finish.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekForward))
+        self.action_finish.setEnabled(False)
+        for a in (self.action_step_phase, self.action_finish):
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.action_copy_derivation = QAction(
+            "Copy derivation as Markdown", self, objectName="actionCopyDerivation"
+        )
+        self.action_copy_derivation.setToolTip("The worked example for the inspected weight")
+        self.action_export_derivation = QAction(
+            "Export derivation...", self, objectName="actionExportDerivation"
+        )
+        for a in (self.action_copy_derivation, self.action_export_derivation):
+            a.setEnabled(False)
+
+    def _create_step_ui(self) -> None:
+        dock = self._dock("dockChainRule", "Chain rule", self.chain_rule_view)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.tabifyDockWidget(self.docks["dockDecision"], dock)
+        self.docks["dockDecision"].raise_()
+        bar = QToolBar("Step by step", self, objectName="stepToolBar")
+        for a in (self.action_play, self.action_step, self.action_step_phase):
+            bar.addAction(a)
+        bar.addAction(self.action_finish)
+        bar.addAction(self.action_reset)
+        bar.addSeparator()
+        bar.addWidget(self.phase_indicator)
+        bar.addSeparator()
+        bar.addWidget(self.sample_chooser)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.step_toolbar = bar
+
+    def _connect_step_ui(self) -> None:
+        self.controller.phaseChanged.connect(self._on_phase_changed)
+        self.action_step_phase.triggered.connect(self.step_phase)
+        self.action_finish.triggered.connect(self.finish_iteration)
+        self.action_copy_derivation.triggered.connect(self._on_copy_derivation)
+        self.action_export_derivation.triggered.connect(self._on_export_derivation)
+        self.sample_chooser.changed.connect(self._on_sample_choice)
+        self.chain_rule_view.derivationShown.connect(self._on_derivation_shown)
+
+    def _connect_views_for_inspection(self) -> None:
+        self.network_view.edgeClicked.connect(self._on_edge_clicked)
+        self.heatmaps.cellClicked.connect(self._on_cell_clicked)
+        self.decision_view.train_points.sigClicked.connect(self._on_point_clicked)
+
+    @Slot()
+    def step_phase(self) -> None:
+        """One phase of the iteration (pauses first if training is running); begins the
+        next iteration on the mini-batch or the chosen sample when none is under way."""
+        self.statusBar().clearMessage()
+        self.controller.advance_phase(self.sample_chooser.step_sample)
+
+    @Slot()
+    def finish_iteration(self) -> None:
+        """The remaining phases of the iteration under way, which is then applied."""
+        self.statusBar().clearMessage()
+        if self.controller.finish_iteration() is None and not self.controller.iteration_pending:
+            self.statusBar().showMessage(
+                "No iteration under way: Step phase (F11) begins one", 5000
+            )
+
+    def inspect_weight(self, layer: int, row: int, col: int | None) -> None:
+        """Open the chain-rule inspector for one weight, exactly as clicking its edge does.
+
+        ``layer`` counts from 1 (the first layer after the input), ``row`` (j, the unit)
+        and ``col`` (i, the input) from 0: the JSON model's ``weight[row][col]`` of that
+        layer, ``backprop-lab explain --weight L,J,I`` and the article's w(l)_ji. (The
+        network view's ``edgeClicked`` counts layers from 0: it is called with layer - 1.)
+        ``col`` None inspects the bias of unit ``row``. ValueError if the network has no
+        such weight."""
+        net = self.controller.network
+        if net is None:
+            raise ValueError("there is no network to inspect")
+        arch = net.architecture
+        if not 1 <= layer <= net.depth:
+            raise ValueError(f"layer must be between 1 and {net.depth}, got {layer}")
+        units, inputs = arch.sizes[layer], arch.sizes[layer - 1]
+        if not 0 <= row < units or (col is not None and not 0 <= col < inputs):
+            raise ValueError(f"layer {layer} has no weight [{row}][{col}] ({units} x {inputs})")
+        if col is None and not arch.bias:
+            raise ValueError("the network has no biases")
+        if self._views_installed and col is not None:
+            self.network_view.select_edge(layer - 1, row, col)  # -> edgeClicked -> _inspect
+        else:
+            self._inspect(layer, row, col)
+
+    def export_derivation(self, path: str | os.PathLike) -> bool:
+        """Write the inspected weight's worked example (Markdown) to ``path`` atomically;
+        False and a message if there is none or it failed."""
+        path = os.fspath(path)
+        try:
+            self.chain_rule_view.export_markdown(path)
+        except (OSError, ValueError) as e:
+            self.show_error("Cannot export the derivation", _describe(e, path))
+            return False
+        self.statusBar().showMessage(f"Derivation saved to {path}", 5000)
+        return True
+
+    def _inspect(self, layer: int, row: int, col: int | None) -> None:
+        self._inspected = (layer, row, col)
+        dock = self.docks["dockChainRule"]
+        dock.show()
+        dock.raise_()
+        self._refresh_inspector()
+
+    def _forget_inspection(self) -> None:
+        self._inspected = None
+        self.chain_rule_view.clear()
+        for a in (self.action_copy_derivation, self.action_export_derivation):
+            a.setEnabled(False)
+
+    def _refresh_inspector(self) -> None:
+        """Derive the inspected weight again if its numbers changed (a step, a phase
+        iteration begun, another sample)."""
+        if self._inspected is None:
+            return
+        request = explain_request(
+            self.controller, *self._inspected, self.sample_chooser.sample_index,
+            self._last_snapshot,
+        )  # fmt: skip
+        if request is not None:
+            self.chain_rule_view.inspect(request)
+
+    @Slot(object)
+    def _on_derivation_shown(self, derivation) -> None:
+        for a in (self.action_copy_derivation, self.action_export_derivation):
+            a.setEnabled(True)
+        if self._views_installed:
+            self.network_view.highlight_paths(path_edges(derivation))
+
+    @Slot(int, int, int)
+    def _on_edge_clicked(self, layer: int, j: int, i: int) -> None:
+        self._inspect(layer + 1, j, i)
+
+    @Slot(int, int, int)
+    def _on_cell_clicked(self, layer: int, j: int, i: int) -> None:
+        self.inspect_weight(layer + 1, j, i)
+
+    @Slot(object, object, object)
+    def _on_point_clicked(self, item, points, event) -> None:
+        """A training point clicked in the decision view becomes the chosen sample."""
+        data = self.data_panel.dataset
+        if points is None or len(points) == 0 or data is None:
+            return
+        p = points[0].pos()
+        if data.input_size == 2:
+            hit = np.flatnonzero((data.x[:, 0] == p.x()) & (data.x[:, 1] == p.y()))
+        elif data.input_size == 1:
+            hit = np.flatnonzero((data.x[:, 0] == p.x()) & (data.t[:, 0] == p.y()))
+        else:
+            return
+        if len(hit):
+            self.sample_chooser.set_sample_index(int(hit[0]))
+
+    @Slot()
+    def _on_sample_choice(self) -> None:
+        c, chooser = self.controller, self.sample_chooser
+        c.set_sample_index(chooser.sample_index)  # the views' node fills follow
+        if c.iteration_pending and (len(c.phase_stepper.x) > 1) != chooser.use_batch:
+            c.restart_iteration(chooser.step_sample)  # same phase, now on the new choice
+        elif c.iteration_pending and c.phase_sample not in (None, chooser.step_sample):
+            c.restart_iteration(chooser.step_sample)
+        self._update_phase_views()
+        self._refresh_inspector()
+
+    @Slot(object)
+    def _on_phase_changed(self, stepper: PhaseStepper | None) -> None:
+        self.action_finish.setEnabled(self.controller.iteration_pending)
+        self._update_phase_views()
+        self._refresh_inspector()
+
+    def _update_phase_views(self) -> None:
+        """The phase indicator and the network view follow the stepped iteration."""
+        c = self.controller
+        s = None if c.is_running else c.phase_stepper
+        if s is None:
+            self.phase_indicator.show_phase(None, "", c.is_running)
+            if self._views_installed and self.network_view.phase_frame is not None:
+                self.network_view.show_phase(None)
+            return
+        single = len(s.x) == 1
+        if single:
+            row, index = 0, c.phase_sample
+        else:
+            row, index = chosen_row(c.phase_batch_indices, self.sample_chooser.sample_index)
+        detail = data_text(len(s.x), row, index, single)
+        self.phase_indicator.show_phase(s, f"Iteration {s.step} {detail}")
+        if not self._views_installed:
+            return
+        snap = self._last_snapshot
+        change = None
+        if s.done and snap is not None and snap.step == s.step and snap.update is not None:
+            change = snap.update  # the engine's new - old of this very iteration
+        self.network_view.show_phase(build_frame(s, row, index, change, detail))
+
+    @Slot()
+    def _on_copy_derivation(self) -> None:
+        if self.chain_rule_view.copy_markdown():
+            self.statusBar().showMessage("Derivation copied as Markdown", 5000)
+
+    @Slot()
+    def _on_export_derivation(self) -> None:
+        d = self.chain_rule_view.derivation
+        name = "derivation.md" if d is None else f"derivation-{d.symbol}.md"
+        name = name.replace("(", "").replace(")", "").replace(",", "-")
+        start = os.path.join(self._last_folder(), name)
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export derivation", start, "Markdown (*.md);;All files (*)"
+        )
+        if not path:
+            return
+        if not Path(path).suffix:
+            path += ".md"
+        self._remember_folder(path)
+        self.export_derivation(path)
 
     # ------------------------------------------------------------------ weight files
     def export_weights(self, path: str | os.PathLike) -> bool:
@@ -559,6 +830,7 @@ class MainWindow(QMainWindow):
             self._closing = True
             self.data_panel.shutdown(SHUTDOWN_TIMEOUT_MS)
             self.controller.shutdown(SHUTDOWN_TIMEOUT_MS)
+            self.chain_rule_view.runner.shutdown(SHUTDOWN_TIMEOUT_MS)
         event.accept()
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -60,8 +60,8 @@ class TrainingSettings:
 class TrainingPanel(QWidget):
     """Training controls (objectName ``trainingPanel``)."""
 
-    configChanged = Signal()  # noqa: N815 - Qt naming
-    speedChanged = Signal(object)  # noqa: N815 - float iterations/s, or None = full speed
+    configChanged = Signal()
+    speedChanged = Signal(object)  # float iterations/s, or None = full speed
 
     def __init__(
         self, settings: TrainingSettings = TrainingSettings(), parent: QWidget | None = None
@@ -78,6 +78,14 @@ class TrainingPanel(QWidget):
             b.setMinimumWidth(64)
             buttons.addWidget(b)
         buttons.addStretch(1)
+        # step-by-step mode (issue 4): one phase / finish the iteration
+        self.step_phase_button = QToolButton(objectName="stepPhaseButton")
+        self.finish_button = QToolButton(objectName="finishIterationButton")
+        phase_buttons = QHBoxLayout()
+        for b in (self.step_phase_button, self.finish_button):
+            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            phase_buttons.addWidget(b)
+        phase_buttons.addStretch(1)
 
         self.lr_spin = LogSpinBox(1e-6, 1e6)
         self.lr_spin.setObjectName("learningRateSpin")
@@ -110,6 +118,7 @@ class TrainingPanel(QWidget):
         form.addRow("Epoch:", self.epoch_label)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
+        layout.addLayout(phase_buttons)
         layout.addLayout(form)
         layout.addStretch(1)
 
@@ -126,6 +135,11 @@ class TrainingPanel(QWidget):
         self.play_button.setDefaultAction(play)
         self.step_button.setDefaultAction(step)
         self.reset_button.setDefaultAction(reset)
+
+    def set_phase_actions(self, step_phase: QAction, finish: QAction) -> None:
+        """Make the step-by-step buttons trigger (and mirror) the window's actions."""
+        self.step_phase_button.setDefaultAction(step_phase)
+        self.finish_button.setDefaultAction(finish)
 
     # ------------------------------------------------------------------ settings
     def settings(self) -> TrainingSettings:

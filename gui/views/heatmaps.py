@@ -4,7 +4,8 @@ One row per layer, stacked in a scroll area: W on the left, dL/dW of the last st
 the right, each a pyqtgraph ImageItem drawn like the matrix it is (row j = unit j at the
 top, column i = input i), with a diverging colour map centred on 0, symmetric levels
 [-m, m] (m = the largest magnitude in that image) and a colour bar. Hovering a pixel
-shows its layer, row, column and value.
+shows its layer, row, column and value; clicking one emits ``cellClicked(layer, j, i)``
+(layer 0-based), which the window turns into the chain-rule inspector for that weight.
 
 Images are given the snapshot's own arrays (read-only views of ``Network.flat`` and of the
 gradient vector, never written by anyone), so no copy is made and nothing is mutated.
@@ -31,6 +32,7 @@ class LayerHeatmaps(pg.GraphicsLayoutWidget):
     """W and dL/dW of one layer, side by side, with colour bars and a hover readout."""
 
     hovered = Signal(str)
+    cellClicked = Signal(int, int, int)  # layer (0-based), row j, column i
 
     def __init__(self, layer: int, arch: Architecture, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,6 +70,7 @@ class LayerHeatmaps(pg.GraphicsLayoutWidget):
             self.images[kind] = image
             self.bars[kind] = bar
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
 
     def set_matrices(self, w: np.ndarray, dw: np.ndarray | None) -> None:
         """Show W and dL/dW (None before the first step: shown as zeros)."""
@@ -100,6 +103,27 @@ class LayerHeatmaps(pg.GraphicsLayoutWidget):
         name = "W" if kind == "W" else "dL/dW"
         return f"layer {self.layer + 1}  {name}[{j}][{i}] (unit {j}, input {i}) = {a[j, i]:.6g}"
 
+    def cell_at(self, kind: str, col: float, row: float) -> tuple[int, int] | None:
+        """(j, i) of the matrix cell at image coordinates (col, row), or None."""
+        a = self._data[kind]
+        j, i = int(np.floor(row)), int(np.floor(col))
+        if a is None or not (0 <= j < a.shape[0] and 0 <= i < a.shape[1]):
+            return None
+        return j, i
+
+    @Slot(object)
+    def _on_mouse_clicked(self, ev) -> None:
+        if ev.button() != Qt.MouseButton.LeftButton:
+            return
+        pos = ev.scenePos()
+        for kind, image in self.images.items():
+            if image.sceneBoundingRect().contains(pos):
+                p = image.mapFromScene(pos)
+                cell = self.cell_at(kind, p.x(), p.y())
+                if cell is not None:
+                    self.cellClicked.emit(self.layer, *cell)
+                return
+
     @Slot(object)
     def _on_mouse_moved(self, pos: QPointF) -> None:
         for kind, image in self.images.items():
@@ -112,7 +136,10 @@ class LayerHeatmaps(pg.GraphicsLayoutWidget):
 
 
 class GradientHeatmaps(QWidget):
-    """Every layer's W and dL/dW (objectName "gradientHeatmaps")."""
+    """Every layer's W and dL/dW (objectName "gradientHeatmaps"); ``cellClicked(layer, j,
+    i)`` (layer 0-based) when a cell of any of them is clicked."""
+
+    cellClicked = Signal(int, int, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -164,6 +191,7 @@ class GradientHeatmaps(QWidget):
         for layer in range(len(arch.layers)):
             row = LayerHeatmaps(layer, arch)
             row.hovered.connect(self.hover_label.setText)
+            row.cellClicked.connect(self.cellClicked)
             self._rows_layout.insertWidget(layer, row)
             self.rows.append(row)
         self._arch = arch

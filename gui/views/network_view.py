@@ -12,13 +12,26 @@ network's size. Large networks are drawn as a bounded subset, said on screen: at
 ``max_edges``, the largest by the shown quantity. Thick lines cost several times more
 than 1-pixel ones, so widths vary only while few edges are drawn; beyond that only the
 intensity does.
+
+Step-by-step mode (issue 4): :meth:`NetworkView.show_phase` takes a
+:class:`gui.inspector.phase_frame.PhaseFrame` - one moment of an iteration stepped phase
+by phase - and until it is given None the view draws that instead of the snapshot: the
+layer just computed is ringed, nodes not computed yet are grey, edges of layers not
+reached are grey, the others show the weights (forward), dL/dw (backward) or the change
+new - old (update); small networks get the numbers printed beside the nodes, every
+network has them in the tooltips. :meth:`highlight_paths` draws given edges in orange:
+the chain-rule paths from a selected weight to the loss, as in the article's figures.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal, Slot
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -34,12 +47,21 @@ from engine.snapshot import Snapshot
 from .colormaps import HIGHLIGHT, NEGATIVE, POSITIVE, BrushTable, background, blend
 from .visibility import would_be_seen
 
+if TYPE_CHECKING:
+    from gui.inspector.phase_frame import PhaseFrame
+
 MODES = ("weights", "gradients")
 LEVEL_EDGES = (0.1, 0.3, 0.6)  # |q| / max|q| thresholds between the 4 magnitude levels
 LEVEL_INTENSITY = (0.3, 0.55, 0.8, 1.0)
 LEVEL_WIDTH = (1.0, 2.0, 3.0, 5.0)
 THICK_LIMIT = 1500  # more drawn edges than this: all 1 px wide (thick lines are slow)
 CLICK_TOLERANCE_PX = 6.0
+INACTIVE = (150, 150, 150)  # edges of layers a stepped iteration has not reached
+NOT_COMPUTED = (90, 90, 90)  # node fill before its layer is computed
+LIT = (255, 235, 120)  # ring around the layer just computed
+MAX_LABELLED_NODES = 40  # print numbers beside the nodes up to this many (else tooltips)
+MAX_LABELLED_COLUMN = 10
+SHORT = {"delta": "\u03b4"}  # labels beside the nodes
 
 
 def _fmt(v: float | None) -> str:
@@ -193,6 +215,25 @@ class NetworkView(QWidget):
         self._highlight = pg.PlotCurveItem(pen=pg.mkPen(HIGHLIGHT, width=4), antialias=False)
         self._highlight.setZValue(10)
         pi.addItem(self._highlight)
+        # step-by-step mode and chain-rule paths (issue 4)
+        self._frame: PhaseFrame | None = None
+        self._path_request: list[tuple[int, int, int]] = []
+        self._path_drawn: list[tuple[int, int, int]] = []
+        self._inactive = _EdgeCurve()
+        self._inactive.setZValue(-1)
+        self._inactive.setPen(pg.mkPen(blend(INACTIVE, 0.35, bg), width=1))
+        pi.addItem(self._inactive)
+        self._paths = _EdgeCurve()
+        self._paths.setZValue(9)
+        self._paths.setPen(pg.mkPen(HIGHLIGHT, width=2.5))
+        pi.addItem(self._paths)
+        self._lit = pg.ScatterPlotItem(pen=pg.mkPen(LIT, width=3), brush=None, pxMode=True)
+        self._lit.setZValue(19)
+        pi.addItem(self._lit)
+        self._labels: list[pg.TextItem] = []
+        self._label_font = QFont(self.font())
+        self._label_font.setPointSizeF(max(self._label_font.pointSizeF() * 0.8, 6.0))
+        self._not_computed = pg.mkBrush(NOT_COMPUTED)
         self._brushes = BrushTable()
         self._nodes = pg.ScatterPlotItem(pen=pg.mkPen(20, 20, 20), pxMode=True)
         self._nodes.setZValue(20)
@@ -235,6 +276,8 @@ class NetworkView(QWidget):
             c.setData([], [])
         self._highlight.setData([], [])
         self._nodes.setData([], [])
+        self._frame = None
+        self._path_request = []
         self._set_geometry(None)
         self.subset_label.setText("")
         self.info_label.setText("Click an edge to see its weight, gradient and last update.")
@@ -327,11 +370,59 @@ class NetworkView(QWidget):
         """(layer, j, i) of the selected weight, or None."""
         return self._selected
 
+    # ------------------------------------------------------------ step by step (issue 4)
+    def show_phase(self, frame: PhaseFrame | None) -> None:
+        """Draw one moment of a stepped iteration instead of the snapshot (None: back to
+        the snapshot). Cheap: the same batched drawing as a snapshot."""
+        self._frame = frame
+        self._pending = frame is not None or self._snap is not None
+        if would_be_seen(self):
+            self._redraw()
+
+    @property
+    def phase_frame(self) -> PhaseFrame | None:
+        """The frame drawn instead of the snapshot, or None."""
+        return self._frame
+
+    def highlight_paths(self, edges: Sequence[tuple[int, int, int]]) -> None:
+        """Draw the edges ``(layer, j, i)`` (layer 0-based) in orange - the chain-rule
+        paths of a selected weight. Edges with an end not drawn are left out."""
+        self._path_request = [(int(a), int(b), int(c)) for a, b, c in edges]
+        self._draw_paths()
+
+    def path_edges(self) -> list[tuple[int, int, int]]:
+        """The highlighted path edges actually drawn, (layer, j, i)."""
+        return list(self._path_drawn)
+
+    def path_segment_count(self) -> int:
+        """Line segments held by the orange path item (counted from the item itself)."""
+        x = self._paths.getData()[0]
+        return 0 if x is None else len(x) // 2
+
+    def node_labels(self) -> list[str]:
+        """The numbers printed beside the nodes (small networks in step-by-step mode)."""
+        return [t.toPlainText() for t in self._labels if t.isVisible()]
+
+    def node_info(self, column: int, unit: int) -> str:
+        """The tooltip of a node (column 0 = the inputs)."""
+        f, snap = self._frame, self._snap
+        if f is not None:
+            return f.node_info(column, unit)
+        if snap is None:
+            return ""
+        acts = snap.activations
+        value = (
+            float(acts[column][unit]) if column < len(acts) and unit < len(acts[column]) else None
+        )
+        name = f"input {unit}" if column == 0 else f"layer {column}, unit {unit}"
+        return f"{name}: {'x' if column == 0 else 'a'} = {_fmt(value)}"
+
     # ------------------------------------------------------------ drawing
     def _set_geometry(self, arch: Architecture | None) -> None:
-        for t in self._captions:
+        for t in self._captions + self._labels:
             self.plot.getPlotItem().removeItem(t)
         self._captions = []
+        self._labels = []
         self._thick = None
         if arch is None:
             self._geometry = None
@@ -339,6 +430,8 @@ class NetworkView(QWidget):
         g = self._geometry = _Geometry(arch, self.max_nodes)
         self._selected = None
         self._highlight.setData([], [])
+        self._path_request = []
+        self._draw_paths()
         names = ["input", *(f"{ly.activation}" for ly in arch.layers)]
         bottom = float(min(ys.min() for ys in g.ys))
         for c, (name, n) in enumerate(zip(names, arch.sizes, strict=True)):
@@ -354,8 +447,9 @@ class NetworkView(QWidget):
             padding=0,
         )
         extent = QRectF(-0.1, bottom - 0.1, len(arch.layers) + 0.2, -2 * bottom + 0.2)
-        for c in self._curves:
+        for c in (*self._curves, self._inactive, self._paths):
             c.set_extent(extent)
+        self._lit.setData([], [])
         self._nodes.setData(
             x=g.node_x,
             y=g.node_y,
@@ -369,12 +463,21 @@ class NetworkView(QWidget):
         return float(np.clip(200 / max(tallest, 1), 5, 22))
 
     def _redraw(self) -> None:
-        if not self._pending or self._snap is None:
+        if not self._pending or (self._snap is None and self._frame is None):
             return
         self._pending = False
-        snap = self._snap
-        if self._geometry is None or self._geometry.arch != snap.network.architecture:
-            self._set_geometry(snap.network.architecture)
+        frame, snap = self._frame, self._snap
+        arch = (frame or snap).network.architecture
+        if self._geometry is None or self._geometry.arch != arch:
+            self._set_geometry(arch)
+            self._path_request = []
+        if frame is not None:
+            self._draw_phase(frame)
+            if self._selected is not None:
+                self._show_selection()
+            return
+        self._lit.setData([], [])
+        self._show_labels([])
         g = self._geometry
         source = snap.network.flat if self._mode == "weights" else snap.gradients
         q = np.zeros(len(g.flat)) if source is None else source[g.flat]
@@ -384,15 +487,27 @@ class NetworkView(QWidget):
         if self._selected is not None:
             self._show_selection()
 
-    def _draw_edges(self, q: np.ndarray) -> None:
-        """Draw candidate edges with values ``q`` (one per candidate, same order)."""
+    def _draw_edges(self, q: np.ndarray, active: np.ndarray | None = None) -> None:
+        """Draw candidate edges with values ``q`` (one per candidate, same order); those
+        where ``active`` is False are drawn grey (in the room the active ones leave)."""
         g = self._geometry
         n = len(q)
-        if n > self.max_edges:
-            sel = np.sort(np.argpartition(np.abs(q), n - self.max_edges)[n - self.max_edges :])
+        cand = np.arange(n) if active is None else np.flatnonzero(active)
+        m = len(cand)
+        if m > self.max_edges:
+            qa = np.abs(q[cand])
+            sel = cand[np.sort(np.argpartition(qa, m - self.max_edges)[m - self.max_edges :])]
         else:
-            sel = np.arange(n)
-        self._drawn = sel
+            sel = cand
+        grey = np.empty(0, dtype=np.intp)
+        if active is not None:
+            rest = np.flatnonzero(~active)
+            room = max(self.max_edges - len(sel), 0)
+            grey = rest if len(rest) <= room else rest[:: -(-len(rest) // max(room, 1))][:room]
+        gs = g.seg[grey]
+        self._inactive.setData(gs[:, 0::2].ravel(), gs[:, 1::2].ravel(), connect="pairs")
+        self._inactive.setVisible(bool(len(grey)))
+        self._drawn = np.sort(np.concatenate([sel, grey])) if len(grey) else sel
         qs = q[sel]
         mag = np.abs(qs)
         top = float(mag.max()) if len(mag) else 0.0
@@ -428,6 +543,102 @@ class NetworkView(QWidget):
             peak = float(np.abs(v).max()) if len(v) else 0.0
             values.append(v / max(peak, 1.0) if np.isfinite(peak) else np.zeros(len(shown)))
         self._nodes.setBrush(self._brushes.lookup(np.concatenate(values)))
+
+    def _draw_phase(self, f: PhaseFrame) -> None:
+        """Edges, nodes, the lit column and the printed numbers of a phase frame."""
+        g = self._geometry
+        self._draw_edges(f.edge_values[g.flat], np.asarray(f.edge_layers)[g.layer])
+        brushes = []
+        for c, shown in enumerate(g.shown):
+            col = f.columns[c]
+            if col.fill is None:
+                brushes.append(np.full(len(shown), self._not_computed, dtype=object))
+                continue
+            v = np.asarray(col.fill)[shown]
+            peak = float(np.abs(v).max()) if len(v) else 0.0
+            scale = peak if col.relative else max(peak, 1.0)
+            ok = np.isfinite(peak) and scale > 0
+            brushes.append(self._brushes.lookup(v / scale if ok else np.zeros(len(shown))))
+        self._nodes.setBrush(np.concatenate(brushes))
+        lit = f.lit
+        if lit is None:
+            self._lit.setData([], [])
+        else:
+            mask = g.node_layer == lit
+            self._lit.setData(x=g.node_x[mask], y=g.node_y[mask], size=self._node_size() + 8)
+        self._show_labels(self._label_texts(f))
+        data = f" {f.data}" if f.data else ""
+        self.legend.setText(f"Iteration {f.step}{data} \u2014 {f.caption}")
+        drawn, total = int((np.asarray(f.edge_layers)[g.layer]).sum()), g.total
+        self.subset_label.setText(
+            f"{len(self._drawn):,} of {total:,} weights drawn ({drawn:,} candidates active)"
+            if len(g.flat) < total or len(self._drawn) < len(g.flat)
+            else f"all {total:,} weights drawn"
+        )
+
+    def _label_texts(self, f: PhaseFrame) -> list[tuple[float, float, str]]:
+        """(x, y, text) of the numbers printed beside the nodes: the inputs before the
+        first layer, the layer just computed, the output at the loss, every delta."""
+        g = self._geometry
+        if len(g.node_x) > MAX_LABELLED_NODES or max(len(s) for s in g.shown) > MAX_LABELLED_COLUMN:
+            return []
+        kind = None if f.phase is None else f.phase.kind
+        wanted: dict[int, tuple[str, ...]] = {}
+        if kind in (None, "forward"):
+            wanted[0] = ("x",)
+        if kind == "forward":
+            out = f.lit == f.depth
+            wanted[f.lit] = ("z", "y" if out else "a")
+        elif kind == "loss":
+            wanted[f.depth] = ("y", "t", "loss")
+        elif kind == "backward":
+            for c in range(1, f.depth + 1):
+                if f.edge_layers[c - 1]:
+                    wanted[c] = ("delta",)
+        out = []
+        for c, names in wanted.items():
+            values = dict(f.columns[c].quantities)
+            for k, unit in enumerate(g.shown[c]):
+                lines = [
+                    f"{SHORT.get(n, n)} {float(values[n][unit]):.3g}" for n in names if n in values
+                ]
+                if lines:
+                    out.append((float(c), float(g.ys[c][k]), "  ".join(lines)))
+        return out
+
+    def _show_labels(self, items: list[tuple[float, float, str]]) -> None:
+        pi = self.plot.getPlotItem()
+        while len(self._labels) < len(items):
+            t = pg.TextItem("", anchor=(-0.15, 0.5), color=(235, 235, 235), fill=(0, 0, 0, 150))
+            t.setFont(self._label_font)
+            t.setZValue(30)
+            pi.addItem(t, ignoreBounds=True)
+            self._labels.append(t)
+        last = len(self._geometry.shown) - 1 if self._geometry is not None else -1
+        for t, (x, y, text) in zip(self._labels, items, strict=False):
+            t.setText(text)
+            t.setAnchor((1.15, 0.5) if x == last else (-0.15, 0.5))  # the output: to the left
+            t.setPos(x, y)
+            t.setVisible(True)
+        for t in self._labels[len(items) :]:
+            t.setVisible(False)
+
+    def _draw_paths(self) -> None:
+        g = self._geometry
+        xs: list[float] = []
+        ys: list[float] = []
+        drawn = []
+        if g is not None:
+            for layer, j, i in self._path_request:
+                a, b = g.node_position(layer, i), g.node_position(layer + 1, j)
+                if a is None or b is None:
+                    continue
+                drawn.append((layer, j, i))
+                xs += [a[0], b[0]]
+                ys += [a[1], b[1]]
+        self._path_drawn = drawn
+        self._paths.setData(np.array(xs), np.array(ys), connect="pairs")
+        self._paths.setVisible(bool(drawn))
 
     def _describe(self, no_gradient: bool) -> None:
         g, snap = self._geometry, self._snap
@@ -466,6 +677,10 @@ class NetworkView(QWidget):
         else:
             self._highlight.setData([], [])
         head = f"Layer {layer + 1}, w[{j}][{i}] (input {i} \u2192 unit {j})"
+        hidden = "" if a is not None and b is not None else " (not drawn)"
+        if self._frame is not None:
+            self.info_label.setText(f"{head}{hidden}: {self._frame.edge_info(layer, j, i)}")
+            return
         if snap is None:
             self.info_label.setText(head)
             return
@@ -474,7 +689,6 @@ class NetworkView(QWidget):
         w = float(snap.network.flat[k])
         grad = None if snap.gradients is None else float(snap.gradients[k])
         upd = None if snap.update is None else float(snap.update[k])
-        hidden = "" if a is not None and b is not None else " (not drawn)"
         self.info_label.setText(
             f"{head}{hidden}: weight {_fmt(w)} \u00b7 dL/dw {_fmt(grad)} (step {snap.step}) "
             f"\u00b7 last update {_fmt(upd)}"
@@ -510,17 +724,19 @@ class NetworkView(QWidget):
 
     @Slot(object)
     def _on_moved(self, pos: QPointF) -> None:
-        if self._snap is None or not self._vb.sceneBoundingRect().contains(pos):
+        if self._snap is None and self._frame is None:
+            return
+        if not self._vb.sceneBoundingRect().contains(pos):
             return
         p = self._vb.mapSceneToView(pos)
         node = self.node_at(p.x(), p.y())
         text = ""
         if node is not None:
-            c, unit = node
-            acts = self._snap.activations
-            value = float(acts[c][unit]) if c < len(acts) and unit < len(acts[c]) else None
-            name = f"input {unit}" if c == 0 else f"layer {c}, unit {unit}"
-            text = f"{name}: {'x' if c == 0 else 'a'} = {_fmt(value)}"
+            text = self.node_info(*node)
+        elif self._frame is not None:
+            edge = self.edge_at(p.x(), p.y())
+            if edge is not None:
+                text = self._frame.edge_info(*edge)
         self.plot.setToolTip(text)
 
     def showEvent(self, event: QEvent) -> None:

@@ -1,0 +1,35 @@
+"""The phase indicator (objectName ``phaseIndicator``): one line saying where the
+iteration stands and what the next press does, e.g. "Backward: layer 2 of 3 done - next:
+backward layer 1"; "Ready - next: forward layer 1" between iterations. Its tooltip says
+which data the iteration runs on."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+from engine.stepper import PhaseStepper
+
+from .phase_frame import phase_text
+
+RUNNING_TEXT = "Training runs - F11 pauses, then: forward layer 1"
+
+
+class PhaseIndicator(QLabel):
+    """Where the stepped iteration stands (see the module docstring)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(phase_text(None), parent)
+        self.setObjectName("phaseIndicator")
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M" * 28))
+        self.setStyleSheet("QLabel { font-weight: bold; padding: 0 6px; }")
+
+    def show_phase(
+        self, stepper: PhaseStepper | None, detail: str = "", running: bool = False
+    ) -> None:
+        """Show ``stepper``'s position (None: between iterations); ``detail`` (which
+        data) goes to the tooltip; ``running``: training plays."""
+        self.setText(RUNNING_TEXT if running else phase_text(stepper))
+        self.setToolTip(detail)

@@ -1,7 +1,9 @@
 """Colours the views share, so that a sign or a class looks the same everywhere.
 
-* Diverging map (CET-D1): negative = blue, 0 = light grey, positive = red. Heatmaps of W
-  and dL/dW, network edges (weights and gradients) and node fills all use it.
+* Diverging map: negative = blue, positive = red, and 0 the colour that recedes into the
+  background - light grey (CET-D1) on the light theme and by default, near black
+  (CET-D4) on the dark theme (:func:`set_dark`). Heatmaps of W and dL/dW and node fills
+  use it; edges use its two ends.
 * Class colours: class 0 blue and class 1 red (the two ends of the diverging map, so the
   decision heatmap of a sigmoid output and the scatter agree), then further classes.
 """
@@ -14,7 +16,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QBrush, QColor
 
-DIVERGING = "CET-D1"
+DIVERGING = "CET-D1"  # light theme: 0 = light grey
+DIVERGING_DARK = "CET-D4"  # dark theme: 0 = near black
+_dark = False
+_generation = 0  # bumped by set_dark, so that precomputed tables follow
 NEGATIVE = (33, 81, 219)  # CET-D1's ends
 POSITIVE = (192, 2, 6)
 CLASS_COLOURS: tuple[tuple[int, int, int], ...] = (
@@ -32,9 +37,22 @@ CLASS_COLOURS: tuple[tuple[int, int, int], ...] = (
 HIGHLIGHT = (255, 165, 0)  # orange: a selected weight (the article's path colour)
 
 
+def set_dark(dark: bool) -> None:
+    """Choose the diverging map for a dark (True) or light background (the theme)."""
+    global _dark, _generation
+    if bool(dark) != _dark:
+        _dark = bool(dark)
+        _generation += 1
+
+
+def is_dark() -> bool:
+    """Whether the diverging map is the dark theme's."""
+    return _dark
+
+
 def diverging() -> pg.ColorMap:
     """The diverging colour map for values centred on 0 (use symmetric levels [-m, m])."""
-    return pg.colormap.get(DIVERGING)
+    return pg.colormap.get(DIVERGING_DARK if _dark else DIVERGING)
 
 
 def class_colour(k: int) -> tuple[int, int, int]:
@@ -86,11 +104,17 @@ class BrushTable:
     hundreds of nodes without making a QBrush per node per frame."""
 
     def __init__(self, steps: int = 65) -> None:
-        colours = diverging().map(np.linspace(0.0, 1.0, steps), mode="qcolor")
-        self.brushes = np.array([QBrush(c) for c in colours], dtype=object)
         self.steps = steps
+        self._build()
+
+    def _build(self) -> None:
+        colours = diverging().map(np.linspace(0.0, 1.0, self.steps), mode="qcolor")
+        self.brushes = np.array([QBrush(c) for c in colours], dtype=object)
+        self._generation = _generation
 
     def lookup(self, v: np.ndarray) -> np.ndarray:
         """Brushes (object array) for values ``v`` already scaled to [-1, 1]; NaN -> 0."""
+        if self._generation != _generation:  # the theme changed
+            self._build()
         v = np.nan_to_num(np.clip(v, -1.0, 1.0), nan=0.0)
         return self.brushes[np.rint((v + 1.0) * 0.5 * (self.steps - 1)).astype(np.intp)]

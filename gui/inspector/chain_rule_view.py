@@ -47,6 +47,7 @@ AGREE_STYLE = "QLabel { background: #1e7d32; color: white; padding: 2px 8px; fon
 DISAGREE_STYLE = (
     "QLabel { background: #b71c1c; color: white; padding: 2px 8px; font-weight: bold; }"
 )
+MAX_TABLE_ROWS = 24
 PLACEHOLDER = (
     "Click an edge in the network view (or a cell of a weight heatmap) to see how the "
     "chain rule gives that weight's gradient, with this network's numbers."
@@ -130,9 +131,10 @@ class ChainRuleView(QWidget):
 
     def inspect(self, request: ExplainRequest) -> None:
         """Show the derivation for ``request`` (at once when cheap, else when the worker
-        is done; a request for the same weight on the same numbers is not recomputed)."""
-        if request.same_as(self._request) and self._derivation is not None:
-            return
+        is done; a request for the same weight on the same numbers as the last one is
+        not made again)."""
+        if request.same_as(self._request):
+            return  # on screen already, or on its way
         self._request = request
         self._derivation = None
         result = self.runner.submit(request)
@@ -262,6 +264,17 @@ def _factor_table(factors: list) -> str:
     )
 
 
+def _rows(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    """A table - or, beyond MAX_TABLE_ROWS, one line per row: Qt lays a long rich-text
+    table out slowly (~180 ms for 300 paths), plain lines in a few ms."""
+    if len(rows) <= MAX_TABLE_ROWS:
+        th = "".join(f"<th>{h}</th>" for h in head)
+        body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+        return f"<table border='1' cellspacing='0' cellpadding='3'><tr>{th}</tr>{body}</table>"
+    lines = [" | ".join(r) for r in rows]
+    return "<p><i>" + " | ".join(head) + "</i><br>" + "<br>".join(lines) + "</p>"
+
+
 def _output_layer(d: Derivation) -> str:
     p = d.paths[0]
     factors = _article_order(p)
@@ -295,20 +308,15 @@ def _hidden_layer(d: Derivation) -> str:
             f"<p><b>{_e(d.paths_note)}.</b> Their sum is only part of the gradient; the "
             "recursive form below gives all of it.</p>"
         )
-    head = "<tr><th>#</th><th>path (units, layer by layer)</th><th>factors</th>"
-    head += "<th>product</th></tr>"
     rows = []
     for n, p in enumerate(d.paths, start=1):
         units = " \u2192 ".join(
             f"{q}:{u}" for q, u in zip(range(d.layer, d.layer + len(p.units)), p.units, strict=True)
         )
         factors = " \u00d7 ".join(f"{_e(f.symbol)} = {fmt(f.value)}" for f in _article_order(p))
-        rows.append(
-            f"<tr><td>{n}</td><td>{units} \u2192 L</td><td>{factors}</td>"
-            f"<td align='right'><b>{fmt(p.product)}</b></td></tr>"
-        )
-    out.append("<table border='1' cellspacing='0' cellpadding='3'>" + head + "".join(rows))
-    out.append("</table>")
+        cells = (str(n), f"{units} \u2192 L", factors, f"<b>{fmt(p.product)}</b>")
+        rows.append(cells)
+    out.append(_rows(("#", "path (layer:unit)", "factors", "product"), rows))
     out.append(_sums(d))
     return "".join(out)
 
@@ -329,18 +337,23 @@ def _recursive(d: Derivation) -> str:
     r = d.recursive
     out = ["<h3>The same number, reusing the later layer's delta</h3>"]
     if "reused_deltas" in r:
-        terms = "".join(
-            f"<tr><td>{e['k']}</td><td>{_e(e['weight_symbol'])} = {fmt(e['weight'])}</td>"
-            f"<td>{_e(e['delta_symbol'])} = {fmt(e['delta'])}</td></tr>"
-            for e in r["reused_deltas"]
+        terms = _rows(
+            ("k", "weight", "reused delta"),
+            [
+                (
+                    str(e["k"]),
+                    f"{_e(e['weight_symbol'])} = {fmt(e['weight'])}",
+                    f"{_e(e['delta_symbol'])} = {fmt(e['delta'])}",
+                )
+                for e in r["reused_deltas"]
+            ],
         )
         out += [
             f"<p>{_e(r['delta_symbol'])} = {_e(r['fprime_symbol'])} \u00d7 "
             f"\u03a3<sub>k</sub> w<sub>k,{d.row}</sub> \u00d7 delta<sub>k</sub> = "
             f"{fmt(r['fprime'])} \u00d7 {fmt(r['weighted_sum'])} = <b>{fmt(r['delta'])}</b></p>",
             f"<p><i>{_e(r['reuse_note'])}.</i></p>",
-            "<table border='1' cellspacing='0' cellpadding='3'>"
-            "<tr><th>k</th><th>weight</th><th>reused delta</th></tr>" + terms + "</table>",
+            terms,
         ]
     else:
         out.append(

@@ -114,6 +114,15 @@ class Architecture:
     def parameter_count(self) -> int:
         return self.layout[-1][4]
 
+    @cached_property
+    def splitter(self):
+        """``f(flat) -> (weights, biases)``: per-layer views of a flat parameter vector.
+        Generated once per architecture as straight-line slicing code, because the training
+        loop makes these views for every new network (every iteration)."""
+        ws = ", ".join(f"f[{a}:{b}].reshape({sh[0]}, {sh[1]})" for a, b, sh, _, _ in self.layout)
+        bs = ", ".join(f"f[{c}:{d}]" if d > c else "None" for _, _, _, c, d in self.layout)
+        return eval(f"lambda f: (({ws},), ({bs},))")  # integers only: no user text
+
     def describe(self) -> str:
         parts = [str(self.input_size)] + [f"{ly.units} {ly.activation}" for ly in self.layers]
         return " -> ".join(parts) + ("" if self.bias else " (no bias)")
@@ -222,8 +231,7 @@ class Network:
 
 def _fill_from_flat(net: Network, arch: Architecture, flat: np.ndarray) -> None:
     flat.flags.writeable = False
-    weights = tuple(flat[ws:we].reshape(shape) for ws, we, shape, _, _ in arch.layout)
-    biases = tuple(flat[bs:be] if be > bs else None for _, _, _, bs, be in arch.layout)
+    weights, biases = arch.splitter(flat)
     object.__setattr__(net, "architecture", arch)
     object.__setattr__(net, "weights", weights)
     object.__setattr__(net, "biases", biases)

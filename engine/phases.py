@@ -79,12 +79,17 @@ class BackwardRecord:
     ``grad`` holds every gradient in one read-only flat vector laid out as
     ``Network.flat``; ``dW`` and ``db`` are read-only views of it, shaped as the weights
     and biases. They include the regularisation term when there is one.
-    ``grad_norms[l]`` is the Euclidean norm of layer l's dW and db together."""
+    ``grad_norms[l]`` is the Euclidean norm of layer l's dW and db together (computed
+    when asked for: the training loop itself does not need it)."""
 
     architecture: Architecture
     delta: tuple[np.ndarray, ...]
     grad: np.ndarray
-    grad_norms: tuple[float, ...]
+
+    @property
+    def grad_norms(self) -> tuple[float, ...]:
+        g = self.grad
+        return tuple(_norm(g[ws:be]) for ws, _, _, _, be in self.architecture.layout)
 
     @property
     def dW(self) -> tuple[np.ndarray, ...]:
@@ -116,6 +121,16 @@ class IterationRecord:
     loss: LossRecord
     backward: BackwardRecord
     update: UpdateRecord
+
+
+def _norm(v: np.ndarray) -> float:
+    """Euclidean norm; exact for float32 vectors whose squares overflow; NaN if non-finite."""
+    sq = float(v.dot(v))
+    if not math.isfinite(sq):
+        if not np.isfinite(v).all():
+            return math.nan
+        sq = float(np.square(v, dtype=np.float64).sum())
+    return math.sqrt(sq)
 
 
 # ---------------------------------------------------------------- forward
@@ -207,13 +222,12 @@ def backward_layer(
     grad: np.ndarray,
     l2: float = 0.0,
     l1: float = 0.0,
-) -> tuple[float, np.ndarray | None]:
+) -> np.ndarray | None:
     """One backward phase: layer ``layer``'s gradients from its delta, written into its
     span of the flat ``grad`` vector, and the delta of the layer before it.
 
     dL/dW = delta.T @ a_prev (+ l2 W + l1 sign W), dL/db = sum of delta over samples,
-    delta_prev = (delta @ W) * f'(z_prev)   (None for the first layer).
-    Returns (norm of this layer's [dW, db], delta_prev)."""
+    delta_prev = (delta @ W) * f'(z_prev). Returns delta_prev (None for the first layer)."""
     arch = net.architecture
     ws, we, shape, bs, be = arch.layout[layer]
     W = net.weights[layer]
@@ -225,16 +239,12 @@ def backward_layer(
         dW += l1 * np.sign(W)
     if be > bs:
         np.matmul(_ones(len(delta), delta.dtype), delta, out=grad[bs:be])
-    span = grad[ws:be]
-    sq = float(span.dot(span))
-    if not math.isfinite(sq) and np.isfinite(span).all():  # float32 overflow of the square
-        sq = float(np.square(span, dtype=np.float64).sum())
     if layer == 0:
-        return math.sqrt(sq) if sq == sq else math.nan, None
+        return None
     prev = layer - 1
     prev_delta = delta @ W
     prev_delta *= ACTIVATIONS[arch.layers[prev].activation].grad(fwd.z[prev], fwd.a[prev])
-    return math.sqrt(sq) if sq == sq else math.nan, prev_delta
+    return prev_delta
 
 
 def backward(
@@ -243,14 +253,13 @@ def backward(
     """Backpropagation: output layer first, each earlier layer reusing the later delta."""
     depth = len(net.weights)
     deltas: list = [None] * depth
-    norms: list = [0.0] * depth
     grad = gradient_buffer(net)
     delta = lrec.delta
     for layer in range(depth - 1, -1, -1):
         deltas[layer] = delta
-        norms[layer], delta = backward_layer(net, layer, delta, fwd, grad, l2, l1)
+        delta = backward_layer(net, layer, delta, fwd, grad, l2, l1)
     grad.flags.writeable = False
-    return BackwardRecord(net.architecture, tuple(deltas), grad, tuple(norms))
+    return BackwardRecord(net.architecture, tuple(deltas), grad)
 
 
 # ---------------------------------------------------------------- update

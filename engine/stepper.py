@@ -87,7 +87,7 @@ class PhaseStepper:
         self.z: list[np.ndarray | None] = [None] * depth
         self.a: list[np.ndarray | None] = [None] * depth
         self.delta: list[np.ndarray | None] = [None] * depth
-        self.norms: list[float | None] = [None] * depth
+        self._done: list[bool] = [False] * depth  # backward phase run, per layer
         self.grad = gradient_buffer(net)
         self.forward_record: ForwardRecord | None = None
         self.loss_record: LossRecord | None = None
@@ -112,12 +112,12 @@ class PhaseStepper:
 
     def layers_done_backward(self) -> list[int]:
         """1-based layers whose gradients are already computed (output layer first)."""
-        return [q + 1 for q in range(self.net.depth - 1, -1, -1) if self.norms[q] is not None]
+        return [q + 1 for q in range(self.net.depth - 1, -1, -1) if self._done[q]]
 
     def dW(self, layer: int) -> np.ndarray | None:
         """dL/dW of layer ``layer`` (1-based) once its backward phase has run."""
         q = layer - 1
-        if self.norms[q] is None:
+        if not self._done[q]:
             return None
         ws, we, shape, _, _ = self.net.architecture.layout[q]
         return self.grad[ws:we].reshape(shape)
@@ -125,7 +125,7 @@ class PhaseStepper:
     def db(self, layer: int) -> np.ndarray | None:
         q = layer - 1
         _, _, _, bs, be = self.net.architecture.layout[q]
-        return None if self.norms[q] is None or be == bs else self.grad[bs:be]
+        return None if not self._done[q] or be == bs else self.grad[bs:be]
 
     def advance(self) -> Phase:
         """Run the next phase; returns it."""
@@ -148,13 +148,14 @@ class PhaseStepper:
             elif phase.kind == "backward":
                 q = phase.layer - 1
                 self.delta[q] = self._next_delta
-                self.norms[q], self._next_delta = backward_layer(
+                self._next_delta = backward_layer(
                     net, q, self._next_delta, self.forward_record, self.grad, self.l2, self.l1
                 )
+                self._done[q] = True
                 if q == 0:
                     self.grad.flags.writeable = False
                     self.backward_record = BackwardRecord(
-                        net.architecture, tuple(self.delta), self.grad, tuple(self.norms)
+                        net.architecture, tuple(self.delta), self.grad
                     )
             else:
                 self.update_record = update(net, self.backward_record, self.optimizer, self.state)

@@ -65,23 +65,29 @@ class TrainingConfig:
 
 
 def check_finite(rec: IterationRecord) -> None:
-    """Raise TrainingDiverged if anything in ``rec`` that feeds the next step is non-finite."""
-    if not math.isfinite(rec.loss.value):
-        # name the first layer whose forward values overflowed, if one did
+    """Raise TrainingDiverged if anything in ``rec`` that feeds the next step is non-finite.
+
+    One reduction over the new weights detects it (NaN and inf propagate from a gradient
+    into the update, and through a sum); only then is the culprit looked for, layer by
+    layer: the forward pass, the loss, the gradients, the weights."""
+    loss_ok = math.isfinite(rec.loss.value)
+    after = rec.update.after
+    if loss_ok and math.isfinite(float(np.add.reduce(after.flat))):
+        return
+    layout = after.architecture.layout
+    if not loss_ok:
         for layer, a in enumerate(rec.forward.a):
             if not np.isfinite(a).all() or not np.isfinite(rec.forward.z[layer]).all():
                 raise TrainingDiverged(rec.step, layer + 1, "activation", rec)
         raise TrainingDiverged(rec.step, len(rec.forward.a), "loss", rec)
-    for layer, norm in enumerate(rec.backward.grad_norms):
-        if not math.isfinite(norm):
+    grad = rec.backward.grad
+    for layer, (ws, _, _, _, be) in enumerate(layout):
+        if not np.isfinite(grad[ws:be]).all():
             raise TrainingDiverged(rec.step, layer + 1, "gradient", rec)
-    after = rec.update.after
-    # NaN and inf propagate through a sum, so a finite sum means finite weights; only when
-    # the sum is not finite (it may also merely overflow) are the layers looked at one by one.
-    if not math.isfinite(float(np.add.reduce(after.flat))):
-        for layer, (ws, _, _, _, be) in enumerate(after.architecture.layout):
-            if not np.isfinite(after.flat[ws:be]).all():
-                raise TrainingDiverged(rec.step, layer + 1, "weight", rec)
+    for layer, (ws, _, _, _, be) in enumerate(layout):
+        if not np.isfinite(after.flat[ws:be]).all():
+            raise TrainingDiverged(rec.step, layer + 1, "weight", rec)
+    # the sum merely overflowed: every weight is finite
 
 
 @dataclass(frozen=True)

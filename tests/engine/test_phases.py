@@ -55,7 +55,7 @@ def test_phase_calls_equal_trainer_bit_for_bit(opt, dtype):
         grad = gradient_buffer(net)
         delta = lrec.delta
         for layer in range(net.depth - 1, -1, -1):
-            _, delta = backward_layer(net, layer, delta, fwd, grad, c.l2, c.l1)
+            delta = backward_layer(net, layer, delta, fwd, grad, c.l2, c.l1)
         flat, state = c.optimizer.apply(net.flat, grad, b.state)
         b.network = type(net).from_flat(net.architecture, flat)
         b.state = state

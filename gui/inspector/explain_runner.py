@@ -15,6 +15,7 @@ Qt therefore queues to the ``@Slot`` receiver in the GUI thread.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from dataclasses import dataclass
@@ -130,7 +131,10 @@ class _Job(QRunnable):
         self._request = request
 
     def run(self) -> None:
-        self._runner._computed.emit(compute(self._request, background=True))
+        result = compute(self._request, background=True)
+        # RuntimeError: the runner is gone (its window closed without shutdown)
+        with contextlib.suppress(RuntimeError):
+            self._runner._computed.emit(result)
 
 
 class ExplainRunner(QObject):

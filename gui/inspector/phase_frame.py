@@ -117,13 +117,21 @@ def phase_text(stepper: PhaseStepper | None, depth: int | None = None) -> str:
     return f"{done} - next: {phase_name(stepper.next)}"
 
 
-def data_text(batch_size: int, row: int, sample: int | None, single: bool) -> str:
-    """Which data the stepped iteration runs on and whose values are shown."""
+def data_text(
+    batch_size: int, row: int, sample: int | None, single: bool, chosen: int | None = None
+) -> str:
+    """Which data the stepped iteration runs on and whose values are shown (``sample``:
+    the training index of batch row ``row``; ``chosen``: the sample the user picked)."""
     if single:
         return f"on training sample {sample}"
     who = f"sample {sample}" if sample is not None else f"row {row}"
+    missing = (
+        f" (sample {chosen} is not in this mini-batch)"
+        if chosen is not None and sample is not None and chosen != sample
+        else ""
+    )
     return (
-        f"on a mini-batch of {batch_size}: values shown for {who} (row {row}); "
+        f"on a mini-batch of {batch_size}: values shown for {who} (row {row}){missing}; "
         "the gradient is the batch mean"
     )
 

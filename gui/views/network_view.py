@@ -154,10 +154,13 @@ class NetworkView(QWidget):
 
     ``edgeClicked(layer, j, i)`` (layer 0-based = the first layer after the input; j the
     unit, i the input: the weight ``network.weights[layer][j, i]``) is emitted when an edge
-    is clicked or :meth:`select_edge` is called.
+    is clicked or :meth:`select_edge` is called. ``nodeClicked(column, unit)`` (column 0 =
+    the inputs, column q = layer q) when a neuron of a layer is clicked (the window
+    inspects its bias).
     """
 
     edgeClicked = Signal(int, int, int)
+    nodeClicked = Signal(int, int)
 
     def __init__(
         self, parent: QWidget | None = None, max_nodes: int = 64, max_edges: int = 10_000
@@ -718,6 +721,10 @@ class NetworkView(QWidget):
         if not self._vb.sceneBoundingRect().contains(pos):
             return
         p = self._vb.mapSceneToView(pos)
+        node = self.node_at(p.x(), p.y())
+        if node is not None and node[0] > 0:  # a neuron (its bias), not an input
+            self.nodeClicked.emit(*node)
+            return
         hit = self.edge_at(p.x(), p.y())
         if hit is not None:
             self.select_edge(*hit)

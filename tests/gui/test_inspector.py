@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QWidget
 
@@ -174,6 +174,23 @@ def test_clicking_a_heatmap_cell_opens_the_inspector(window, qtbot):
         qtbot.mouseClick(row.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(pos.x(), pos.y()))
     assert blocker.args[0].symbol == "w(2)_3,5"
     assert window.network_view.selected_edge() == (1, 3, 5)
+
+
+def test_clicking_a_neuron_inspects_its_bias(window, qtbot):
+    window.show()
+    qtbot.waitExposed(window)
+    view = window.network_view
+    x, y = view._geometry.node_position(2, 3)  # layer 2, unit 3
+    vb = view.plot.getPlotItem().vb
+    pos = view.plot.mapFromScene(vb.mapViewToScene(QPointF(x, y)))
+    with qtbot.waitSignal(window.chain_rule_view.derivationShown, timeout=WAIT_MS) as blocker:
+        qtbot.mouseClick(
+            view.plot.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(pos.x(), pos.y())
+        )
+    d = blocker.args[0]
+    assert d.symbol == "b(2)_3" and d.kind == "bias"
+    assert d.gradient == direct(window, 2, 3, None, 0).gradient
+    assert "bias[3] of layer 2" in window.chain_rule_view.title.text()
 
 
 # ---------------------------------------------------------------------- orange paths

@@ -319,4 +319,9 @@ def test_batch_phase_says_the_gradient_is_the_batch_mean(window):
     view = window.network_view
     assert "mini-batch of 32" in view.legend.text()
     assert "batch mean" in view.legend.text()
+    rows = window.controller.phase_batch_indices
+    outside = next(i for i in range(len(window.controller.trainer.x)) if i not in rows)
+    window.sample_chooser.set_sample_index(outside)
+    assert f"sample {outside} is not in this mini-batch" in window.phase_indicator.toolTip()
+    assert view.phase_frame.row == 0 and view.phase_frame.sample == int(rows[0])
     assert "(batch mean)" in view.phase_frame.edge_info(2, 0, 1)

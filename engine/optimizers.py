@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -23,8 +24,7 @@ from .network import Network
 OPTIMIZERS = ("sgd", "momentum", "adam")
 
 
-@dataclass(frozen=True, slots=True)
-class OptimizerState:
+class OptimizerState(NamedTuple):
     """``t``: updates applied so far. ``buffers``: name -> one read-only flat array laid
     out as ``Network.flat`` ("velocity" for momentum, "m" and "v" for adam)."""
 

@@ -16,15 +16,16 @@ shallower layer starts from the delta the layer after it already computed.
 :func:`backward_layer` in a loop, so stepping phase by phase runs the very same code as
 :func:`iterate`, which is what the trainer calls.
 
-Records never change: every array in them is freshly computed for that iteration and
-never written afterwards; parameters and gradients are moreover read-only flat vectors
-(``Network.flat``, ``BackwardRecord.grad``) with per-layer views.
+Records are immutable named tuples (cheaper to make than frozen dataclasses, and several
+are made per iteration). They never change: every array in them is freshly computed for
+that iteration and never written afterwards; parameters and gradients are moreover
+read-only flat vectors (``Network.flat``, ``BackwardRecord.grad``) with per-layer views.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -34,8 +35,7 @@ from .network import Architecture, Network
 from .optimizers import Optimizer, OptimizerState
 
 
-@dataclass(frozen=True, slots=True)
-class ForwardRecord:
+class ForwardRecord(NamedTuple):
     """Pre-activations ``z`` and activations ``a`` of every layer for the batch ``x``."""
 
     x: np.ndarray
@@ -51,8 +51,7 @@ class ForwardRecord:
         return self.x if layer == 0 else self.a[layer - 1]
 
 
-@dataclass(frozen=True, slots=True)
-class LossRecord:
+class LossRecord(NamedTuple):
     """The loss of one forward pass against its targets.
 
     ``value`` = ``data_loss`` + ``penalty`` (the L2/L1 regularisation term, 0 without it).
@@ -72,8 +71,7 @@ class LossRecord:
         return output_dL_dy(self.loss, self.output, self.target)
 
 
-@dataclass(frozen=True, slots=True)
-class BackwardRecord:
+class BackwardRecord(NamedTuple):
     """Error signals and gradients of every layer (index 0 = first layer after the input).
 
     ``grad`` holds every gradient in one read-only flat vector laid out as
@@ -102,8 +100,7 @@ class BackwardRecord:
         return tuple(g[bs:be] if be > bs else None for _, _, _, bs, be in self.architecture.layout)
 
 
-@dataclass(frozen=True, slots=True)
-class UpdateRecord:
+class UpdateRecord(NamedTuple):
     """The network before and after the optimiser step, and the optimiser's new state."""
 
     before: Network
@@ -111,8 +108,7 @@ class UpdateRecord:
     state: OptimizerState
 
 
-@dataclass(frozen=True, slots=True)
-class IterationRecord:
+class IterationRecord(NamedTuple):
     """One whole iteration: ``step`` is its 1-based number, ``epoch`` the epoch it ran in."""
 
     step: int

@@ -9,8 +9,13 @@ first pass of the event loop.
 Automation hook (used by tests/gui/test_entry_point.py): with the environment variable
 ``BACKPROP_LAB_AUTOTEST=play-and-close`` the app prints ``autotest: ...`` progress lines on
 stdout (window shown, views ready, the iteration reached at the end), presses Play once
-the window is up and closes the window about 2 s later, as a user would. Any other value
-is ignored.
+the window is up and closes the window about 2 s later, as a user would. The session
+modes ``play-until-killed`` and ``recover-and-close`` (crash recovery) are described in
+:mod:`gui.session.autotest`; in every mode questions are answered without waiting for a
+person. Any other value is ignored.
+
+Once the window is up, a crashed window's autosave is offered for recovery
+(``SessionManager.offer_recovery``).
 """
 
 from __future__ import annotations
@@ -36,7 +41,9 @@ def configure_pyqtgraph() -> None:
     drawn at row j, column i) and no antialiasing (the fast drawing path). Idempotent."""
     import pyqtgraph as pg
 
-    pg.setConfigOptions(imageAxisOrder="row-major", antialias=False)
+    from .session.theme import plot_options
+
+    pg.setConfigOptions(imageAxisOrder="row-major", antialias=False, **plot_options())
 
 
 class _AutoTest(QObject):
@@ -93,6 +100,11 @@ def run(argv: Sequence[str] | None = None) -> int:
     if autotest:
         print("autotest: views ready", flush=True)
         _AutoTest(window)
+    from .session.autotest import install as install_session_autotest
+
+    hooks = install_session_autotest(window, os.environ.get(AUTOTEST_VARIABLE, ""))
+    if hooks is None or not hooks.offers_recovery:
+        QTimer.singleShot(0, window.session.offer_recovery)
     code = app.exec()
     window.deleteLater()
     return int(code)

@@ -26,7 +26,7 @@ import os
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSettings, Qt, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from engine.data import Dataset
 from engine.formats import FORMATS, LOADABLE_FORMATS, ModelFileError, load_model, save_model
+from engine.formats.session import SUFFIX as SESSION_SUFFIX
 from engine.network import Network
 from engine.snapshot import Snapshot
 from engine.stepper import PhaseStepper
@@ -54,6 +55,9 @@ from .inspector.sample_chooser import SampleChooser
 from .panels.data_panel import DataChoice, DataPanel
 from .panels.layer_editor import LayerEditor, NetworkSpec
 from .panels.training_panel import TrainingPanel, TrainingSettings
+from .progress import run_with_progress
+from .session import settings as user_settings
+from .session.session_manager import SessionManager
 from .training.controller import TrainingController
 
 #: The example the window opens with: it learns visibly within a second of Play.
@@ -101,6 +105,10 @@ class MainWindow(QMainWindow):
     """Backprop Lab's main window (see the module docstring)."""
 
     messageShown = Signal(str, str)  # title, text of every message
+    # issue 5 (gui.session): undo keeps what these announce
+    trainingAboutToBeCleared = Signal()  # paused; the views still show the run
+    networkImported = Signal(str)  # the weight file's path
+    viewsInstalled = Signal()
 
     def __init__(self, parent: QWidget | None = None, *, defer_views: bool = False) -> None:
         """Build the window with the default example (not shown). ``defer_views``: leave
@@ -146,6 +154,7 @@ class MainWindow(QMainWindow):
         if not defer_views:
             self.install_views()
         self._apply_problem()
+        self.session = SessionManager(self)  # sessions, undo, autosave, layout, theme
 
     # ------------------------------------------------------------------ building
     def _create_actions(self) -> None:
@@ -277,6 +286,7 @@ class MainWindow(QMainWindow):
         if self._last_snapshot is not None:
             self._show_snapshot(self._last_snapshot)
         self._update_phase_views()
+        self.viewsInstalled.emit()
 
     def current_network(self) -> Network:
         """The weights on screen: while training runs, those of the newest snapshot;
@@ -354,17 +364,24 @@ class MainWindow(QMainWindow):
     def _config(self):
         return self.training_panel.training_config(self._spec.loss, self._spec.seed)
 
-    def _apply_problem(self) -> None:
+    def apply_spec(self, spec: NetworkSpec, dtype: str = "float64") -> None:
+        """Show ``spec`` in the builder and re-initialise the network from it on the
+        current data, without asking (reopened sessions, undo/redo)."""
+        self.layer_editor.set_spec(spec)
+        self._spec = spec
+        self._apply_problem(dtype)
+
+    def _apply_problem(self, dtype: str = "float64") -> None:
         """(Re)build the network and trainer from the builder, the data and the settings."""
         spec, data = self._spec, self.data_panel.dataset
         self._clear_views()
         self._forget_inspection()
         self.decision_view.set_dataset(data)
         self.sample_chooser.set_sample_count(len(data.x))
-        self.controller.set_problem(data, spec.architecture, self._config(), spec.init, spec.seed)
-        if self.controller.sample_index != self.sample_chooser.sample_index:
-            self.controller.set_sample_index(self.sample_chooser.sample_index)
-        self.setWindowTitle(f"Backprop Lab - {data.name}, {spec.architecture.describe()}")
+        self.controller.set_problem(
+            data, spec.architecture, self._config(), spec.init, spec.seed, dtype
+        )
+        self.controller.set_sample_index(self.sample_chooser.sample_index)
 
     @Slot(object)
     def _on_architecture_changed(self, spec: NetworkSpec) -> None:
@@ -446,6 +463,7 @@ class MainWindow(QMainWindow):
     def _clear_views(self) -> None:
         """Pause (the run's final snapshot arrives now), then make the views forget."""
         self.controller.pause()
+        self.trainingAboutToBeCleared.emit()
         for view in self.views:
             view.clear()
         self.training_panel.clear()
@@ -532,7 +550,6 @@ class MainWindow(QMainWindow):
 
     def _connect_views_for_inspection(self) -> None:
         self.network_view.edgeClicked.connect(self._on_edge_clicked)
-        self.network_view.nodeClicked.connect(self._on_node_clicked)
         self.heatmaps.cellClicked.connect(self._on_cell_clicked)
         self.decision_view.train_points.sigClicked.connect(self._on_point_clicked)
 
@@ -625,12 +642,6 @@ class MainWindow(QMainWindow):
     def _on_edge_clicked(self, layer: int, j: int, i: int) -> None:
         self._inspect(layer + 1, j, i)
 
-    @Slot(int, int)
-    def _on_node_clicked(self, column: int, unit: int) -> None:
-        net = self.controller.network
-        if net is not None and net.architecture.bias:
-            self.inspect_weight(column, unit, None)  # the neuron's bias
-
     @Slot(int, int, int)
     def _on_cell_clicked(self, layer: int, j: int, i: int) -> None:
         self.inspect_weight(layer + 1, j, i)
@@ -682,7 +693,7 @@ class MainWindow(QMainWindow):
             row, index = 0, c.phase_sample
         else:
             row, index = chosen_row(c.phase_batch_indices, self.sample_chooser.sample_index)
-        detail = data_text(len(s.x), row, index, single, self.sample_chooser.sample_index)
+        detail = data_text(len(s.x), row, index, single)
         self.phase_indicator.show_phase(s, f"Iteration {s.step} {detail}")
         if not self._views_installed:
             return
@@ -721,7 +732,8 @@ class MainWindow(QMainWindow):
         if not Path(path).suffix:
             path += ".json"
         try:
-            save_model(self.current_network(), path)
+            net = self.current_network()
+            run_with_progress(self, "Exporting the weights...", save_model, net, path)
         except (ModelFileError, OSError) as e:
             self.show_error("Cannot export the weights", _describe(e, path))
             return False
@@ -734,7 +746,7 @@ class MainWindow(QMainWindow):
         does not fit shows a message, changes nothing and returns False."""
         path = os.fspath(path)
         try:
-            net = load_model(path)
+            net = run_with_progress(self, "Reading the weights...", load_model, path)
         except (ModelFileError, OSError) as e:
             self.show_error("Cannot import the weights", _describe(e, path))
             return False
@@ -756,6 +768,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             f"Imported {os.path.basename(path)}: {net.architecture.describe()}", 5000
         )
+        self.networkImported.emit(path)
         return True
 
     def _spec_for(self, net: Network) -> tuple[NetworkSpec, str | None]:
@@ -799,10 +812,20 @@ class MainWindow(QMainWindow):
             self.import_weights(path)
 
     def _last_folder(self) -> str:
-        return str(QSettings().value("lastFolder", os.path.expanduser("~")))
+        return user_settings.last_folder()
 
     def _remember_folder(self, path: str) -> None:
-        QSettings().setValue("lastFolder", os.path.dirname(os.path.abspath(path)))
+        user_settings.remember_folder(path)
+
+    # ------------------------------------------------------------------ sessions (issue 5)
+    def save_session(self, path: str | os.PathLike) -> bool:
+        """Save the session to ``path`` as File > Save As does, minus the file dialog."""
+        return self.session.save_to(path)
+
+    def open_session(self, path: str | os.PathLike) -> bool:
+        """Open the session file ``path`` as File > Open does (asking about unsaved work
+        first), minus the file dialog. A bad file shows a message and changes nothing."""
+        return self.session.open(path)
 
     # ------------------------------------------------------------------ drag and drop
     @staticmethod
@@ -812,7 +835,8 @@ class MainWindow(QMainWindow):
             return None
         path = mime.urls()[0].toLocalFile()
         suffix = Path(path).suffix.lower()
-        return path if suffix == ".csv" or suffix in LOADABLE_FORMATS else None
+        known = suffix in (".csv", SESSION_SUFFIX) or suffix in LOADABLE_FORMATS
+        return path if known else None
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self._dropped_file(event):
@@ -828,17 +852,24 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
         if Path(path).suffix.lower() == ".csv":
             self.data_panel.load_csv_file(path)
+        elif Path(path).suffix.lower() == SESSION_SUFFIX:
+            self.open_session(path)
         else:
             self.import_weights(path)
 
     # ------------------------------------------------------------------ closing
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Stop and join the training thread (and a CSV read) before the window goes."""
+        """Ask about unsaved work (Save / Discard / Cancel), then stop and join the
+        training thread (and a CSV read) before the window goes."""
+        if not self._closing and not self.session.confirm_close():
+            event.ignore()
+            return
         if not self._closing:
             self._closing = True
             self.data_panel.shutdown(SHUTDOWN_TIMEOUT_MS)
             self.controller.shutdown(SHUTDOWN_TIMEOUT_MS)
             self.chain_rule_view.runner.shutdown(SHUTDOWN_TIMEOUT_MS)
+            self.session.shutdown()
         event.accept()
 
 

@@ -83,9 +83,9 @@ class _CsvTask(QRunnable):
 class DataPanel(QWidget):
     """Data choice (objectName ``dataPanel``)."""
 
-    datasetChanged = Signal(object)  # noqa: N815 - Qt naming; an engine Dataset
-    loadFailed = Signal(str)  # noqa: N815 - the engine's message
-    busyChanged = Signal(bool)  # noqa: N815 - a CSV file is being read
+    datasetChanged = Signal(object)
+    loadFailed = Signal(str)
+    busyChanged = Signal(bool)
 
     def __init__(self, choice: DataChoice = DataChoice(), parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -257,6 +257,17 @@ class DataPanel(QWidget):
         self._choice, self._dataset = choice, data
         self._show_choice(choice)
         self.datasetChanged.emit(data)
+
+    def set_data(self, choice: DataChoice, dataset: Dataset) -> None:
+        """Show ``choice`` with the Dataset already made from it (a reopened session, an
+        undone edit) without emitting datasetChanged; a pending CSV read is dropped."""
+        self._request += 1
+        self._set_busy(False)
+        if choice.source == "csv":
+            self._last_csv = (choice, dataset)
+        self._choice, self._dataset = choice, dataset
+        self._previous = (choice, dataset)
+        self._show_choice(choice)
 
     def revert(self) -> None:
         """Go back to the data before the last datasetChanged (emits nothing)."""

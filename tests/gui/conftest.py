@@ -11,3 +11,29 @@ def pyqtgraph_config() -> None:
     """The pyqtgraph options gui.app.run() sets at start-up: images indexed [row, column]
     (W[j, i] is drawn at row j, column i) and no antialiasing (the fast drawing path)."""
     pg.setConfigOptions(imageAxisOrder="row-major", antialias=False)
+
+
+@pytest.fixture(autouse=True)
+def user_folders(tmp_path, monkeypatch):
+    """Each test gets its own settings and application-data folders (QStandardPaths
+    follows XDG_CONFIG_HOME / XDG_DATA_HOME): remembered layouts, recent files and
+    autosaves of one test never reach another."""
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME"):
+        monkeypatch.setenv(var, str(tmp_path / "user" / var.lower()))
+
+
+@pytest.fixture(autouse=True)
+def discard_unsaved_work(monkeypatch):
+    """Windows closed by tests discard their unsaved work instead of asking Save /
+    Discard / Cancel in a modal box nobody answers. Tests of that question replace
+    ``window.session.ask_unsaved`` themselves; every question asked is recorded here."""
+    from gui.session.session_manager import SessionManager
+
+    asked: list[str] = []
+
+    def discard(self, doing: str) -> str:
+        asked.append(doing)
+        return "discard"
+
+    monkeypatch.setattr(SessionManager, "ask_unsaved", discard)
+    return asked

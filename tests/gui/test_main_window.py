@@ -209,7 +209,7 @@ def test_space_toggles_play_and_view_menu_toggles_docks(window, qtbot):
     qtbot.waitUntil(lambda: not window.controller.is_running, timeout=WAIT_MS)
     assert window.action_play.text() == "Play"
     menus = {a.text().replace("&", ""): a.menu() for a in window.menuBar().actions()}
-    assert set(menus) == {"File", "Train", "View"}
+    assert set(menus) == {"File", "Edit", "Train", "View", "Help"}  # Edit, Help: issue 5
     toggles = {a.text(): a for a in menus["View"].actions()}
     dock = window.findChild(QDockWidget, "dockHeatmaps")
     toggles[dock.windowTitle()].trigger()

@@ -1,0 +1,103 @@
+"""Long operations without a frozen window: :func:`run_with_progress` runs a function on
+a worker thread while the GUI thread keeps its event loop turning (the window repaints,
+training snapshots keep arriving), and shows a busy progress dialog if it takes longer
+than :data:`SHOW_AFTER_MS`. User input to the window waits until the operation is done,
+so nothing can change under it (the file being written, the session being replaced).
+
+The function must not touch widgets (it runs on another thread); what it returns (or
+raises) is handed back to the caller in the GUI thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+SHOW_AFTER_MS = 400
+
+
+class _Signals(QObject):
+    done = Signal()
+
+
+class _Task:
+    """The function, its outcome, and the signal that says it is done."""
+
+    def __init__(self, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+        self.fn, self.args, self.kwargs = fn, args, kwargs
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.signals = _Signals()
+
+    def run(self) -> None:
+        try:
+            self.result = self.fn(*self.args, **self.kwargs)
+        except BaseException as e:  # handed to the GUI thread, re-raised there
+            self.error = e
+        finally:
+            self.signals.done.emit()
+
+
+class _Waiter(QObject):
+    """Ends the local event loop when the task is done; shows the dialog when slow."""
+
+    def __init__(self, parent: QWidget | None, label: str) -> None:
+        super().__init__()
+        self.loop = QEventLoop()
+        self.finished = False
+        self._parent, self._label = parent, label
+        self.dialog: QProgressDialog | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._show_dialog)
+        self._timer.start(SHOW_AFTER_MS)
+
+    @Slot()
+    def on_done(self) -> None:
+        self.finished = True
+        self._timer.stop()
+        self.loop.quit()
+
+    @Slot()
+    def _show_dialog(self) -> None:
+        if self.finished:
+            return
+        d = QProgressDialog(self._label, "", 0, 0, self._parent)
+        d.setObjectName("progressDialog")
+        d.setCancelButton(None)
+        d.setWindowModality(Qt.WindowModality.WindowModal)
+        d.setMinimumDuration(0)
+        d.setAutoClose(False)
+        d.setAutoReset(False)
+        d.show()
+        self.dialog = d
+
+
+def run_with_progress(
+    parent: QWidget | None, label: str, fn: Callable[..., Any], *args: Any, **kwargs: Any
+) -> Any:
+    """``fn(*args, **kwargs)`` on a worker thread; returns its result or raises what it
+    raised. Meanwhile the event loop runs (user input excluded) and, after
+    :data:`SHOW_AFTER_MS`, a busy dialog says ``label``."""
+    task = _Task(fn, args, kwargs)
+    waiter = _Waiter(parent, label)
+    task.signals.done.connect(waiter.on_done, Qt.ConnectionType.QueuedConnection)
+    thread = threading.Thread(target=task.run, name="backprop-lab-progress", daemon=True)
+    thread.start()
+    while not waiter.finished:
+        waiter.loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+    thread.join()  # it has signalled: only its last instructions are left
+    if waiter.dialog is not None:
+        waiter.dialog.close()
+        waiter.dialog.deleteLater()
+    waiter.deleteLater()
+    if task.error is not None:
+        raise task.error
+    return task.result
+
+
+__all__ = ["SHOW_AFTER_MS", "run_with_progress"]

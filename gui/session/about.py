@@ -1,0 +1,46 @@
+"""Help > About: the version of Backprop Lab and of what it runs on."""
+
+from __future__ import annotations
+
+import platform
+
+import numpy as np
+import PySide6
+from PySide6.QtCore import Qt, qVersion
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from engine import __version__
+
+HOMEPAGE_TEXT = (
+    "Build a multilayer perceptron layer by layer, train it, and watch backpropagation: "
+    "the forward pass, the loss, every weight's gradient by the chain rule, the update."
+)
+
+
+def about_text() -> str:
+    """The About box's text (rich text), naming the version."""
+    import pyqtgraph as pg
+
+    return (
+        f"<h3>Backprop Lab {__version__}</h3>"
+        f"<p>{HOMEPAGE_TEXT}</p>"
+        f"<p>Python {platform.python_version()}, NumPy {np.__version__}, "
+        f"PySide6 {PySide6.__version__} (Qt {qVersion()}), pyqtgraph {pg.__version__}</p>"
+        "<p>MIT licence. <code>backprop-lab --version</code> prints the version.</p>"
+    )
+
+
+def show_about(parent: QWidget) -> QMessageBox:
+    """Open the About box (non-blocking; objectName ``aboutBox``) and return it."""
+    box = QMessageBox(parent)
+    box.setObjectName("aboutBox")
+    box.setWindowTitle("About Backprop Lab")
+    box.setTextFormat(Qt.TextFormat.RichText)
+    box.setText(about_text())
+    box.setIconPixmap(parent.windowIcon().pixmap(64, 64))
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
+
+
+__all__ = ["about_text", "show_about"]

@@ -1,0 +1,87 @@
+"""Automation hooks for the subprocess tests (``BACKPROP_LAB_AUTOTEST``, see gui/app.py).
+
+In every automation mode nothing waits for a person: the Save / Discard / Cancel
+question answers "discard" and yes/no questions answer no - except in
+``recover-and-close``, which answers yes to restoring a crashed window's work. Progress
+goes to stdout as ``autotest: ...`` lines:
+
+``play-until-killed``
+    press Play; after every completed autosave print ``autotest: autosaved iteration N``
+    (the test then kills the process with SIGKILL).
+``recover-and-close``
+    offer recovery; print ``autotest: restored iteration N network SHA256`` (the SHA-256
+    of the restored flat parameter vector's bytes) or ``autotest: nothing restored``,
+    then close the window.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from PySide6.QtCore import QObject, QTimer, Slot
+
+MODES = ("play-and-close", "play-until-killed", "recover-and-close")
+PLAY_MS = 300
+CLOSE_MS = 300
+
+
+def network_digest(network) -> str:
+    """SHA-256 of a network's flat parameters (how the tests compare networks)."""
+    return hashlib.sha256(network.flat.tobytes()).hexdigest()
+
+
+class SessionAutoTest(QObject):
+    """Answers the questions and runs the session modes (see the module docstring)."""
+
+    def __init__(self, window, mode: str) -> None:
+        super().__init__(window)
+        self.window, self.mode = window, mode
+        window.session.ask_unsaved = self.ask_unsaved
+        window.ask = self.ask
+        if mode == "play-until-killed":
+            window.session.autosaver.saved.connect(self._on_autosaved)
+            QTimer.singleShot(PLAY_MS, self._play)
+        elif mode == "recover-and-close":
+            QTimer.singleShot(0, self._recover)
+
+    @property
+    def offers_recovery(self) -> bool:
+        """True when this mode offers recovery itself."""
+        return self.mode == "recover-and-close"
+
+    def ask_unsaved(self, doing: str) -> str:
+        return "discard"
+
+    def ask(self, title: str, text: str) -> bool:
+        print(f"autotest: asked {title}", flush=True)
+        return self.mode == "recover-and-close"
+
+    @Slot()
+    def _play(self) -> None:
+        self.window.action_play.trigger()
+
+    @Slot(int)
+    def _on_autosaved(self, step: int) -> None:
+        print(f"autotest: autosaved iteration {step}", flush=True)
+
+    @Slot()
+    def _recover(self) -> None:
+        w = self.window
+        if w.session.offer_recovery():
+            state = w.controller.trainer.get_state()
+            print(
+                f"autotest: restored iteration {state.step} network "
+                f"{network_digest(state.network)}",
+                flush=True,
+            )
+        else:
+            print("autotest: nothing restored", flush=True)
+        QTimer.singleShot(CLOSE_MS, w.close)
+
+
+def install(window, mode: str) -> SessionAutoTest | None:
+    """Install the hooks for ``mode`` (None if it is not an automation mode)."""
+    return SessionAutoTest(window, mode) if mode in MODES else None
+
+
+__all__ = ["MODES", "SessionAutoTest", "install", "network_digest"]

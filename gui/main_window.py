@@ -381,7 +381,8 @@ class MainWindow(QMainWindow):
         self.controller.set_problem(
             data, spec.architecture, self._config(), spec.init, spec.seed, dtype
         )
-        self.controller.set_sample_index(self.sample_chooser.sample_index)
+        if self.controller.sample_index != self.sample_chooser.sample_index:
+            self.controller.set_sample_index(self.sample_chooser.sample_index)
 
     @Slot(object)
     def _on_architecture_changed(self, spec: NetworkSpec) -> None:
@@ -550,6 +551,7 @@ class MainWindow(QMainWindow):
 
     def _connect_views_for_inspection(self) -> None:
         self.network_view.edgeClicked.connect(self._on_edge_clicked)
+        self.network_view.nodeClicked.connect(self._on_node_clicked)
         self.heatmaps.cellClicked.connect(self._on_cell_clicked)
         self.decision_view.train_points.sigClicked.connect(self._on_point_clicked)
 
@@ -642,6 +644,12 @@ class MainWindow(QMainWindow):
     def _on_edge_clicked(self, layer: int, j: int, i: int) -> None:
         self._inspect(layer + 1, j, i)
 
+    @Slot(int, int)
+    def _on_node_clicked(self, column: int, unit: int) -> None:
+        net = self.controller.network
+        if net is not None and net.architecture.bias:
+            self.inspect_weight(column, unit, None)  # the neuron's bias
+
     @Slot(int, int, int)
     def _on_cell_clicked(self, layer: int, j: int, i: int) -> None:
         self.inspect_weight(layer + 1, j, i)
@@ -693,7 +701,7 @@ class MainWindow(QMainWindow):
             row, index = 0, c.phase_sample
         else:
             row, index = chosen_row(c.phase_batch_indices, self.sample_chooser.sample_index)
-        detail = data_text(len(s.x), row, index, single)
+        detail = data_text(len(s.x), row, index, single, self.sample_chooser.sample_index)
         self.phase_indicator.show_phase(s, f"Iteration {s.step} {detail}")
         if not self._views_installed:
             return

@@ -22,6 +22,19 @@ def user_folders(tmp_path, monkeypatch):
         monkeypatch.setenv(var, str(tmp_path / "user" / var.lower()))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def never_block_on_unsaved_work():
+    """pytest-qt closes leftover widgets in its own teardown hook, after function-scoped
+    monkeypatches are undone: without this session-wide default a window with unsaved
+    work would open a modal Save/Discard/Cancel box there and hang the run."""
+    from gui.session.session_manager import SessionManager
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(SessionManager, "ask_unsaved", lambda self, doing: "discard")
+    yield
+    mp.undo()
+
+
 @pytest.fixture(autouse=True)
 def discard_unsaved_work(monkeypatch):
     """Windows closed by tests discard their unsaved work instead of asking Save /

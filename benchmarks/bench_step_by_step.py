@@ -106,7 +106,9 @@ def bench_window(app: QApplication, repeats: int) -> None:
                 per_kind.setdefault(kind, []).append(dt)
         print(f"phase step (F11 + redraw + repaint), {name}:")
         for kind, ts in per_kind.items():
-            print(f"  {kind:<9} median {statistics.median(ts) * 1000:7.1f} ms  max {max(ts) * 1000:7.1f} ms")
+            print(
+                f"  {kind:<9} median {statistics.median(ts) * 1000:7.1f} ms  max {max(ts) * 1000:7.1f} ms"
+            )
         steps = []
         for _ in range(repeats):
             t0 = time.perf_counter()

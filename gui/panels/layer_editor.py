@@ -93,7 +93,7 @@ def default_output(dataset: Dataset) -> tuple[str, str]:
 class LayerEditor(QWidget):
     """The network builder panel (objectName ``layerEditor``)."""
 
-    architectureChanged = Signal(object)  # noqa: N815 - Qt naming; carries a NetworkSpec
+    architectureChanged = Signal(object)
 
     def __init__(self, dataset: Dataset | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)

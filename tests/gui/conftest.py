@@ -36,17 +36,21 @@ def never_block_on_unsaved_work():
 
 
 @pytest.fixture(autouse=True)
-def discard_unsaved_work(monkeypatch):
+def discard_unsaved_work():
     """Windows closed by tests discard their unsaved work instead of asking Save /
     Discard / Cancel in a modal box nobody answers. Tests of that question replace
-    ``window.session.ask_unsaved`` themselves; every question asked is recorded here."""
+    ``window.session.ask_unsaved`` themselves; every question asked is recorded here.
+    (Patched by hand, not with monkeypatch, so that a test's monkeypatch.undo() cannot
+    remove it before pytest-qt closes the test's windows.)"""
     from gui.session.session_manager import SessionManager
 
     asked: list[str] = []
+    original = SessionManager.ask_unsaved
 
     def discard(self, doing: str) -> str:
         asked.append(doing)
         return "discard"
 
-    monkeypatch.setattr(SessionManager, "ask_unsaved", discard)
-    return asked
+    SessionManager.ask_unsaved = discard
+    yield asked
+    SessionManager.ask_unsaved = original

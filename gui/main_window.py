@@ -59,6 +59,7 @@ from .progress import run_with_progress
 from .session import settings as user_settings
 from .session.session_manager import SessionManager
 from .training.controller import TrainingController
+from .training.fanout import SnapshotFanout
 
 #: The example the window opens with: it learns visibly within a second of Play.
 DEFAULT_DATA = DataChoice(source="circles", noise=0.1, samples=200, val_split=0.2, seed=0)
@@ -129,6 +130,9 @@ class MainWindow(QMainWindow):
         self._closing = False
 
         self.controller = TrainingController(self)
+        # views get snapshots one per event-loop turn while playing (timers and input in
+        # between; each view "latest wins" with the loss history merged)
+        self._fanout = SnapshotFanout(parent=self)
         self._create_actions()
         self._create_step_actions()
         self.data_panel = DataPanel(DEFAULT_DATA)
@@ -281,6 +285,7 @@ class MainWindow(QMainWindow):
                 old.deleteLater()
             setattr(self, attr, view)
         self._views_installed = True
+        self._fanout.set_views([*self.views, self.training_panel])
         self.decision_view.set_dataset(self.data_panel.dataset)
         self._connect_views_for_inspection()
         if self._last_snapshot is not None:
@@ -465,6 +470,7 @@ class MainWindow(QMainWindow):
         """Pause (the run's final snapshot arrives now), then make the views forget."""
         self.controller.pause()
         self.trainingAboutToBeCleared.emit()
+        self._fanout.clear()
         for view in self.views:
             view.clear()
         self.training_panel.clear()
@@ -478,9 +484,15 @@ class MainWindow(QMainWindow):
             self._refresh_inspector()
 
     def _show_snapshot(self, snap: Snapshot) -> None:
-        for view in self.views:
-            view.show_snapshot(snap)
-        self.training_panel.show_snapshot(snap)
+        """Hand ``snap`` to the views: while playing, one view per event-loop turn (see
+        :class:`gui.training.fanout.SnapshotFanout`); otherwise (a step, a reset, the
+        final snapshot of a run) every view at once, so they show it on return."""
+        if self._views_installed:
+            self._fanout.show_snapshot(snap)
+            if not self.controller.is_running:
+                self._fanout.flush()
+        else:
+            self.training_panel.show_snapshot(snap)
         loss = "-" if math.isnan(snap.train_loss) else f"{snap.train_loss:.4g}"
         parts = [f"iteration {snap.step:,}", f"epoch {snap.epoch:,}", f"loss {loss}"]
         if snap.train_accuracy is not None:

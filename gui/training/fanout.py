@@ -9,10 +9,16 @@ input in between every view (measured: longest 10 ms-timer gap 27-64 ms instead)
 Each view keeps at most one pending snapshot ("latest wins"); when a newer one arrives
 before the view got the older, the two are merged (the newer one carrying both loss
 series, :func:`gui.training.mailbox.merge_snapshots`), so no view ever misses history.
+
+Adaptive pacing: a view's repaint happens after its ``show_snapshot`` returns, in a later
+event-loop turn. When the loop came back to the fan-out late (the last view's repaint
+took long), the next view waits :data:`PACE_MS` instead of going next turn, so the GUI
+thread always keeps idle time for timers and input.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 
 from PySide6.QtCore import QObject, QTimer, Slot
@@ -20,6 +26,9 @@ from PySide6.QtCore import QObject, QTimer, Slot
 from engine.snapshot import Snapshot
 
 from .mailbox import merge_snapshots
+
+PACE_MS = 16  # wait this long before the next view when the last turn came back late
+LATE_S = 0.010  # "late": the loop returned this much after the timer was due
 
 
 class SnapshotFanout(QObject):
@@ -34,6 +43,7 @@ class SnapshotFanout(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._deliver_one)
+        self._due = 0.0  # when the timer's next tick was due (perf_counter)
 
     def set_views(self, views: Iterable) -> None:
         """Replace the receivers (pending snapshots are dropped)."""
@@ -52,10 +62,16 @@ class SnapshotFanout(QObject):
             old = self._pending.get(i)
             self._pending[i] = snap if old is None else merge_snapshots(old, snap)
         if self._pending and not self._timer.isActive():
-            self._timer.start()
+            self._start(0)
+
+    def _start(self, interval_ms: int) -> None:
+        self._timer.setInterval(interval_ms)
+        self._due = time.perf_counter() + interval_ms / 1000
+        self._timer.start()
 
     @Slot()
     def _deliver_one(self) -> None:
+        late = time.perf_counter() - self._due > LATE_S
         n = len(self._views)
         for k in range(n):
             i = (self._next + k) % n
@@ -66,6 +82,8 @@ class SnapshotFanout(QObject):
                 break
         if not self._pending:
             self._timer.stop()
+        elif self._timer.isActive():  # not flushing: pace the next view
+            self._start(PACE_MS if late else 0)
 
     def flush(self) -> None:
         """Deliver everything pending now (e.g. before reading what the views show)."""

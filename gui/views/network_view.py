@@ -54,6 +54,10 @@ MODES = ("weights", "gradients")
 LEVEL_EDGES = (0.1, 0.3, 0.6)  # |q| / max|q| thresholds between the 4 magnitude levels
 LEVEL_INTENSITY = (0.3, 0.55, 0.8, 1.0)
 LEVEL_WIDTH = (1.0, 2.0, 3.0, 5.0)
+# At most this many edges drawn (the largest by the shown quantity): painting 8,832
+# 1-px lines (784-256-128-10 at 64 units per layer) took ~17 ms idle and 100+ ms in the
+# window while the worker process trains (both cores busy); 2,500 take ~6 / ~25 ms.
+MAX_EDGES = 2_500
 THICK_LIMIT = 1500  # more drawn edges than this: all 1 px wide (thick lines are slow)
 CLICK_TOLERANCE_PX = 6.0
 INACTIVE = (150, 150, 150)  # edges of layers a stepped iteration has not reached
@@ -163,7 +167,7 @@ class NetworkView(QWidget):
     nodeClicked = Signal(int, int)
 
     def __init__(
-        self, parent: QWidget | None = None, max_nodes: int = 64, max_edges: int = 10_000
+        self, parent: QWidget | None = None, max_nodes: int = 64, max_edges: int = MAX_EDGES
     ) -> None:
         super().__init__(parent)
         self.setObjectName("networkView")

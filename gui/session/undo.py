@@ -163,7 +163,7 @@ class UndoRecorder(QObject):
         replaced (None if nothing had been trained)."""
         self._applying = True
         try:
-            left = current_progress(self.window)
+            left = current_progress(self.window, always=True)
             apply_problem(self.window, problem, progress)
             self._problem = current_problem(self.window)
         finally:

@@ -255,6 +255,8 @@ def main() -> None:
                      statistics.median(r["snapshots_per_s"] for r in runs),
                      CASES[case]["bar"]))  # fmt: skip
         docks = runs[-1]["docks"]
+    if hasattr(window, "session"):  # no Save/Discard/Cancel box: it would block offscreen
+        window.session.ask_unsaved = lambda doing: "discard"
     window.close()
     app.processEvents()
     fan = " (views fed one per event-loop turn)" if args.fanout else ""

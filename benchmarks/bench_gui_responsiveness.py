@@ -23,9 +23,14 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# a fresh settings/data folder: a layout the user saved (hidden docks) must not change
+# what is measured - the bar is "the window showing all views"
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="bplab-bench-config-")
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="bplab-bench-data-")
 # run from a checkout: this repository's packages first
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -230,6 +235,12 @@ def main() -> None:
         window = MainWindow()
         window.resize(1400, 900)
         window.show()
+        from PySide6.QtWidgets import QDockWidget
+
+        docks = window.findChildren(QDockWidget)
+        hidden = [d.objectName() for d in docks if not d.isVisible()]
+        print(f"docks shown: {len(docks) - len(hidden)} of {len(docks)}"
+              + (f" (hidden: {', '.join(hidden)})" if hidden else ""))  # fmt: skip
         if args.fanout:
             from gui.training.fanout import SnapshotFanout
 

@@ -15,6 +15,7 @@ choice again without emitting.
 
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import dataclass, replace
 
@@ -318,6 +319,9 @@ class DataPanel(QWidget):
         self._request += 1
         self._set_busy(True)
         self.summary_label.setText(f"Reading {os.path.basename(choice.csv_path)}...")
+        # collect Qt wrappers here, in the GUI thread: the cyclic GC could otherwise run
+        # in the pool thread and free widgets there, which can deadlock against Qt's locks
+        gc.collect()
         self._pool.start(_CsvTask(self._request, choice, self._signals))
         self._pending = choice
 

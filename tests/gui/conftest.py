@@ -54,3 +54,19 @@ def discard_unsaved_work():
     SessionManager.ask_unsaved = discard
     yield asked
     SessionManager.ask_unsaved = original
+
+
+@pytest.fixture(autouse=True)
+def collect_qt_garbage_in_the_gui_thread(qapp):
+    """Collect each test's garbage in the GUI thread right after it. Otherwise Python's
+    cyclic GC may run in a pool thread of a later test (e.g. a CSV read) and free widgets
+    there; shiboken then defers their deletion to the GUI thread while Qt mutexes are
+    held, which deadlocked a run (seen: QAction::~QAction waiting in a QTimer slot)."""
+    yield
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    gc.collect()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    qapp.processEvents()

@@ -5,7 +5,9 @@ than :data:`SHOW_AFTER_MS`. User input to the window waits until the operation i
 so nothing can change under it (the file being written, the session being replaced).
 
 The function must not touch widgets (it runs on another thread); what it returns (or
-raises) is handed back to the caller in the GUI thread.
+raises) is handed back to the caller in the GUI thread. The worker thread makes no Qt
+calls at all: the GUI thread's local event loop looks every :data:`POLL_MS` whether it
+is done.
 """
 
 from __future__ import annotations
@@ -14,39 +16,35 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 SHOW_AFTER_MS = 400
+POLL_MS = 5
 
 
-class _Signals(QObject):
-    done = Signal()
-
-
-class _Task:
-    """The function, its outcome, and the signal that says it is done."""
+class _Task(threading.Thread):
+    """The function on its own thread, and its outcome."""
 
     def __init__(self, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+        super().__init__(name="backprop-lab-progress", daemon=True)
         self.fn, self.args, self.kwargs = fn, args, kwargs
         self.result: Any = None
         self.error: BaseException | None = None
-        self.signals = _Signals()
 
     def run(self) -> None:
         try:
             self.result = self.fn(*self.args, **self.kwargs)
         except BaseException as e:  # handed to the GUI thread, re-raised there
             self.error = e
-        finally:
-            self.signals.done.emit()
 
 
 class _Waiter(QObject):
     """Ends the local event loop when the task is done; shows the dialog when slow."""
 
-    def __init__(self, parent: QWidget | None, label: str) -> None:
+    def __init__(self, task: _Task, parent: QWidget | None, label: str) -> None:
         super().__init__()
+        self.task = task
         self.loop = QEventLoop()
         self.finished = False
         self._parent, self._label = parent, label
@@ -55,12 +53,17 @@ class _Waiter(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._show_dialog)
         self._timer.start(SHOW_AFTER_MS)
+        self._poll = QTimer(self)
+        self._poll.timeout.connect(self._check)
+        self._poll.start(POLL_MS)
 
     @Slot()
-    def on_done(self) -> None:
-        self.finished = True
-        self._timer.stop()
-        self.loop.quit()
+    def _check(self) -> None:
+        if not self.task.is_alive():
+            self.finished = True
+            self._timer.stop()
+            self._poll.stop()
+            self.loop.quit()
 
     @Slot()
     def _show_dialog(self) -> None:
@@ -84,13 +87,11 @@ def run_with_progress(
     raised. Meanwhile the event loop runs (user input excluded) and, after
     :data:`SHOW_AFTER_MS`, a busy dialog says ``label``."""
     task = _Task(fn, args, kwargs)
-    waiter = _Waiter(parent, label)
-    task.signals.done.connect(waiter.on_done, Qt.ConnectionType.QueuedConnection)
-    thread = threading.Thread(target=task.run, name="backprop-lab-progress", daemon=True)
-    thread.start()
+    task.start()
+    waiter = _Waiter(task, parent, label)
     while not waiter.finished:
         waiter.loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
-    thread.join()  # it has signalled: only its last instructions are left
+    task.join()
     if waiter.dialog is not None:
         waiter.dialog.close()
         waiter.dialog.deleteLater()

@@ -7,7 +7,8 @@ cannot, so two windows never offer each other's work). :class:`Autosaver` writes
 window's session there (``engine.formats.session.write_autosave``: checked first, so
 diverged weights never replace the last finite autosave; the previous autosave is kept
 until the new one is complete) on a background thread, one write at a time (a request
-while one is running waits and only the newest waiting request is written).
+while one is running waits and only the newest waiting request is written). The writer
+thread makes no Qt calls: a GUI-thread timer notices when it is done.
 
 At start-up :func:`orphaned_autosaves` finds the folders of windows that did not exit
 cleanly; :meth:`Autosaver.adopt` moves a restored autosave into this window's folder. A
@@ -24,7 +25,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QObject, Signal, Slot
+from PySide6.QtCore import QLockFile, QObject, QTimer, Signal, Slot
 
 from engine.formats import ModelFileError, Session
 from engine.formats.session import autosave_path, find_autosave, remove_autosave, write_autosave
@@ -33,6 +34,7 @@ from .settings import data_folder
 
 FOLDER_PREFIX = "run-"
 LOCK_SUFFIX = ".lock"
+POLL_MS = 25  # how often the GUI thread looks whether a write is done
 
 
 def autosave_root() -> Path:
@@ -84,8 +86,22 @@ def orphaned_autosaves(root: Path | None = None) -> list[Orphan]:
     return [orphan for _, orphan in found]
 
 
-class _Signals(QObject):
-    done = Signal(int, int, str)  # generation, iteration written (-1: failed), error
+class _Write(threading.Thread):
+    """One autosave on its own thread; ``step`` (-1: failed) and ``error`` when done."""
+
+    def __init__(self, folder: Path, session: Session) -> None:
+        super().__init__(name="backprop-lab-autosave", daemon=True)
+        self.folder, self.session = folder, session
+        self.step, self.error = -1, ""
+
+    def run(self) -> None:
+        try:
+            write_autosave(self.folder, self.session)
+        except (ModelFileError, OSError, MemoryError, ValueError) as e:
+            self.error = str(e)
+        else:
+            self.step = int(self.session.trainer_state.step)
+        self.session = None  # let the arrays go
 
 
 class Autosaver(QObject):
@@ -103,12 +119,12 @@ class Autosaver(QObject):
         with contextlib.suppress(OSError):
             root.mkdir(parents=True, exist_ok=True)
             self._locked = self._lock.tryLock(0)
-        self._signals = _Signals(self)
-        self._signals.done.connect(self._on_done)
-        self._thread: threading.Thread | None = None
+        self._thread: _Write | None = None
         self._waiting: Session | None = None
-        self._generation = 0  # results of writes started before a discard are ignored
         self._closed = False
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self._check)
         self.last_saved_step: int | None = None
 
     @property
@@ -127,34 +143,24 @@ class Autosaver(QObject):
         if self._thread is not None:
             self._waiting = session
             return
-        self._thread = threading.Thread(
-            target=self._write,
-            args=(session, self._generation),
-            name="backprop-lab-autosave",
-            daemon=True,
-        )
+        self._thread = _Write(self.folder, session)
         self._thread.start()
+        self._poll.start()
 
-    def _write(self, session: Session, generation: int) -> None:  # the writer thread
-        try:
-            write_autosave(self.folder, session)
-        except (ModelFileError, OSError, MemoryError, ValueError) as e:
-            self._signals.done.emit(generation, -1, str(e))
+    @Slot()
+    def _check(self) -> None:
+        thread = self._thread
+        if thread is None or thread.is_alive():
+            return
+        self._thread = None
+        self._poll.stop()
+        if self._closed:
+            return
+        if thread.step >= 0:
+            self.last_saved_step = thread.step
+            self.saved.emit(thread.step)
         else:
-            self._signals.done.emit(generation, int(session.trainer_state.step), "")
-
-    @Slot(int, int, str)
-    def _on_done(self, generation: int, step: int, error: str) -> None:
-        if generation != self._generation or self._closed:
-            return  # discarded (the thread was joined then)
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            thread.join(1.0)
-        if step >= 0:
-            self.last_saved_step = step
-            self.saved.emit(step)
-        else:
-            self.failed.emit(error)
+            self.failed.emit(thread.error)
         waiting, self._waiting = self._waiting, None
         if waiting is not None:
             self.write(waiting)
@@ -172,7 +178,7 @@ class Autosaver(QObject):
         """Delete this window's autosaves (nothing unsaved is left to recover)."""
         if self.wait():
             self._thread = None
-            self._generation += 1
+            self._poll.stop()
             remove_autosave(self.folder)
             self.last_saved_step = None
 
@@ -190,7 +196,7 @@ class Autosaver(QObject):
             return
         finished = self.wait()
         self._closed = True
-        self._generation += 1
+        self._poll.stop()
         if finished:
             shutil.rmtree(self.folder, ignore_errors=True)
         if self._locked:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
@@ -37,6 +37,7 @@ from . import settings as user
 from .about import show_about
 from .autosave import Autosaver, orphaned_autosaves
 from .document import apply_problem, apply_session, current_problem, session_of
+from .layout import hide_stale_tab_bars
 from .shortcuts_dialog import ShortcutsDialog
 from .theme import CHOICES, Theme
 from .undo import UndoRecorder
@@ -102,6 +103,7 @@ class SessionManager(QObject):
         self._create_menus()
         self._default_state = window.saveState(user.LAYOUT_VERSION)
         self._restore_layout()
+        window.installEventFilter(self)
         self.theme.apply()
         self._connect()
         self.update_title()
@@ -478,6 +480,17 @@ class SessionManager(QObject):
         for dock in getattr(self.window, "docks", {}).values():
             dock.setFloating(False)
         user.forget_layout()
+        QTimer.singleShot(0, self.tidy_tab_bars)
+
+    @Slot()
+    def tidy_tab_bars(self) -> None:
+        """Hide the dead dock tab bars Qt leaves behind (see gui.session.layout)."""
+        hide_stale_tab_bars(self.window)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Show:
+            QTimer.singleShot(0, self.tidy_tab_bars)  # once the layout has been made
+        return False
 
     @Slot()
     def _on_views_installed(self) -> None:

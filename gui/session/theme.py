@@ -182,6 +182,10 @@ class Theme(QObject):
                 elif isinstance(item, pg.LegendItem):
                     item.setLabelTextColor(fg)
                     item.setBrush(pg.mkBrush(colours.legend))
+                    for _, label in item.items:
+                        label.setText(label.text)  # draw the text in its new colour
+                elif isinstance(item, pg.LabelItem) and not _in_legend(item):
+                    item.setText(item.text, color=fg)  # plot titles
                 elif isinstance(item, pg.ColorBarItem | pg.ImageItem) and _is_heatmap(view):
                     item.setColorMap(cmap)
         loss_plot = getattr(self.window, "loss_plot", None)
@@ -194,6 +198,15 @@ class Theme(QObject):
     def _on_system_changed(self) -> None:
         if self.choice == "system":
             self.apply()
+
+
+def _in_legend(item) -> bool:
+    parent = item.parentItem()
+    while parent is not None:
+        if type(parent).__name__ == "LegendItem":
+            return True
+        parent = parent.parentItem()
+    return False
 
 
 def _is_heatmap(view) -> bool:

@@ -1,0 +1,152 @@
+"""Regenerate the README's screenshots from the real app: ``python tools/make_screenshots.py``.
+
+The app runs offscreen (``QT_QPA_PLATFORM=offscreen`` unless a platform is set) with
+settings and autosaves in a temporary folder (the user's own are never read or
+touched), is driven through its public API - Play, Step phase, ``inspect_weight``, the
+theme - and each window is captured with ``QWidget.grab``. PNGs go to
+``resources/screenshots/`` (or ``--out``), reduced to a 256-colour palette so each stays
+well under 400 KB.
+
+Shots: ``main-window.png`` (the default example after some training, light theme),
+``step-by-step.png`` (an iteration stepped phase by phase to the backward pass of the
+first layer, with the chain-rule inspector open on a weight), ``dark-theme.png`` (the
+same training in the dark theme).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "resources" / "screenshots"
+SIZE = (1400, 880)
+MAX_BYTES = 400 * 1024
+
+
+def _setup_environment(scale: float | None) -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    home = tempfile.mkdtemp(prefix="backprop-lab-screenshots-")
+    os.environ["XDG_CONFIG_HOME"] = os.path.join(home, "config")
+    os.environ["XDG_DATA_HOME"] = os.path.join(home, "data")
+    if scale:
+        os.environ["QT_SCALE_FACTOR"] = str(scale)
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+
+
+def _wait(app, condition, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the app did not get there in time")
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def _settle(app, seconds: float = 0.3) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def _save(window, path: Path) -> int:
+    """Grab ``window`` and write it as an 8-bit palette PNG; returns the file size."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QImage
+
+    image = window.grab().toImage()
+    small = image.convertToFormat(
+        QImage.Format.Format_Indexed8, Qt.ImageConversionFlag.ThresholdDither
+    )
+    if not small.save(str(path), "PNG", 0):
+        raise OSError(f"could not write {path}")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise RuntimeError(f"{path.name} is {size // 1024} KB (> {MAX_BYTES // 1024} KB)")
+    return size
+
+
+def _window(app, theme: str):
+    from gui.main_window import MainWindow
+
+    w = MainWindow()
+    w.quiet_messages = True
+    w.ask = lambda title, text: True
+    w.session.ask_unsaved = lambda doing: "discard"
+    w.session.set_theme(theme)
+    w.session.reset_layout()
+    w.resize(*SIZE)
+    w.show()
+    _settle(app)
+    return w
+
+
+def _train(app, w, iterations: int) -> None:
+    w.action_play.trigger()
+    _wait(app, lambda: w.last_snapshot is not None and w.last_snapshot.step >= iterations)
+    w.action_play.trigger()
+    _wait(app, lambda: not w.controller.is_running)
+    _settle(app, 0.5)
+
+
+def make_screenshots(out: Path, iterations: int = 3000) -> list[Path]:
+    """Write the screenshots into ``out``; returns their paths."""
+    from PySide6.QtWidgets import QApplication
+
+    from gui.app import APP_NAME, ORGANIZATION, configure_pyqtgraph
+
+    app = QApplication.instance() or QApplication(["backprop-lab"])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORGANIZATION)
+    configure_pyqtgraph()
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+
+    w = _window(app, "light")
+    _train(app, w, iterations)
+    w.session.save_to(Path(tempfile.mkdtemp()) / "circles-demo.bplab")  # a named session
+    w.statusBar().clearMessage()
+    _settle(app)
+    written.append(out / "main-window.png")
+    _save(w, written[-1])
+
+    # step by step: phase-step into the backward pass, inspect a first-layer weight
+    depth = w.controller.network.depth
+    for _ in range(depth + 1 + depth):  # forward layers, loss, backward layers
+        w.step_phase()
+    w.inspect_weight(1, 2, 0)
+    w.docks["dockChainRule"].raise_()
+    _settle(app, 1.0)
+    written.append(out / "step-by-step.png")
+    _save(w, written[-1])
+    w.close()
+
+    d = _window(app, "dark")
+    _train(app, d, iterations)
+    written.append(out / "dark-theme.png")
+    _save(d, written[-1])
+    d.close()
+    app.processEvents()
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT, help=f"folder (default {OUT})")
+    parser.add_argument("--iterations", type=int, default=3000, help="training before shots")
+    parser.add_argument("--scale", type=float, help="QT_SCALE_FACTOR, e.g. 2 for 200%%")
+    args = parser.parse_args(argv)
+    _setup_environment(args.scale)
+    for path in make_screenshots(args.out, args.iterations):
+        print(f"{path} ({path.stat().st_size // 1024} KB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -94,8 +94,8 @@ def run_with_progress(
     task.join()
     if waiter.dialog is not None:
         waiter.dialog.close()
-        waiter.dialog.deleteLater()
-    waiter.deleteLater()
+        waiter.dialog.deleteLater()  # (owned by its parent window until then)
+        waiter.dialog = None
     if task.error is not None:
         raise task.error
     return task.result

@@ -19,7 +19,7 @@ import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.exporters as pg_exporters
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtGui import QImage
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QWidget
 
@@ -64,7 +64,12 @@ def plot_bytes(widget: QWidget, suffix: str) -> bytes:
     if len(scenes) == 1:
         item = scenes[0].scene()
         if suffix == ".svg":
-            return pg_exporters.SVGExporter(item).export(toBytes=True)
+            try:
+                return pg_exporters.SVGExporter(item).export(toBytes=True)
+            except (ValueError, TypeError, IndexError):
+                # pyqtgraph's SVG writer cannot take every item (e.g. multi-segment
+                # curves): draw the plot through Qt's SVG painter instead
+                return _svg_bytes(scenes[0])
         exporter = pg_exporters.ImageExporter(item)
         ratio = max(widget.devicePixelRatioF(), 1.0)
         width = max(round(scenes[0].width() * ratio), 1)
@@ -72,6 +77,11 @@ def plot_bytes(widget: QWidget, suffix: str) -> bytes:
         return _png_bytes(exporter.export(toBytes=True))
     if suffix == ".png":
         return _png_bytes(widget.grab().toImage())
+    return _svg_bytes(widget)
+
+
+def _svg_bytes(widget: QWidget) -> bytes:
+    """``widget`` drawn through QSvgGenerator (vector shapes and text)."""
     data = QByteArray()
     buf = QBuffer(data)
     buf.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -80,9 +90,7 @@ def plot_bytes(widget: QWidget, suffix: str) -> bytes:
     gen.setSize(QSize(widget.width(), widget.height()))
     gen.setViewBox(QRect(0, 0, widget.width(), widget.height()))
     gen.setTitle(widget.objectName() or "Backprop Lab plot")
-    painter = QPainter(gen)
-    widget.render(painter)
-    painter.end()
+    QWidget.render(widget, gen)  # QWidget.render: QGraphicsView.render draws the scene only
     buf.close()
     return bytes(data.data())
 

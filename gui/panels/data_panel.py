@@ -308,10 +308,13 @@ class DataPanel(QWidget):
 
     @Slot()
     def _on_import_clicked(self) -> None:
+        from ..session import settings as user  # the folder the last file dialog used
+
         path, _ = QFileDialog.getOpenFileName(
-            self, "Import CSV", "", "CSV files (*.csv);;All files (*)"
+            self, "Import CSV", user.last_folder(), "CSV files (*.csv);;All files (*)"
         )
         if path:
+            user.remember_folder(path)
             self.load_csv_file(path)
 
     # ------------------------------------------------------------------ background load

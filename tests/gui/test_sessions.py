@@ -357,3 +357,30 @@ def test_session_file_errors_are_model_file_errors(tmp_path):
     (tmp_path / "x.bplab").write_bytes(b"junk")
     with pytest.raises(ModelFileError):
         load_session(tmp_path / "x.bplab")
+
+
+def test_dropping_a_session_file_opens_it(qtbot, tmp_path):
+    from .test_main_window import drop
+
+    a = make_window(qtbot)
+    steps(a, 6)
+    path = tmp_path / "dropped.bplab"
+    assert a.save_session(path)
+    b = make_window(qtbot)
+    enter, _ = drop(b, path)
+    assert enter.isAccepted()
+    assert b.controller.trainer.step_count == 6
+    assert b.session.path == str(path)
+
+
+def test_open_recent_menu_opens_the_file(qtbot, tmp_path):
+    a = make_window(qtbot)
+    steps(a, 2)
+    path = tmp_path / "recent.bplab"
+    assert a.save_session(path)
+    b = make_window(qtbot)
+    b.session._fill_recent_menu()
+    first = b.session.recent_menu.actions()[0]
+    assert first.data() == str(path)
+    first.trigger()
+    assert b.controller.trainer.step_count == 2

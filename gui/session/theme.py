@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
 
 CHOICES = ("system", "light", "dark")
 _scheme = "light"  # the scheme last applied (plot_options follows it)
+_platform: tuple[QPalette, str] | None = None  # the platform's own palette and style
 
 
 @dataclass(frozen=True)
@@ -124,9 +125,11 @@ class Theme(QObject):
         self.window = window
         self.choice = choice if choice in CHOICES else "system"
         self.scheme = ""
+        global _platform
         app = QApplication.instance()
-        self._platform_palette = QPalette(app.palette()) if app is not None else QPalette()
-        self._platform_style = app.style().name() if app is not None else ""
+        if _platform is None and app is not None:  # before any theme changed them
+            _platform = (QPalette(app.palette()), app.style().name())
+        self._platform_palette, self._platform_style = _platform or (QPalette(), "")
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_system_changed)
 
     def set_choice(self, choice: str) -> str:

@@ -39,6 +39,22 @@ from .model_json import load_json, model_from_dict, model_to_dict, save_json
 from .npz import load_npz, save_npz
 from .safetensors import load_safetensors, save_safetensors
 
+# Session files (.bplab): training runs saved to be continued exactly.
+from .session import (
+    Session,
+    autosave_path,
+    data_for_session,
+    find_autosave,
+    load_session,
+    remove_autosave,
+    restore_trainer,
+    save_session,
+    session_config,
+    session_dataset,
+    session_from_trainer,
+    write_autosave,
+)
+
 FORMATS = (".json", ".npz", ".safetensors", ".onnx")
 #: Suffixes :func:`load_model` reads (ONNX is export-only).
 LOADABLE_FORMATS = (".json", ".npz", ".safetensors")
@@ -103,38 +119,19 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_JSON_BYTES",
     "ModelFileError",
-    "atomic_write",
-    "format_of",
-    "load_model",
-    "model_from_dict",
-    "model_to_dict",
-    "save_model",
-]
-
-# Session files (.bplab): training runs saved to be continued exactly (engine.formats.session).
-from .session import (  # noqa: E402 - appended after the weight-file API
-    Session,
-    autosave_path,
-    data_for_session,
-    find_autosave,
-    load_session,
-    remove_autosave,
-    restore_trainer,
-    save_session,
-    session_config,
-    session_dataset,
-    session_from_trainer,
-    write_autosave,
-)
-
-__all__ += [
     "Session",
+    "atomic_write",
     "autosave_path",
     "data_for_session",
     "find_autosave",
+    "format_of",
+    "load_model",
     "load_session",
+    "model_from_dict",
+    "model_to_dict",
     "remove_autosave",
     "restore_trainer",
+    "save_model",
     "save_session",
     "session_config",
     "session_dataset",

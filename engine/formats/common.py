@@ -385,5 +385,16 @@ def check_savable(net: Network, source: str) -> None:
         )
 
 
+def check_binary_size(net: Network, source: str) -> None:
+    """Refuse a network whose arrays alone exceed the binary weight-file limit."""
+    size = array_bytes(net.architecture, net.dtype)
+    if size > MAX_FILE_BYTES:
+        raise ModelFileError(
+            source,
+            f"the network's weights take {human_size(size)}, more than the "
+            f"{human_size(MAX_FILE_BYTES)} limit of a weight file",
+        )
+
+
 def total_elements(shape: tuple[int, ...]) -> int:
     return math.prod(shape)

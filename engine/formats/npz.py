@@ -29,8 +29,8 @@ from .common import (
     MAX_FILE_BYTES,
     MAX_HEADER_BYTES,
     ModelFileError,
-    array_bytes,
     build_network,
+    check_binary_size,
     check_float_dtype,
     check_savable,
     display_name,
@@ -57,13 +57,7 @@ def member_names(layers: int) -> list[tuple[str, str]]:
 def save_npz(net: Network, path: str | os.PathLike) -> None:
     name = display_name(path)
     check_savable(net, name)
-    size = array_bytes(net.architecture, net.dtype)
-    if size > MAX_FILE_BYTES:
-        raise ModelFileError(
-            name,
-            f"the network's weights take {human_size(size)}, more than the "
-            f"{human_size(MAX_FILE_BYTES)} limit of a weight file",
-        )
+    check_binary_size(net, name)
     arrays = {"architecture": np.array(dumps_compact(header_dict(net.architecture, net.dtype)))}
     for (wname, bname), w, b in zip(member_names(net.depth), net.weights, net.biases, strict=True):
         arrays[wname] = np.ascontiguousarray(w)

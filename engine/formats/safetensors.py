@@ -32,8 +32,8 @@ from .common import (
     MAX_HEADER_BYTES,
     ModelFileError,
     _describe,
-    array_bytes,
     build_network,
+    check_binary_size,
     check_savable,
     display_name,
     dumps_compact,
@@ -60,13 +60,7 @@ def tensor_names(layers: int) -> list[tuple[str, str]]:
 def save_safetensors(net: Network, path: str | os.PathLike) -> None:
     name = display_name(path)
     check_savable(net, name)
-    size = array_bytes(net.architecture, net.dtype)
-    if size > MAX_FILE_BYTES:
-        raise ModelFileError(
-            name,
-            f"the network's weights take {human_size(size)}, more than the "
-            f"{human_size(MAX_FILE_BYTES)} limit of a weight file",
-        )
+    check_binary_size(net, name)
     code = CODE_OF[net.dtype]
     le = DTYPE_CODES[code]
     header: dict = {

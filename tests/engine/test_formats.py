@@ -728,10 +728,9 @@ def test_json_refuses_networks_too_large_for_json(tmp_path):
 
 
 def test_binary_formats_refuse_networks_over_the_file_limit(tmp_path, monkeypatch):
-    from engine.formats import npz, safetensors
+    from engine.formats import common
 
-    monkeypatch.setattr(npz, "MAX_FILE_BYTES", 1000)
-    monkeypatch.setattr(safetensors, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(common, "MAX_FILE_BYTES", 1000)  # one shared save-size check
     net = make_net("deep")  # 3*8 + 8*6 + 6*5 + 5*2 + biases = 133 float64 > 1000 bytes
     for suffix in (".npz", ".safetensors"):
         with pytest.raises(ModelFileError, match=r"more than the .* limit"):

@@ -199,19 +199,9 @@ examples:
 )
 
 
-def add_train_command(subparsers) -> None:
-    """``backprop-lab train``."""
-    p = subparsers.add_parser(
-        "train",
-        help="train a network without the GUI and export its weights",
-        description=(
-            "Train a multilayer perceptron on a built-in data set or a CSV file, print the "
-            "final training and validation loss (and accuracy for classification), and "
-            "write the weights to the files named by --export."
-        ),
-        epilog=TRAIN_EPILOG,
-        formatter_class=HelpFormatter,
-    )
+def add_data_arguments(p: argparse.ArgumentParser):
+    """--data, --targets, --samples, --noise, --standardize: the data options every
+    command that reads a data set shares. Returns the argument group."""
     d = p.add_argument_group("data")
     d.add_argument(
         "--data",
@@ -246,6 +236,23 @@ def add_train_command(subparsers) -> None:
         help="scale every input column to mean 0 and standard deviation 1 (statistics of the "
         "training rows)",
     )
+    return d
+
+
+def add_train_command(subparsers) -> None:
+    """``backprop-lab train``."""
+    p = subparsers.add_parser(
+        "train",
+        help="train a network without the GUI and export its weights",
+        description=(
+            "Train a multilayer perceptron on a built-in data set or a CSV file, print the "
+            "final training and validation loss (and accuracy for classification), and "
+            "write the weights to the files named by --export."
+        ),
+        epilog=TRAIN_EPILOG,
+        formatter_class=HelpFormatter,
+    )
+    d = add_data_arguments(p)
     d.add_argument(
         "--val-split",
         metavar="F",

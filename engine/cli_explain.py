@@ -17,18 +17,17 @@ import sys
 
 from .chainrule import explain, to_markdown
 from .cli import (
-    DEFAULT_DATA,
     PROG,
     HelpFormatter,
     UsageError,
     _load_model,
     _type,
     _whole,
+    add_data_arguments,
     check_targets,
     load_data,
     parse_lr,
 )
-from .data import BUILTIN_DATASETS
 from .losses import LOSSES, check_pairing, default_loss
 from .optimizers import OPTIMIZERS, Optimizer
 
@@ -51,17 +50,7 @@ def add_explain_command(subparsers) -> None:
         formatter_class=HelpFormatter,
     )
     p.add_argument("--model", required=True, metavar="FILE", help="a .json/.npz/.safetensors model")
-    p.add_argument(
-        "--data",
-        metavar="NAME|FILE.csv",
-        default=DEFAULT_DATA,
-        help=f"a built-in data set ({', '.join(BUILTIN_DATASETS)}) or a CSV file "
-        f"(default: {DEFAULT_DATA})",
-    )
-    p.add_argument("--targets", metavar="K", type=_type("targets", lambda s: _whole(s, 1)))
-    p.add_argument("--samples", metavar="N", type=_type("samples", lambda s: _whole(s, 4)))
-    p.add_argument("--noise", metavar="F", type=float)
-    p.add_argument("--standardize", action="store_true")
+    add_data_arguments(p)
     p.add_argument("--seed", type=_type("seed", _whole), default=0, help="data seed (default 0)")
     which = p.add_mutually_exclusive_group()
     which.add_argument(

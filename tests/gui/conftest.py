@@ -70,3 +70,22 @@ def collect_qt_garbage_in_the_gui_thread(qapp):
     gc.collect()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     qapp.processEvents()
+
+
+@pytest.fixture
+def window(qtbot, monkeypatch):
+    """A MainWindow whose messages are recorded instead of shown and whose questions fail
+    the test unless the test answers them; closed afterwards, with training stopped."""
+    from gui import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.quiet_messages = True
+
+    def unexpected_question(title, text):
+        raise AssertionError(f"unexpected question: {title}: {text}")
+
+    monkeypatch.setattr(w, "ask", unexpected_question)
+    yield w
+    w.close()
+    assert not w.controller.is_running

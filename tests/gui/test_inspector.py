@@ -25,17 +25,6 @@ from gui.views import NetworkView
 WAIT_MS = 60_000
 
 
-@pytest.fixture
-def window(qtbot, monkeypatch):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.quiet_messages = True
-    monkeypatch.setattr(w, "ask", lambda title, text: pytest.fail(f"question: {text}"))
-    yield w
-    w.close()
-    assert not w.controller.is_running
-
-
 def direct(w: MainWindow, layer: int, row: int, col: int | None, sample: int) -> Derivation:
     """engine.chainrule.explain on what a paused window derives from: the trainer's
     network on the chosen sample alone, its optimiser and optimiser state."""

@@ -33,23 +33,6 @@ DOCKS = (
 )
 
 
-@pytest.fixture
-def window(qtbot, monkeypatch):
-    """A window whose messages are recorded instead of shown, and whose questions fail
-    the test unless a test answers them."""
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.quiet_messages = True
-
-    def unexpected_question(title, text):
-        raise AssertionError(f"unexpected question: {title}: {text}")
-
-    monkeypatch.setattr(w, "ask", unexpected_question)
-    yield w
-    w.close()
-    assert not w.controller.is_running
-
-
 def loss_curve(w: MainWindow) -> tuple[np.ndarray, np.ndarray]:
     """(iterations, losses) of the loss plot's first data item: the training loss."""
     plot = w.findChild(pg.PlotWidget, "lossPlot")

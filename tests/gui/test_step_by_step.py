@@ -25,21 +25,6 @@ DEPTH = 3  # the default example 2-8-8-1
 PHASES = 2 * DEPTH + 2
 
 
-@pytest.fixture
-def window(qtbot, monkeypatch):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.quiet_messages = True
-
-    def unexpected_question(title, text):
-        raise AssertionError(f"unexpected question: {title}: {text}")
-
-    monkeypatch.setattr(w, "ask", unexpected_question)
-    yield w
-    w.close()
-    assert not w.controller.is_running
-
-
 def reference(w: MainWindow, state=None) -> Trainer:
     """An engine Trainer on the window's data and settings at the controller's state
     (or at ``state``)."""

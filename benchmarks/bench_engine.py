@@ -90,13 +90,17 @@ def time_minimal(case, dtype, opt, seconds) -> float:
     lr = 0.01 if opt == "sgd" else 0.001
     step, _ = make_minimal_step(sizes, hidden, out, loss, opt, lr, np.dtype(dtype))
     nb = len(x) // batch
+    rng = np.random.default_rng(0)
     step(x[:batch], t[:batch])
     n, t0 = 0, time.perf_counter()
     with np.errstate(all="ignore"):
         while time.perf_counter() - t0 < seconds:
             for _ in range(64):
                 j = (n % nb) * batch
-                step(x[j : j + batch], t[j : j + batch])
+                if j == 0:  # a new epoch: a shuffled copy, as the trainer makes
+                    order = rng.permutation(len(x))
+                    xs, ts = x[order], t[order]
+                step(xs[j : j + batch], ts[j : j + batch])
                 n += 1
     return n / (time.perf_counter() - t0)
 

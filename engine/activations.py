@@ -47,8 +47,7 @@ def sigmoid_grad(z: np.ndarray, a: np.ndarray) -> np.ndarray:
     return a * (1.0 - a)
 
 
-def tanh(z: np.ndarray) -> np.ndarray:
-    return np.tanh(z)
+tanh = np.tanh  # the ufunc itself: one Python call less per layer and iteration
 
 
 _ONE = {np.dtype(np.float32): np.float32(1.0), np.dtype(np.float64): np.float64(1.0)}
@@ -66,7 +65,9 @@ def relu(z: np.ndarray) -> np.ndarray:
 
 
 def relu_grad(z: np.ndarray, a: np.ndarray) -> np.ndarray:
-    return (z > 0).astype(z.dtype)
+    # a = max(z, 0) is 0 or positive, so its sign is the step function 1[z > 0] in the
+    # array's dtype: one NumPy call instead of a comparison and a conversion
+    return np.sign(a)
 
 
 def leaky_relu(z: np.ndarray) -> np.ndarray:

@@ -78,6 +78,14 @@ def loss_and_delta(
             d *= ACTIVATIONS[output_activation].grad(z, y)
         return value, d
     d = y - t
+    if loss == "ce" and output_activation == "softmax":
+        d *= 1.0 / n
+        # log-sum-exp from the softmax that the forward pass already computed: at a row's
+        # largest logit m the softmax output is y_max = e^(m - lse) >= 1/K, so
+        # lse = m - log(y_max) is as accurate as loss_value's form and costs half as much
+        lse = z.max(axis=1)
+        lse -= np.log(y.max(axis=1))
+        return float(lse.sum() - np.vdot(t, z)) / n, d
     d *= 1.0 / (n * k) if loss == "bce" else 1.0 / n
     return loss_value(loss, z, y, t), d
 

@@ -110,9 +110,15 @@ class Architecture:
             pos = b_end
         return tuple(out)
 
-    @property
+    @cached_property
     def parameter_count(self) -> int:
         return self.layout[-1][4]
+
+    @cached_property
+    def activations(self):
+        """The :class:`engine.activations.Activation` (fn, grad, formulas) of every layer,
+        looked up once per architecture rather than by name in every phase."""
+        return tuple(ACTIVATIONS[layer.activation] for layer in self.layers)
 
     @cached_property
     def splitter(self):
@@ -230,12 +236,11 @@ class Network:
 
 
 def _fill_from_flat(net: Network, arch: Architecture, flat: np.ndarray) -> None:
-    flat.flags.writeable = False
+    flat.setflags(write=False)
     weights, biases = arch.splitter(flat)
-    object.__setattr__(net, "architecture", arch)
-    object.__setattr__(net, "weights", weights)
-    object.__setattr__(net, "biases", biases)
-    object.__setattr__(net, "flat", flat)
+    # the fields of a frozen dataclass, set in one go (four object.__setattr__ calls cost
+    # more than the views themselves on a small network)
+    net.__dict__.update(architecture=arch, weights=weights, biases=biases, flat=flat)
 
 
 def init_network(

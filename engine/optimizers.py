@@ -33,8 +33,11 @@ class OptimizerState(NamedTuple):
 
 
 def _ro(a: np.ndarray) -> np.ndarray:
-    a.flags.writeable = False
+    a.setflags(write=False)
     return a
+
+
+_tuple = tuple.__new__  # an OptimizerState without NamedTuple.__new__ (hot path)
 
 
 @dataclass(frozen=True)
@@ -77,13 +80,13 @@ class Optimizer:
         if self.name == "sgd":
             new = grad * lr
             np.subtract(params, new, out=new)
-            return new, OptimizerState(t, state.buffers)
+            return new, _tuple(OptimizerState, (t, state.buffers))
         if self.name == "momentum":
             v = state.buffers["velocity"] * self.momentum
             v += grad
             new = v * lr
             np.subtract(params, new, out=new)
-            return new, OptimizerState(t, {"velocity": _ro(v)})
+            return new, _tuple(OptimizerState, (t, {"velocity": _ro(v)}))
         b1, b2 = self.beta1, self.beta2
         m = state.buffers["m"] * b1
         m += (1.0 - b1) * grad
@@ -96,7 +99,7 @@ class Optimizer:
         new = m / denom
         new *= lr / (1.0 - b1**t)
         np.subtract(params, new, out=new)
-        return new, OptimizerState(t, {"m": _ro(m), "v": _ro(v)})
+        return new, _tuple(OptimizerState, (t, {"m": _ro(m), "v": _ro(v)}))
 
 
 def check_learning_rate(lr: object) -> float:

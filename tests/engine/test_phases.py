@@ -22,7 +22,7 @@ from engine import (
     update,
 )
 from engine.data import make_dataset
-from engine.losses import loss_value
+from engine.losses import loss_and_delta, loss_value
 from engine.phases import ForwardRecord, backward_layer, forward_layer, gradient_buffer
 
 
@@ -145,6 +145,38 @@ def test_losses_stable_at_extremes(loss):
         assert value == pytest.approx(1000.0)
     if loss == "bce":  # two of four outputs wrong by |z| = 1000
         assert value == pytest.approx(500.0)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_training_loss_equals_loss_value(dtype):
+    """loss_and_delta (the hot path) takes ce's log-sum-exp from the softmax output; it
+    must agree with loss_value's logit form, also at +-1000, without overflow or invalid
+    values (dL/dz = (y - t) / N may underflow to a subnormal in float32: harmless)."""
+    rng = np.random.default_rng(3)
+    tol = 1e-13 if dtype == np.float64 else 2e-6
+    cases = [rng.standard_normal((64, 5)) * s for s in (0.1, 3.0, 40.0)]
+    cases.append(np.array([[-1000.0, 1000.0, 0.0], [1000.0, -1000.0, 999.0], [5, 5, 5]]))
+    for z in cases:
+        z = z.astype(dtype)
+        t = np.eye(z.shape[1], dtype=dtype)[rng.integers(0, z.shape[1], len(z))]
+        with np.errstate(all="raise", under="ignore"):
+            y = ACTIVATIONS["softmax"].fn(z)
+            value, delta = loss_and_delta("ce", z, y, t, "softmax")
+        exact = loss_value("ce", z.astype(np.float64), y.astype(np.float64), t)
+        assert value == pytest.approx(exact, rel=tol, abs=tol)
+        np.testing.assert_array_equal(delta, (y - t) * dtype(1.0 / len(z)))
+    for loss, act in (("mse", "tanh"), ("bce", "sigmoid")):
+        z = rng.standard_normal((16, 3)).astype(dtype)
+        y = ACTIVATIONS[act].fn(z)
+        t = (rng.random((16, 3)) > 0.5).astype(dtype)
+        assert loss_and_delta(loss, z, y, t, act)[0] == loss_value(loss, z, y, t)
+
+
+def test_relu_grad_is_the_step_function():
+    z = np.array([[-2.0, -0.0, 0.0, 1e-300, 3.0]])
+    g = ACTIVATIONS["relu"].grad(z, ACTIVATIONS["relu"].fn(z))
+    np.testing.assert_array_equal(np.abs(g), [[0.0, 0.0, 0.0, 1.0, 1.0]])
+    assert g.dtype == z.dtype
 
 
 def test_mse_convention():

@@ -6,6 +6,9 @@ plot's frame cost. :class:`SteadyRange` adds two invisible points spanning the d
 bounds rounded outwards (x: up to two significant digits; y: coarse steps, or quarter
 decades on a log axis). Auto-range then moves only when the data cross a rounded
 boundary, and zooming, panning and "auto range" work as usual.
+
+:func:`peak_per_pixel` makes a long curve draw about two points (the min and max) per
+pixel column instead of pyqtgraph's default ten.
 """
 
 from __future__ import annotations
@@ -43,21 +46,37 @@ class SteadyRange:
     def __init__(self, plot_item: pg.PlotItem) -> None:
         self.item = pg.PlotDataItem(pen=pg.mkPen(None))  # has bounds, draws nothing
         self._points: tuple[float, ...] = ()
+        self._view_box = plot_item.getViewBox()
         plot_item.addItem(self.item)
 
     def update(self, x_last: float | None, ys: list[np.ndarray], log: bool) -> None:
         """Span x up to ``axis_end(x_last)`` and y over the finite values of ``ys``
-        (positive ones on a log axis), rounded out; nothing when ``x_last`` is None."""
+        (positive ones on a log axis), rounded out; nothing when ``x_last`` is None.
+        Call it after the plot's curves got their new data."""
         points: tuple[float, ...] = ()
         if x_last is not None:
             y = np.concatenate(ys) if ys else np.empty(0)
             y = y[np.isfinite(y) & (y > 0)] if log else y[np.isfinite(y)]
             if len(y):
                 points = (axis_end(x_last), *rounded_out(float(y.min()), float(y.max()), log))
-        if points == self._points:
-            return
-        self._points = points
-        if points:
-            self.item.setData([points[0], points[0]], [points[1], points[2]])
-        else:
-            self.item.setData([], [])
+        if points != self._points:
+            self._points = points
+            if points:
+                self.item.setData([points[0], points[0]], [points[1], points[2]])
+            else:
+                self.item.setData([], [])
+        # Apply the auto-range now, not when the view is about to paint: a range that
+        # changes during the paint makes pyqtgraph paint the whole plot a second time
+        # (measured: 2.1 paints per snapshot on the gradient-norm plot, 1.5 after this).
+        self._view_box.prepareForPaint()
+
+
+def peak_per_pixel(item: pg.PlotDataItem) -> pg.PlotDataItem:
+    """Let ``item``'s auto-downsampling (peak mode, set on its PlotItem) keep one min/max
+    pair per pixel column. pyqtgraph's default factor keeps five pairs: on a noisy curve
+    (mini-batch losses, gradient norms on a log axis) every segment spans much of the plot
+    height, so painting costs in proportion to the segments - with three such curves of
+    ~4,000 drawn points that was ~30 ms a frame, with ~700 points ~12 ms. The envelope a
+    viewer sees is the same."""
+    item.opts["autoDownsampleFactor"] = 1.0
+    return item

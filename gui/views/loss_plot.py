@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QToolButton, QWidget
 from engine.history import LossHistory
 from engine.snapshot import Snapshot
 
-from .axes import SteadyRange
+from .axes import SteadyRange, peak_per_pixel
 from .colormaps import class_colour
 from .visibility import would_be_seen
 
@@ -72,7 +72,7 @@ class LossPlot(pg.PlotWidget):
         pi.setClipToView(True)
         pi.setDownsampling(auto=True, mode="peak")
         legend = pi.addLegend(offset=(-10, 10), brush=pg.mkBrush(0, 0, 0, 160))
-        self._train = pi.plot(name="training loss (mini-batch)", pen=TRAIN_PEN)
+        self._train = peak_per_pixel(pi.plot(name="training loss (mini-batch)", pen=TRAIN_PEN))
         self._val = pi.plot(
             name="validation loss", pen=VAL_PEN, symbol="o", symbolSize=4, symbolPen=None,
             symbolBrush=VAL_PEN.color(),

@@ -57,7 +57,10 @@ LEVEL_WIDTH = (1.0, 2.0, 3.0, 5.0)
 # At most this many edges drawn (the largest by the shown quantity): painting 8,832
 # 1-px lines (784-256-128-10 at 64 units per layer) took ~17 ms idle and 100+ ms in the
 # window while the worker process trains (both cores busy); 2,500 take ~6 / ~25 ms.
-MAX_EDGES = 2_500
+# The largest 1,000 edges of 784-256-128-10 paint in ~10 ms a frame in the full window
+# while training; 2,500 took ~43 ms there (7 ms alone), which with the other views made
+# the longest GUI-thread pause 57-64 ms (the bar is 50; with 1,000: ~29 ms).
+MAX_EDGES = 1_000
 THICK_LIMIT = 1500  # more drawn edges than this: all 1 px wide (thick lines are slow)
 CLICK_TOLERANCE_PX = 6.0
 INACTIVE = (150, 150, 150)  # edges of layers a stepped iteration has not reached

@@ -211,12 +211,6 @@ def main() -> None:
         default="window",
         help="window: gui.MainWindow with all views; plot: the controller and one PlotWidget",
     )
-    parser.add_argument(
-        "--fanout",
-        action="store_true",
-        help="window: hand snapshots to the views through gui.training.fanout.SnapshotFanout "
-        "(one view per event-loop turn) instead of all at once",
-    )
     parser.add_argument("--headless", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.headless:
@@ -241,11 +235,6 @@ def main() -> None:
         hidden = [d.objectName() for d in docks if not d.isVisible()]
         print(f"docks shown: {len(docks) - len(hidden)} of {len(docks)}"
               + (f" (hidden: {', '.join(hidden)})" if hidden else ""))  # fmt: skip
-        if args.fanout:
-            from gui.training.fanout import SnapshotFanout
-
-            fanout = SnapshotFanout([*window.views, window.training_panel], window)
-            window._show_snapshot = fanout.show_snapshot  # the suggested wiring
     else:
         window = minimal_front()
     app.processEvents()
@@ -270,8 +259,7 @@ def main() -> None:
         window.session.ask_unsaved = lambda doing: "discard"
     window.close()
     app.processEvents()
-    fan = " (views fed one per event-loop turn)" if args.fanout else ""
-    print(f"front: {args.front}{fan}; docks showing: {', '.join(docks) or '-'}")
+    print(f"front: {args.front}; docks showing: {', '.join(docks) or '-'}")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     print()
     header = ("case", "headless it/s", "(default BLAS)", "GUI it/s", "ratio", "bar",

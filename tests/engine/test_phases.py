@@ -242,6 +242,40 @@ def test_full_batch_and_epochs():
     assert tr2.epoch == 2
 
 
+def test_mini_batch_order_against_a_reference():
+    """Batches are slices of one shuffled copy per epoch (the last one shorter), a new
+    permutation from the config's seed every epoch; a batch-size change takes effect at
+    the next batch and a full batch is the data itself, in order. Checked against a plain
+    re-implementation, through the trainer's fast path and its slow path."""
+    n, seed = 10, 7
+    x = np.arange(n, dtype=float)[:, None]
+    arch = Architecture.build(1, [], 1, "identity", "identity")
+    tr = Trainer(init_network(arch), x, x, TrainingConfig(batch_size=4, seed=seed))
+    rng = np.random.default_rng(seed)
+
+    def expected(sizes):
+        out, order, cursor = [], None, n
+        for b in sizes:
+            if b >= n:
+                out.append(np.arange(n))
+                cursor = n
+                continue
+            if cursor >= n:
+                order, cursor = rng.permutation(n), 0
+            out.append(order[cursor : cursor + b])
+            cursor += b
+        return out
+
+    sizes = [4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 10, 10, 4, 4]
+    got = []
+    for b in sizes:
+        if b != tr.batch_size:
+            tr.set_config(TrainingConfig(batch_size=None if b == n else b, seed=seed))
+        got.append(tr.next_batch()[0][:, 0].astype(int))
+    for g, e in zip(got, expected(sizes), strict=True):
+        np.testing.assert_array_equal(g, e)
+
+
 @pytest.mark.parametrize("name", ["xor", "circles"])
 def test_convergence_smoke(name):
     """> 95% training accuracy within 3000 steps, fixed seed."""

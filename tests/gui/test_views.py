@@ -442,6 +442,30 @@ def test_grad_norm_plot_one_log_line_per_layer(qtbot) -> None:
     assert x is None or len(x) == 0
 
 
+def test_grad_norm_plot_draws_about_two_points_per_pixel_and_ranges_before_painting(
+    qtbot,
+) -> None:
+    """A long noisy history is drawn as one min/max pair per pixel column (pyqtgraph's
+    default keeps five: several times the painting), and the axes already span the new
+    data when show_snapshot returns (a range changed inside the paint costs a 2nd paint)."""
+    from dataclasses import replace
+
+    run = Run()
+    plot = shown(qtbot, GradNormPlot(), 400, 300)
+    snap = run.snapshot(1)
+    rng = np.random.default_rng(0)
+    steps = np.arange(1, 20_001, dtype=np.int64)
+    norms = np.abs(rng.standard_normal((len(steps), 3))) + 1e-3
+    plot.show_snapshot(replace(snap, steps=steps, losses=np.ones(len(steps)), grad_norms=norms))
+    vb = plot.getPlotItem().getViewBox()
+    assert vb.viewRange()[0][1] >= 20_000  # before any paint
+    qtbot.wait(50)
+    width = vb.width()
+    for item in plot.layer_items():
+        drawn = len(item.curve.xData)
+        assert 0 < drawn <= 3 * width, (drawn, width)
+
+
 # ---------------------------------------------------------------- decision view
 
 

@@ -20,6 +20,8 @@ from engine.network import Architecture, LayerSpec, init_network
 from engine.trainer import Trainer, TrainingDiverged
 from gui import MainWindow
 
+from .session_util import play_until
+
 WAIT_MS = 30_000
 DOCKS = (
     "dockBuilder",
@@ -56,15 +58,6 @@ def independent_trainer(w: MainWindow) -> Trainer:
     )
     t.set_state(c.trainer.get_state())
     return t
-
-
-def play_until(qtbot, w: MainWindow, condition) -> None:
-    w.action_play.trigger()
-    qtbot.waitUntil(lambda: w.controller.is_running or condition(), timeout=WAIT_MS)
-    qtbot.waitUntil(condition, timeout=WAIT_MS)
-    if w.controller.is_running:
-        w.action_play.trigger()
-    qtbot.waitUntil(lambda: not w.controller.is_running, timeout=WAIT_MS)
 
 
 # ---------------------------------------------------------------------- construction

@@ -447,7 +447,8 @@ class NetworkView(QWidget):
         for c, (name, n) in enumerate(zip(names, arch.sizes, strict=True)):
             shown = len(g.shown[c])
             text = f"{name} ({n})" if shown == n else f"{name} ({shown} of {n})"
-            t = pg.TextItem(text, anchor=(0.5, 0), color=(200, 200, 200))
+            # the theme's text colour (a fixed light grey vanished on the light theme)
+            t = pg.TextItem(text, anchor=(0.5, 0), color=pg.getConfigOption("foreground"))
             t.setPos(c, bottom - 0.06)
             self.plot.getPlotItem().addItem(t, ignoreBounds=True)
             self._captions.append(t)

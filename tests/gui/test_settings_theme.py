@@ -168,6 +168,10 @@ def test_themes_switch_palette_plots_and_colour_maps(qtbot):
 
     again = make_window(qtbot)  # the choice is remembered
     assert again.session.theme.choice == "light"
+    steps(again, 1)
+    captions = again.network_view._captions  # "input (2)", "tanh (8)", ...
+    assert captions
+    assert all(c.textItem.defaultTextColor().lightness() < 120 for c in captions)
 
 
 def test_system_theme_follows_the_colour_scheme(qtbot, monkeypatch):

@@ -22,7 +22,6 @@ import os
 import re
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,6 +35,7 @@ os.environ["XDG_CONFIG_HOME"] = os.path.join(_HOME, "config")
 os.environ["XDG_DATA_HOME"] = os.path.join(_HOME, "data")
 
 import numpy as np  # noqa: E402
+from bench_startup import start_app  # noqa: E402 (this folder: the script's sys.path[0])
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -182,16 +182,9 @@ def bench_window(repeats: int, folder: Path) -> None:
 
 
 def bench_recovery(folder: Path) -> None:
-    script = Path(sys.executable).with_name("backprop-lab")
-    cmd = [str(script)] if script.is_file() else [sys.executable, "-m", "gui"]
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    env["XDG_CONFIG_HOME"] = str(folder / "rc")
-    env["XDG_DATA_HOME"] = str(folder / "rd")
+    home = str(folder / "recovery")  # both launches share the settings and data folders
     t0 = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd, env=dict(env, BACKPROP_LAB_AUTOTEST="play-until-killed"),
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
+    proc = start_app("play-until-killed", home)
     first = None
     for line in proc.stdout:
         if line.startswith("autotest: autosaved iteration"):
@@ -201,10 +194,7 @@ def bench_recovery(folder: Path) -> None:
     proc.wait(30)
     proc.stdout.close()
     t0 = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd, env=dict(env, BACKPROP_LAB_AUTOTEST="recover-and-close"),
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
+    proc = start_app("recover-and-close", home)
     restored = None
     for line in proc.stdout:
         if re.match(r"autotest: restored iteration \d+", line):

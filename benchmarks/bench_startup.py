@@ -24,18 +24,27 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BAR_S = 1.5
 
 
-def launch() -> tuple[float, float]:
+def start_app(mode: str, folder: str | None = None) -> subprocess.Popen:
+    """``python -m gui`` from this checkout, offscreen, with ``BACKPROP_LAB_AUTOTEST=mode``
+    (gui/app.py) and its settings and data folders under ``folder`` (fresh when None; pass
+    the same folder to a second launch that must find the first one's autosave). Its
+    stdout (the ``autotest:`` lines) is a text pipe."""
+    folder = folder or tempfile.mkdtemp(prefix="bplab-bench-")
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    env["BACKPROP_LAB_AUTOTEST"] = "play-and-close"
-    env["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="bplab-bench-config-")
-    env["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="bplab-bench-data-")
+    env["BACKPROP_LAB_AUTOTEST"] = mode
+    env["XDG_CONFIG_HOME"] = os.path.join(folder, "config")
+    env["XDG_DATA_HOME"] = os.path.join(folder, "data")
     env["PYTHONPATH"] = ROOT + os.pathsep + env.get("PYTHONPATH", "")
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "gui"], cwd=ROOT, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )  # fmt: skip
+
+
+def launch() -> tuple[float, float]:
+    t0 = time.perf_counter()
+    proc = start_app("play-and-close")
     shown = ready = float("nan")
     for line in proc.stdout:
         if line.startswith("autotest: window shown"):

@@ -3,10 +3,12 @@
 What "a carefully written NumPy training step" costs on this machine: the parameters in one
 flat vector with per-layer views (so SGD is two NumPy calls, not two per array), fresh
 arrays every step (as the engine's records need), the loss value computed (the app plots
-it), ``ndarray.dot`` rather than ``@`` (a third less dispatch overhead, the
-same BLAS call; the engine uses them too, so the yardstick gets every trick the engine
-has), and nothing else - no records, no checks, no per-layer function calls. Used only by
-bench_engine.py, which also shuffles the data every epoch for it, as the trainer does.
+it), ``ndarray.dot`` rather than ``@`` (a third less dispatch overhead, the same BLAS
+call), relu as a maximum against a cached zero array and its derivative as a boolean mask
+(NumPy's fast loops) - the engine uses these too, so the yardstick gets every trick the
+engine has - and nothing else: no records, no checks, no per-layer function calls. Used
+only by bench_engine.py, which also shuffles the data every epoch for it, as the trainer
+does.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ def make_minimal_step(sizes, hidden, output, loss, optimizer, lr, dtype, seed=0)
     one = dtype.type(1)
     depth = len(pairs)
     ones: dict[int, np.ndarray] = {}
+    zeros: dict[tuple, np.ndarray] = {}  # relu as max(z, zeros): NumPy's fast same-shape loop
 
     def split(f):
         return [(f[a:b].reshape(shape), f[b:c]) for a, b, shape, c in spans]
@@ -43,7 +46,13 @@ def make_minimal_step(sizes, hidden, output, loss, optimizer, lr, dtype, seed=0)
             z += b
             zs.append(z)
             if n < depth - 1:
-                a = np.tanh(z) if hidden == "tanh" else np.maximum(z, 0)
+                if hidden == "tanh":
+                    a = np.tanh(z)
+                else:
+                    zz = zeros.get(z.shape)
+                    if zz is None:
+                        zz = zeros[z.shape] = np.zeros_like(z)
+                    a = np.maximum(z, zz)
                 acts.append(a)
         n = len(x)
         if loss == "ce":

@@ -60,14 +60,48 @@ def tanh_grad(z: np.ndarray, a: np.ndarray) -> np.ndarray:
     return g
 
 
+def identity_times_grad(delta: np.ndarray, z: np.ndarray, a: np.ndarray) -> None:
+    """delta * 1 is delta: nothing to do."""
+
+
+_ZEROS: dict[tuple, np.ndarray] = {}
+_ZEROS_MAX_SIZE = 1 << 18  # elements: at most 1 MiB (float32) or 2 MiB (float64) a shape
+
+
+def _zeros_like(z: np.ndarray) -> np.ndarray | float:
+    """A cached read-only array of zeros shaped as ``z`` (0.0 for a large or odd ``z``).
+
+    NumPy's maximum runs its vectorised loop only when both operands are arrays of the
+    same layout; against the scalar 0 it takes a loop four times slower (28 vs 7 us for
+    a 128x256 float32 batch here). A few shapes recur all training long (batch x width)."""
+    key = (z.shape, z.dtype)
+    zeros = _ZEROS.get(key)
+    if zeros is None:
+        if z.size > _ZEROS_MAX_SIZE or not z.flags.c_contiguous:
+            return 0.0
+        if len(_ZEROS) >= 32:
+            _ZEROS.clear()
+        zeros = _ZEROS[key] = np.zeros(z.shape, z.dtype)
+        zeros.flags.writeable = False
+    return zeros
+
+
 def relu(z: np.ndarray) -> np.ndarray:
-    return np.maximum(z, 0.0)
+    return np.maximum(z, _zeros_like(z))
 
 
 def relu_grad(z: np.ndarray, a: np.ndarray) -> np.ndarray:
     # a = max(z, 0) is 0 or positive, so its sign is the step function 1[z > 0] in the
     # array's dtype: one NumPy call instead of a comparison and a conversion
     return np.sign(a)
+
+
+def relu_times_grad(delta: np.ndarray, z: np.ndarray, a: np.ndarray) -> None:
+    # delta * 1[z > 0] with a boolean mask, in place: 4 + 11 us for 128x256 float32 here
+    # against 30 + 8 us for sign(a) and a product - the same numbers, -0.0 included,
+    # except that a NaN activation zeroes its delta instead of making it NaN (such a step
+    # has a NaN loss and the trainer rejects it anyway)
+    np.multiply(delta, a > 0, out=delta)
 
 
 def leaky_relu(z: np.ndarray) -> np.ndarray:
@@ -99,20 +133,34 @@ def softmax_grad(z: np.ndarray, a: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Activation:
+    """An activation: ``fn(z)``, its derivative ``grad(z, a)`` and, for backpropagation,
+    ``times_grad(delta, z, a)``, which multiplies ``delta`` by ``grad(z, a)`` in place
+    (the same numbers; some activations do it without forming the derivative array)."""
+
     name: str
     fn: Callable[[np.ndarray], np.ndarray]
     grad: Callable[[np.ndarray, np.ndarray], np.ndarray]
     formula: str
     derivative: str
+    times_grad: Callable[[np.ndarray, np.ndarray, np.ndarray], None] = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.times_grad is None:
+            grad = self.grad
+
+            def times_grad(delta: np.ndarray, z: np.ndarray, a: np.ndarray) -> None:
+                delta *= grad(z, a)
+
+            object.__setattr__(self, "times_grad", times_grad)
 
 
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
-        Activation("identity", identity, identity_grad, "a = z", "1"),
+        Activation("identity", identity, identity_grad, "a = z", "1", identity_times_grad),
         Activation("sigmoid", sigmoid, sigmoid_grad, "a = 1 / (1 + e^-z)", "a (1 - a)"),
         Activation("tanh", tanh, tanh_grad, "a = tanh z", "1 - a^2"),
-        Activation("relu", relu, relu_grad, "a = max(z, 0)", "1 if z > 0 else 0"),
+        Activation("relu", relu, relu_grad, "a = max(z, 0)", "1 if z > 0 else 0", relu_times_grad),
         Activation(
             "leaky_relu",
             leaky_relu,

@@ -75,7 +75,7 @@ def loss_and_delta(
         value = float(np.vdot(d, d)) / (n * k)
         d *= 2.0 / (n * k)
         if output_activation != "identity":
-            d *= ACTIVATIONS[output_activation].grad(z, y)
+            ACTIVATIONS[output_activation].times_grad(d, z, y)
         return value, d
     d = y - t
     if loss == "ce" and output_activation == "softmax":

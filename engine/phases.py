@@ -250,7 +250,7 @@ def backward_layer(
         return None
     prev = layer - 1
     prev_delta = delta.dot(W)
-    prev_delta *= arch.activations[prev].grad(fwd.z[prev], fwd.a[prev])
+    arch.activations[prev].times_grad(prev_delta, fwd.z[prev], fwd.a[prev])
     return prev_delta
 
 

@@ -179,6 +179,48 @@ def test_relu_grad_is_the_step_function():
     assert g.dtype == z.dtype
 
 
+@pytest.mark.parametrize("name", ["identity", "sigmoid", "tanh", "relu", "leaky_relu"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_times_grad_multiplies_by_the_derivative(name, dtype):
+    """Backpropagation's in-place delta *= f'(z) gives exactly delta * grad(z, a)."""
+    rng = np.random.default_rng(5)
+    act = ACTIVATIONS[name]
+    for shape in [(1, 5), (64, 16), (128, 256)]:
+        z = (rng.standard_normal(shape) * 3).astype(dtype)
+        z.flat[:4] = [0.0, -0.0, 1e-30, -1e-30]
+        a = act.fn(z)
+        delta = rng.standard_normal(shape).astype(dtype)
+        expected = delta * act.grad(z, a)
+        act.times_grad(delta, z, a)
+        np.testing.assert_array_equal(delta, expected)
+        assert delta.dtype == dtype
+
+
+def test_relu_equals_maximum_for_every_layout():
+    """relu compares against cached zero arrays (NumPy's fast same-shape loop); the result
+    must be max(z, 0) and a fresh writable array for any shape and layout, the cached
+    zeros must stay zero, and the cache must stay small."""
+    from engine import activations
+
+    rng = np.random.default_rng(6)
+    big = activations._ZEROS_MAX_SIZE + 1
+    arrays = [rng.standard_normal(s) for s in [(3,), (128, 256), (7, 9), (1, big)]]
+    arrays += [rng.standard_normal((20, 30))[:, ::2], np.float64(-2.5), np.float32(4.0)]
+    arrays += [np.array([[np.nan, -np.inf, np.inf, -0.0]], np.float32)]
+    for z in arrays * 2:  # the second time through the cache answers
+        a = ACTIVATIONS["relu"].fn(z)
+        np.testing.assert_array_equal(a, np.maximum(z, 0.0))
+        assert np.shape(a) == np.shape(z) and a.dtype == z.dtype
+        if isinstance(a, np.ndarray):
+            a[...] = 7.0  # fresh and writable: the cached zeros must not be touched
+    for shape in range(1, 60):  # many batch shapes over a session: the cache is bounded
+        ACTIVATIONS["relu"].fn(np.ones((shape, 3)))
+    assert len(activations._ZEROS) <= 32
+    assert all(
+        not zeros.any() and not zeros.flags.writeable for zeros in activations._ZEROS.values()
+    )
+
+
 def test_mse_convention():
     """One sample, two outputs: L = 1/2 sum (t - o)^2 (mean over samples AND outputs)."""
     y = np.array([[0.75, 0.77]])

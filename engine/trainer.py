@@ -19,6 +19,10 @@ from .network import Network
 from .optimizers import Optimizer, OptimizerState
 from .phases import IterationRecord, forward, iterate, predict
 
+# Training data larger than this is not copied in shuffled order each epoch; each batch is
+# gathered from it instead (below this a copy per epoch is cheaper than a gather per step).
+GATHER_BYTES = 1 << 20
+
 
 class TrainingDiverged(ArithmeticError):
     """Raised at the first non-finite loss, gradient or weight.
@@ -144,6 +148,10 @@ class Trainer:
         self.epoch = 0
         self._rng = np.random.default_rng(config.seed)
         self._order: np.ndarray | None = None  # this epoch's sample order
+        # Small data: one shuffled copy per epoch, batches are slices of it. Large data:
+        # each batch gathered on its own (_epoch_x is None): no second copy of the whole
+        # set, and a batch is read from memory once, into the cache the step then uses.
+        self._gather = self.x.nbytes + self.t.nbytes > GATHER_BYTES
         self._epoch_x = self._epoch_t = self.x
         self._cursor = len(self.x)  # start a new epoch on the first batch
         self._sync_batch()
@@ -168,25 +176,46 @@ class Trainer:
     def next_batch(self) -> tuple[np.ndarray, np.ndarray]:
         """The next mini-batch; a new shuffled order at the start of every epoch."""
         c, b = self._cursor, self._batch
-        if c + b <= self._n:  # the common case: the next slice of this epoch's order
-            self._cursor = c + b
-            return self._epoch_x[c : c + b], self._epoch_t[c : c + b]
+        if c + b <= self._n:  # the common case: the next b samples of this epoch's order
+            self._cursor = e = c + b
+            ex = self._epoch_x
+            if ex is not None:
+                return ex[c:e], self._epoch_t[c:e]
+            return self._gather_batch(c, e)
         n, b = len(self.x), self.batch_size
         if b == n:
             self.epoch += 1 if self._cursor >= n else 0
             self._cursor = n
             return self.x, self.t
         if self._cursor >= n:
-            # One shuffled copy per epoch; batches are then slices (views) of it, and the
-            # copy is never written again, so records may keep referring to it.
+            # A new shuffled order. Batches are slices (views) of a shuffled copy of the
+            # data, or gathered one by one for large data; either way never written again,
+            # so records may keep referring to them.
             self._order = order = _readonly(self._rng.permutation(n))
-            self._epoch_x = _readonly(self.x[order])
-            self._epoch_t = _readonly(self.t[order])
+            self._shuffle(order)
             self._cursor = 0
             self.epoch += 1
         c = self._cursor
-        self._cursor = c + b
-        return self._epoch_x[c : c + b], self._epoch_t[c : c + b]
+        self._cursor = e = c + b
+        if self._epoch_x is None:
+            return self._gather_batch(c, e)
+        return self._epoch_x[c:e], self._epoch_t[c:e]
+
+    def _shuffle(self, order: np.ndarray) -> None:
+        """This epoch's data in ``order``: a shuffled copy, or None when batches are gathered."""
+        if self._gather:
+            self._epoch_x = self._epoch_t = None
+        else:
+            self._epoch_x = _readonly(self.x[order])
+            self._epoch_t = _readonly(self.t[order])
+
+    def _gather_batch(self, c: int, e: int) -> tuple[np.ndarray, np.ndarray]:
+        """Samples c..e-1 of this epoch's order, as fresh read-only arrays."""
+        idx = self._order[c:e]
+        x = self.x.take(idx, axis=0)
+        t = self.t.take(idx, axis=0)
+        x.flags.writeable = t.flags.writeable = False
+        return x, t
 
     # ------------------------------------------------------------ stepping
     def step(self) -> IterationRecord:
@@ -289,18 +318,24 @@ class Trainer:
 
     def set_state(self, s: TrainerState) -> None:
         """Continue from ``s`` (from get_state, possibly of another process or session):
-        the next iteration gives the same numbers as it would have there."""
+        the next iteration gives the same numbers as it would have there. A state that
+        cannot belong to this trainer raises ValueError and changes nothing."""
         if s.network.architecture != self.network.architecture:
             raise ValueError("the saved state belongs to a different architecture")
-        self.network = s.network.astype(self.network.dtype)
+        n = len(self.x)
+        order = None
+        if s.order is not None and len(s.order) == n and s.cursor < n:
+            order = np.array(s.order, dtype=np.int64)
+            if not np.array_equal(np.sort(order), np.arange(n)):
+                raise ValueError("the saved batch order is not an order of the data's rows")
+        network = s.network.astype(self.network.dtype)
+        self._rng.bit_generator.state = s.rng_state  # the last check: it validates the dict
+        self.network = network
         self.state = s.optimizer_state
         self.step_count, self.epoch, self._cursor = s.step, s.epoch, s.cursor
-        self._rng.bit_generator.state = s.rng_state
-        n = len(self.x)
-        if s.order is not None and len(s.order) == n and s.cursor < n:
-            self._order = _readonly(np.array(s.order, dtype=np.int64))
-            self._epoch_x = _readonly(self.x[self._order])
-            self._epoch_t = _readonly(self.t[self._order])
+        if order is not None:
+            self._order = _readonly(order)
+            self._shuffle(self._order)
         else:
             self._order, self._epoch_x, self._epoch_t = None, self.x, self.t
             self._cursor = max(self._cursor, n) if s.order is None else n

@@ -3,6 +3,8 @@ stability, divergence, determinism and convergence."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -24,6 +26,16 @@ from engine import (
 from engine.data import make_dataset
 from engine.losses import loss_and_delta, loss_value
 from engine.phases import ForwardRecord, backward_layer, forward_layer, gradient_buffer
+
+
+@pytest.fixture(params=["copy", "gather"])
+def batch_mode(request, monkeypatch):
+    """Both ways the trainer makes mini-batches: slices of a shuffled copy per epoch
+    (small data) and a gather per batch (data over GATHER_BYTES)."""
+    import engine.trainer
+
+    monkeypatch.setattr(engine.trainer, "GATHER_BYTES", 1 << 40 if request.param == "copy" else 0)
+    return request.param
 
 
 def _trainer(opt="sgd", dtype="float64", batch=8, l2=0.0, l1=0.0, seed=0):
@@ -259,7 +271,7 @@ def test_divergence_names_step_and_layer_and_keeps_last_finite_weights():
     )
 
 
-def test_trainer_state_round_trip_continues_identically():
+def test_trainer_state_round_trip_continues_identically(batch_mode):
     a = _trainer("adam")
     a.run(13)  # mid-epoch
     state = a.get_state()
@@ -269,6 +281,24 @@ def test_trainer_state_round_trip_continues_identically():
     b.run(20)
     assert a.network.equals(b.network)
     assert a.step_count == b.step_count == 33
+
+
+def test_set_state_refuses_a_foreign_batch_order_and_changes_nothing(batch_mode):
+    a = _trainer("adam")
+    a.run(13)
+    good = a.get_state()
+    b = _trainer("adam")
+    b.run(2)
+    before = b.get_state()
+    n = len(b.x)
+    for order in (np.zeros(n, np.int64), np.arange(n) + 1, np.arange(n)[::-1] - n):
+        with pytest.raises(ValueError, match="batch order"):
+            b.set_state(replace(good, order=order))
+        after = b.get_state()
+        assert after.network.equals(before.network) and after.step == before.step == 2
+        np.testing.assert_array_equal(after.order, before.order)
+    b.run(3)  # still trains where it stood
+    assert b.step_count == 5
 
 
 def test_full_batch_and_epochs():
@@ -284,11 +314,12 @@ def test_full_batch_and_epochs():
     assert tr2.epoch == 2
 
 
-def test_mini_batch_order_against_a_reference():
-    """Batches are slices of one shuffled copy per epoch (the last one shorter), a new
+def test_mini_batch_order_against_a_reference(batch_mode):
+    """Batches follow one shuffled order per epoch (the last batch shorter), a new
     permutation from the config's seed every epoch; a batch-size change takes effect at
     the next batch and a full batch is the data itself, in order. Checked against a plain
-    re-implementation, through the trainer's fast path and its slow path."""
+    re-implementation, through the trainer's fast path and its slow path, with batches
+    sliced from a shuffled copy and gathered; either way they are read-only."""
     n, seed = 10, 7
     x = np.arange(n, dtype=float)[:, None]
     arch = Architecture.build(1, [], 1, "identity", "identity")
@@ -313,7 +344,9 @@ def test_mini_batch_order_against_a_reference():
     for b in sizes:
         if b != tr.batch_size:
             tr.set_config(TrainingConfig(batch_size=None if b == n else b, seed=seed))
-        got.append(tr.next_batch()[0][:, 0].astype(int))
+        xb, tb = tr.next_batch()
+        assert not xb.flags.writeable and not tb.flags.writeable
+        got.append(xb[:, 0].astype(int))
     for g, e in zip(got, expected(sizes), strict=True):
         np.testing.assert_array_equal(g, e)
 
@@ -367,7 +400,7 @@ def test_input_checks_from_review():
         Architecture.build(4096, [4096] * 4, 10)
 
 
-def test_divergence_in_the_forward_pass_names_the_layer_and_keeps_the_batch():
+def test_divergence_in_the_forward_pass_names_the_layer_and_keeps_the_batch(batch_mode):
     d = make_dataset("sine", n=64, seed=0)
     arch = Architecture.build(1, [32, 32], 1, "relu", "identity")
     tr = Trainer(

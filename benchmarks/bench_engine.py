@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from minimal_loop import make_minimal_step
 
 from engine import Architecture, Optimizer, Trainer, TrainingConfig, init_network
+from engine.trainer import GATHER_BYTES
 
 CASES = {
     "a": ((2, 8, 8, 1), "tanh", "identity", "mse", 32),
@@ -91,16 +92,22 @@ def time_minimal(case, dtype, opt, seconds) -> float:
     step, _ = make_minimal_step(sizes, hidden, out, loss, opt, lr, np.dtype(dtype))
     nb = len(x) // batch
     rng = np.random.default_rng(0)
+    gather = x.nbytes + t.nbytes > GATHER_BYTES  # batches as the trainer makes them
     step(x[:batch], t[:batch])
     n, t0 = 0, time.perf_counter()
     with np.errstate(all="ignore"):
         while time.perf_counter() - t0 < seconds:
             for _ in range(64):
                 j = (n % nb) * batch
-                if j == 0:  # a new epoch: a shuffled copy, as the trainer makes
+                if j == 0:  # a new epoch: a new order (and a shuffled copy of small data)
                     order = rng.permutation(len(x))
-                    xs, ts = x[order], t[order]
-                step(xs[j : j + batch], ts[j : j + batch])
+                    if not gather:
+                        xs, ts = x[order], t[order]
+                if gather:
+                    idx = order[j : j + batch]
+                    step(x.take(idx, axis=0), t.take(idx, axis=0))
+                else:
+                    step(xs[j : j + batch], ts[j : j + batch])
                 n += 1
     return n / (time.perf_counter() - t0)
 

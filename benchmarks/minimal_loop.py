@@ -7,8 +7,8 @@ it), ``ndarray.dot`` rather than ``@`` (a third less dispatch overhead, the same
 call), relu as a maximum against a cached zero array and its derivative as a boolean mask
 (NumPy's fast loops) - the engine uses these too, so the yardstick gets every trick the
 engine has - and nothing else: no records, no checks, no per-layer function calls. Used
-only by bench_engine.py, which also shuffles the data every epoch for it, as the trainer
-does.
+only by bench_engine.py, which also makes its batches as the trainer does (a new order
+every epoch; slices of a shuffled copy of small data, gathered from large data).
 """
 
 from __future__ import annotations

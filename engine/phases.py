@@ -260,7 +260,8 @@ def backward(
     """Backpropagation: output layer first, each earlier layer reusing the later delta."""
     depth = len(net.weights)
     deltas: list = [None] * depth
-    grad = np.empty_like(net.flat)  # gradient_buffer(net), without the call
+    flat = net.flat
+    grad = np.empty(len(flat), flat.dtype)  # gradient_buffer(net) without two calls
     delta = lrec.delta
     ones = _ones(len(delta), delta.dtype)
     for layer in range(depth - 1, -1, -1):

@@ -6,7 +6,8 @@ hand-written NumPy loop and the machine's own matmul peak, all measured in this 
 (a) 2-8-8-1 tanh, mse, batch 32      (b) 2-16-16-16-16-2 relu + ce, batch 64
 (c) 784-256-128-10 relu + ce, batch 128   (d) 1024-1024-1024-10 relu + ce, batch 256
 Reported: median steps/s over the repeats (each repeat runs the engine and the minimal
-loop back to back, so both see the same machine load), their ratio, and GFLOP/s.
+loop back to back, so both see the same machine load), the median of the per-repeat
+ratios, GFLOP/s, and float32 SGD against the figures filed with the issue.
 """
 
 from __future__ import annotations
@@ -32,6 +33,12 @@ CASES = {
     "c": ((784, 256, 128, 10), "relu", "softmax", "ce", 128),
     "d": ((1024, 1024, 1024, 10), "relu", "softmax", "ce", 256),
 }
+
+
+# The issue's figures for a carefully written NumPy step on this machine (float32, SGD):
+# steps/s for (a)-(c), GFLOP/s for (d). The engine must stay within 80% of them.
+ISSUE_FIGURES = {"a": 14_000, "b": 4_800, "c": 620, "d": 109.0}
+BAR = 0.8
 
 
 def flops_per_step(sizes, batch) -> float:
@@ -126,6 +133,7 @@ def main() -> None:
     print(
         f"{'case':4} {'dtype':7} {'opt':4} {'engine steps/s':>15} {'minimal':>10} {'ratio':>6} {'GFLOP/s':>8} {'% peak':>7}"
     )
+    summary = []
     for case in args.cases:
         sizes, *_rest, batch = CASES[case]
         for dtype in ("float32", "float64"):
@@ -137,11 +145,20 @@ def main() -> None:
                     eng.append(time_engine(case, dtype, opt, seconds))
                     mini.append(time_minimal(case, dtype, opt, seconds))
                 e, m = statistics.median(eng), statistics.median(mini)
+                ratio = statistics.median(a / b for a, b in zip(eng, mini, strict=True))
                 gf = e * flops_per_step(sizes, batch) / 1e9
                 print(
-                    f"{case:4} {dtype:7} {opt:4} {e:15,.0f} {m:10,.0f} {e / m:6.2f} {gf:8.1f} {100 * gf / peaks[dtype]:6.0f}%",
+                    f"{case:4} {dtype:7} {opt:4} {e:15,.0f} {m:10,.0f} {ratio:6.2f} {gf:8.1f} {100 * gf / peaks[dtype]:6.0f}%",
                     flush=True,
                 )
+                if dtype == "float32" and opt == "sgd":
+                    got = gf if case == "d" else e
+                    summary.append((case, got / ISSUE_FIGURES[case]))
+    print("\nfloat32 SGD against the issue's figures (bar 80%):")
+    for case, share in summary:
+        unit = "GFLOP/s" if case == "d" else "steps/s"
+        verdict = "ok" if share >= BAR else "SHORT"
+        print(f"  ({case}) {100 * share:4.0f}% of {ISSUE_FIGURES[case]:,} {unit}  {verdict}")
 
 
 if __name__ == "__main__":

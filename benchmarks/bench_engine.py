@@ -109,7 +109,7 @@ def time_minimal(case, dtype, opt, seconds) -> float:
                 if j == 0:  # a new epoch: a new order (and a shuffled copy of small data)
                     order = rng.permutation(len(x))
                     if not gather:
-                        xs, ts = x[order], t[order]
+                        xs, ts = x.take(order, axis=0), t.take(order, axis=0)
                 if gather:
                     idx = order[j : j + batch]
                     step(x.take(idx, axis=0), t.take(idx, axis=0))

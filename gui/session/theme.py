@@ -189,6 +189,8 @@ class Theme(QObject):
                         label.setText(label.text)  # draw the text in its new colour
                 elif isinstance(item, pg.LabelItem) and not _in_legend(item):
                     item.setText(item.text, color=fg)  # plot titles
+                elif isinstance(item, pg.TextItem) and getattr(item, "theme_text", False):
+                    item.setColor(fg)  # captions drawn in the text colour
                 elif isinstance(item, pg.ColorBarItem | pg.ImageItem) and _is_heatmap(view):
                     item.setColorMap(cmap)
         loss_plot = getattr(self.window, "loss_plot", None)

@@ -155,7 +155,13 @@ def test_themes_switch_palette_plots_and_colour_maps(qtbot):
     assert bar.backgroundBrush().color().lightness() < 20
     assert user.theme_choice() == "dark"
 
+    captions = w.network_view._captions  # "input (2)", "tanh (8)", ...
+    assert captions
+    assert all(c.textItem.defaultTextColor().lightness() > 150 for c in captions)
+
     assert w.session.set_theme("light") == "light"
+    # a live switch recolours the captions already drawn
+    assert all(c.textItem.defaultTextColor().lightness() < 120 for c in captions)
     assert app.palette().color(QPalette.ColorRole.Window).lightness() > 180
     assert w.loss_plot.backgroundBrush().color().lightness() > 230
     train_curve = w.loss_plot.getPlotItem().listDataItems()[0]

@@ -37,40 +37,50 @@ class LayerHeatmaps(pg.GraphicsLayoutWidget):
     def __init__(self, layer: int, arch: Architecture, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.layer = layer
-        units, inputs = arch.sizes[layer + 1], arch.sizes[layer]
         self.setObjectName(f"layerHeatmaps{layer + 1}")
         self.setMinimumHeight(ROW_HEIGHT)
         self.setMaximumHeight(ROW_HEIGHT)
-        activation = arch.layers[layer].activation
-        self.ci.addLabel(
-            f"layer {layer + 1}: {inputs} \u2192 {units} ({activation})", row=0, col=0, colspan=2
-        )
+        self.title = self.ci.addLabel("", row=0, col=0, colspan=2)
+        self.plots: dict[str, pg.PlotItem] = {}
         self.images: dict[str, pg.ImageItem] = {}
         self.bars: dict[str, pg.ColorBarItem] = {}
         self._data: dict[str, np.ndarray | None] = {"W": None, "dW": None}
         cmap = diverging()
         for col, (kind, title) in enumerate((("W", "W"), ("dW", "dL/dW (last step)"))):
-            plot = self.addPlot(row=1, col=col, title=title)
+            # no context menus: building them is most of a plot's cost, and the row would
+            # not use them
+            plot = self.addPlot(row=1, col=col, title=title, enableMenu=False)
             plot.invertY(True)  # row 0 on top, as the matrix is written
             plot.setLabel("left", "unit j")
             plot.setLabel("bottom", "input i")
-            for axis, n in (("left", units), ("bottom", inputs)):
-                if n <= 16:  # whole-number ticks only
-                    plot.getAxis(axis).setTicks([[(k, str(k)) for k in range(n)]])
             plot.setMouseEnabled(x=False, y=False)
             plot.hideButtons()
-            plot.setMenuEnabled(False)
             image = pg.ImageItem(axisOrder="row-major")
             image.setColorMap(cmap)
             image.setPos(-0.5, -0.5)  # pixel (j, i) centred on (x=i, y=j)
             plot.addItem(image)
-            plot.setRange(xRange=(-0.5, inputs - 0.5), yRange=(-0.5, units - 0.5), padding=0)
             bar = pg.ColorBarItem(colorMap=cmap, interactive=False, width=12, colorMapMenu=False)
             bar.setImageItem(image, insert_in=plot)
+            self.plots[kind] = plot
             self.images[kind] = image
             self.bars[kind] = bar
+        self.configure(arch)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+
+    def configure(self, arch: Architecture) -> None:
+        """Fit the row to its layer of ``arch`` (title, ticks, ranges) and show nothing
+        until the next matrices: a new architecture reuses the rows it can, because
+        making a row's plots costs ~0.1 s."""
+        units, inputs = arch.sizes[self.layer + 1], arch.sizes[self.layer]
+        activation = arch.layers[self.layer].activation
+        self.title.setText(f"layer {self.layer + 1}: {inputs} \u2192 {units} ({activation})")
+        for plot in self.plots.values():
+            for axis, n in (("left", units), ("bottom", inputs)):
+                # whole-number ticks for small matrices, pyqtgraph's own otherwise
+                plot.getAxis(axis).setTicks([[(k, str(k)) for k in range(n)]] if n <= 16 else None)
+            plot.setRange(xRange=(-0.5, inputs - 0.5), yRange=(-0.5, units - 0.5), padding=0)
+        self.clear_matrices()
 
     def set_matrices(self, w: np.ndarray, dw: np.ndarray | None) -> None:
         """Show W and dL/dW (None before the first step: shown as zeros)."""
@@ -184,11 +194,15 @@ class GradientHeatmaps(QWidget):
         return self.rows[layer].images[kind]
 
     def _build(self, arch: Architecture) -> None:
-        for row in self.rows:
+        """Rows for ``arch``: the existing ones refitted, new ones only for added layers."""
+        depth = len(arch.layers)
+        while len(self.rows) > depth:
+            row = self.rows.pop()
             self._rows_layout.removeWidget(row)
             row.deleteLater()
-        self.rows = []
-        for layer in range(len(arch.layers)):
+        for row in self.rows:
+            row.configure(arch)
+        for layer in range(len(self.rows), depth):
             row = LayerHeatmaps(layer, arch)
             row.hovered.connect(self.hover_label.setText)
             row.cellClicked.connect(self.cellClicked)

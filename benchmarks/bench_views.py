@@ -152,6 +152,20 @@ def main() -> None:
         ("heatmaps 784-256-10 (all 4)", "2 of 256x784 + 2 of 10x256", med, low, 16.0, missed)
     )
     rows.append(("  per 256x784 heatmap", "half the row above", med / 2, low / 2, 8.0, missed))
+    # a new architecture of the same depth on every frame: the rows are refitted, not rebuilt
+    other = snapshots((784, 200, 10), n // 2 + 1)
+    mixed = [s for pair in zip(big[3:], other, strict=False) for s in pair][:n]
+    med, low, missed = measure(app, maps, mixed, painted.viewport())
+    rows.append(
+        (
+            "heatmaps, new architecture each frame",
+            "784-256-10 <-> 784-200-10",
+            med,
+            low,
+            None,
+            missed,
+        )
+    )
 
     for sizes, budget in (((2, 8, 8, 1), 8.0), ((784, 256, 128, 10), 33.0)):
         frames = snapshots(sizes, n + 2)

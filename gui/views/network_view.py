@@ -449,7 +449,7 @@ class NetworkView(QWidget):
             text = f"{name} ({n})" if shown == n else f"{name} ({shown} of {n})"
             # the theme's text colour (a fixed light grey vanished on the light theme)
             t = pg.TextItem(text, anchor=(0.5, 0), color=pg.getConfigOption("foreground"))
-            t.theme_text = True  # ThemeManager.apply_to_plots recolours it on a switch
+            t.theme_text = True  # Theme.apply_to_plots recolours it on a live switch
             t.setPos(c, bottom - 0.06)
             self.plot.getPlotItem().addItem(t, ignoreBounds=True)
             self._captions.append(t)

@@ -214,7 +214,8 @@ def _ones(n: int, dtype: np.dtype) -> np.ndarray:
 
 def gradient_buffer(net: Network) -> np.ndarray:
     """A fresh flat vector for one backward pass's gradients (laid out as ``net.flat``)."""
-    return np.empty_like(net.flat)
+    flat = net.flat
+    return np.empty(len(flat), flat.dtype)  # np.empty: no array-function dispatch
 
 
 def backward_layer(
@@ -260,8 +261,7 @@ def backward(
     """Backpropagation: output layer first, each earlier layer reusing the later delta."""
     depth = len(net.weights)
     deltas: list = [None] * depth
-    flat = net.flat
-    grad = np.empty(len(flat), flat.dtype)  # gradient_buffer(net) without two calls
+    grad = gradient_buffer(net)
     delta = lrec.delta
     ones = _ones(len(delta), delta.dtype)
     for layer in range(depth - 1, -1, -1):

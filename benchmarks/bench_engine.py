@@ -15,7 +15,7 @@ share and, as a yardstick of how fast the machine runs now, the minimal loop's.
 float32 SGD only, as 60 short engine/loop pairs (0.5 s each): this machine switches between
 a fast and a slow state every few seconds to minutes (the same loop runs (c) at 380 or at
 600 steps/s), so the script also reports the third of the pairs in which the loop ran
-fastest - the state the issue's figures were measured in - next to the median of all.
+fastest - the state that matches the issue's figures - next to the median of all.
 """
 
 from __future__ import annotations

@@ -191,12 +191,15 @@ def pairs(cases: str, n: int, seconds: float = 0.5) -> None:
     """n interleaved engine/loop pairs per case, float32 SGD; all pairs and the fastest
     third by the loop's speed."""
     for case in cases:
-        got = []
+        got = []  # (engine, loop) steps/s; who goes first alternates
         for i in range(n):
-            first, second = (time_engine, time_minimal) if i % 2 else (time_minimal, time_engine)
-            a = first(case, "float32", "sgd", seconds)
-            b = second(case, "float32", "sgd", seconds)
-            got.append((a, b) if first is time_engine else (b, a))
+            if i % 2:
+                e = time_engine(case, "float32", "sgd", seconds)
+                m = time_minimal(case, "float32", "sgd", seconds)
+            else:
+                m = time_minimal(case, "float32", "sgd", seconds)
+                e = time_engine(case, "float32", "sgd", seconds)
+            got.append((e, m))
         fast = sorted(got, key=lambda p: -p[1])[: max(1, n // 3)]
         print(f"({case}) float32 SGD, {n} pairs of {seconds} s:")
         for label, sel in (("all pairs", got), ("loop's fastest third", fast)):

@@ -30,10 +30,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from backprop_lab.engine import Architecture, Optimizer, Trainer, TrainingConfig, init_network
+from backprop_lab.engine.trainer import GATHER_BYTES
 from minimal_loop import make_minimal_step
-
-from engine import Architecture, Optimizer, Trainer, TrainingConfig, init_network
-from engine.trainer import GATHER_BYTES
 
 CASES = {
     "a": ((2, 8, 8, 1), "tanh", "identity", "mse", 32),

@@ -35,10 +35,9 @@ os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="bplab-bench-data-")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import numpy as np
-
-from engine import Architecture, Optimizer, Trainer, TrainingConfig
-from engine.data import Dataset, make_dataset
-from engine.network import init_network
+from backprop_lab.engine import Architecture, Optimizer, Trainer, TrainingConfig
+from backprop_lab.engine.data import Dataset, make_dataset
+from backprop_lab.engine.network import init_network
 
 CASES = {
     "2-8-8-1 b32": dict(sizes=(2, 8, 8, 1), bar=0.5),
@@ -105,9 +104,8 @@ def minimal_front():
     """The controller and one pyqtgraph PlotWidget redrawing the loss of every snapshot:
     the training machinery's own share of the GUI thread, without the app's views."""
     import pyqtgraph as pg
+    from backprop_lab.gui.training import TrainingController
     from PySide6.QtCore import QObject, Slot
-
-    from gui.training import TrainingController
 
     class LossCurve(pg.PlotWidget):
         def __init__(self) -> None:
@@ -224,7 +222,7 @@ def main() -> None:
 
     pg.setConfigOptions(imageAxisOrder="row-major", antialias=False)
     if args.front == "window":
-        from gui import MainWindow
+        from backprop_lab.gui import MainWindow
 
         window = MainWindow()
         window.resize(1400, 900)

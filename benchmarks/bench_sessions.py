@@ -55,7 +55,7 @@ def _median(fn, repeats: int) -> tuple[float, float]:
 
 
 def _window():
-    from gui.main_window import MainWindow
+    from backprop_lab.gui.main_window import MainWindow
 
     w = MainWindow()
     w.quiet_messages = True
@@ -66,11 +66,15 @@ def _window():
 
 def large_session_file(folder: Path) -> Path:
     """A ~70 MB session file made with the engine (what the window would save)."""
-    from engine.data.dataset import Dataset
-    from engine.formats.session import data_for_session, save_session, session_from_trainer
-    from engine.network import Architecture, LayerSpec, init_network
-    from engine.optimizers import Optimizer
-    from engine.trainer import Trainer, TrainingConfig
+    from backprop_lab.engine.data.dataset import Dataset
+    from backprop_lab.engine.formats.session import (
+        data_for_session,
+        save_session,
+        session_from_trainer,
+    )
+    from backprop_lab.engine.network import Architecture, LayerSpec, init_network
+    from backprop_lab.engine.optimizers import Optimizer
+    from backprop_lab.engine.trainer import Trainer, TrainingConfig
 
     rng = np.random.default_rng(0)
     n, d, k = 10_000, 784, 10
@@ -128,7 +132,7 @@ def hostile_files(folder: Path, good: bytes) -> dict[str, Path]:
 
 
 def bench_window(repeats: int, folder: Path) -> None:
-    from gui.app import configure_pyqtgraph
+    from backprop_lab.gui.app import configure_pyqtgraph
 
     app = QApplication.instance() or QApplication([])
     configure_pyqtgraph()
@@ -150,8 +154,8 @@ def bench_window(repeats: int, folder: Path) -> None:
     med, worst = _median(lambda: other.save_session(folder / "large2.bplab"), max(3, repeats // 3))
     print(f"save, large session:                   median {_ms(med)}   max {_ms(worst)}")
 
-    from gui.session.autosave import Autosaver
-    from gui.session.document import session_of
+    from backprop_lab.gui.session.autosave import Autosaver
+    from backprop_lab.gui.session.document import session_of
 
     session = session_of(other)
     saver = Autosaver(folder / "autosave-bench")

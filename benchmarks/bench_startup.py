@@ -37,7 +37,7 @@ def start_app(mode: str, folder: str | None = None) -> subprocess.Popen:
     env["XDG_DATA_HOME"] = os.path.join(folder, "data")
     env["PYTHONPATH"] = ROOT + os.pathsep + env.get("PYTHONPATH", "")
     return subprocess.Popen(
-        [sys.executable, "-m", "gui"], cwd=ROOT, env=env,
+        [sys.executable, "-m", "backprop_lab.gui"], cwd=ROOT, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )  # fmt: skip
 

@@ -28,13 +28,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np
 import pyqtgraph as pg
+from backprop_lab.engine.chainrule import explain
+from backprop_lab.engine.data import Dataset
+from backprop_lab.engine.network import Architecture, init_network
+from backprop_lab.engine.optimizers import Optimizer
+from backprop_lab.engine.trainer import TrainingConfig
 from PySide6.QtWidgets import QApplication
-
-from engine.chainrule import explain
-from engine.data import Dataset
-from engine.network import Architecture, init_network
-from engine.optimizers import Optimizer
-from engine.trainer import TrainingConfig
 
 
 def median_ms(fn, repeats: int) -> float:
@@ -78,7 +77,7 @@ def _mnist_like(n: int) -> Dataset:
 
 
 def bench_window(app: QApplication, repeats: int) -> None:
-    from gui import MainWindow
+    from backprop_lab.gui import MainWindow
 
     w = MainWindow()
     w.quiet_messages = True

@@ -22,13 +22,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np
 import pyqtgraph as pg
+from backprop_lab.engine import Architecture, Optimizer, Trainer, TrainingConfig
+from backprop_lab.engine.data import make_dataset
+from backprop_lab.engine.network import init_network
+from backprop_lab.engine.snapshot import GridSpec, Snapshot, make_snapshot
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QWidget
-
-from engine import Architecture, Optimizer, Trainer, TrainingConfig
-from engine.data import make_dataset
-from engine.network import init_network
-from engine.snapshot import GridSpec, Snapshot, make_snapshot
 
 
 class PaintCounter(QObject):
@@ -117,7 +116,13 @@ def main() -> None:
 
     app = QApplication.instance() or QApplication([])
     pg.setConfigOptions(imageAxisOrder="row-major", antialias=False)
-    from gui.views import DecisionView, GradientHeatmaps, GradNormPlot, LossPlot, NetworkView
+    from backprop_lab.gui.views import (
+        DecisionView,
+        GradientHeatmaps,
+        GradNormPlot,
+        LossPlot,
+        NetworkView,
+    )
 
     def shown(widget: QWidget, w: int = 700, h: int = 500) -> QWidget:
         widget.resize(w, h)

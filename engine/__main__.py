@@ -1,4 +1,5 @@
-"""``python -m engine train ...``: the headless command line (see :mod:`engine.cli`)."""
+"""``python -m backprop_lab.engine train ...``: the headless command line (see
+:mod:`engine.cli`)."""
 
 import sys
 

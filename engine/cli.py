@@ -1,4 +1,5 @@
-"""The headless command line: ``backprop-lab train ...`` (also ``python -m engine train ...``).
+"""The headless command line: ``backprop-lab train ...`` (also
+``python -m backprop_lab.engine train ...``).
 
 Trains a network on a built-in data set or a CSV file without any GUI, prints the final
 losses and accuracies to stdout and writes the weights to the files named by ``--export``.

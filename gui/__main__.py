@@ -1,4 +1,5 @@
-"""``python -m gui``: the same as the ``backprop-lab`` command (see :mod:`gui.main`)."""
+"""``python -m backprop_lab.gui``: the same as the ``backprop-lab`` command (see
+:mod:`gui.main`)."""
 
 import sys
 

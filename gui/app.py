@@ -25,6 +25,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from backprop_lab import resources
 from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
@@ -67,9 +68,11 @@ class _AutoTest(QObject):
 
 
 def _icon_path() -> Path | None:
-    """resources/icon.svg, shipped beside the gui package (wheel and editable installs)."""
-    icon = Path(__file__).resolve().parents[1] / "resources" / "icon.svg"
-    return icon if icon.is_file() else None
+    """resources/icon.svg, shipped in backprop_lab.resources (wheel and editable installs)."""
+    try:
+        return resources.path("icon.svg")
+    except FileNotFoundError:
+        return None
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -83,7 +86,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName(ORGANIZATION)
     autotest = os.environ.get(AUTOTEST_VARIABLE) == "play-and-close"
 
-    from engine import __version__
+    from backprop_lab.engine import __version__
 
     from .main_window import MainWindow
 

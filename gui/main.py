@@ -20,13 +20,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run Backprop Lab; returns the process exit code."""
     args = sys.argv[1:] if argv is None else list(argv)
     if args:
-        from engine.cli import main as cli_main
+        from backprop_lab.engine.cli import main as cli_main
 
         return cli_main(args)
     try:
-        app = importlib.import_module("gui.app")
+        app = importlib.import_module("backprop_lab.gui.app")
     except ModuleNotFoundError as e:
-        if e.name != "gui.app":  # something gui.app needs is missing: a real error
+        if e.name != "backprop_lab.gui.app":  # something gui.app needs is missing: a real error
             raise
         print(NOT_BUILT, file=sys.stderr)
         return 1

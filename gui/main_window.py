@@ -26,6 +26,18 @@ import os
 from pathlib import Path
 
 import numpy as np
+from backprop_lab.engine.data import Dataset
+from backprop_lab.engine.formats import (
+    FORMATS,
+    LOADABLE_FORMATS,
+    ModelFileError,
+    load_model,
+    save_model,
+)
+from backprop_lab.engine.formats.session import SUFFIX as SESSION_SUFFIX
+from backprop_lab.engine.network import Network
+from backprop_lab.engine.snapshot import Snapshot
+from backprop_lab.engine.stepper import PhaseStepper
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -39,13 +51,6 @@ from PySide6.QtWidgets import (
     QToolBar,
     QWidget,
 )
-
-from engine.data import Dataset
-from engine.formats import FORMATS, LOADABLE_FORMATS, ModelFileError, load_model, save_model
-from engine.formats.session import SUFFIX as SESSION_SUFFIX
-from engine.network import Network
-from engine.snapshot import Snapshot
-from engine.stepper import PhaseStepper
 
 from .inspector.chain_rule_view import ChainRuleView, path_edges
 from .inspector.context import chosen_row, explain_request

@@ -11,10 +11,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 CODE = """
 import sys
-import engine, engine.cli, engine.data, engine.formats, engine.snapshot
+import backprop_lab.engine, backprop_lab.engine.cli, backprop_lab.engine.data
+import backprop_lab.engine.formats, backprop_lab.engine.snapshot
 bad = sorted(
     m for m in sys.modules
     if m.split(".")[0] in ("PySide6", "shiboken6", "pyqtgraph", "gui")
+    or m.startswith("backprop_lab.gui")
 )
 print(",".join(bad))
 """

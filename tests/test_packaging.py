@@ -1,5 +1,6 @@
-"""The distribution: a wheel built from the repository carries both packages and the
-resources, and declares the entry point and the PySide6 pin."""
+"""The distribution: a wheel built from the repository installs one top-level package,
+``backprop_lab`` (engine, gui and the resources inside it), and declares the entry point
+and the PySide6 pin."""
 
 from __future__ import annotations
 
@@ -28,21 +29,32 @@ def wheel(tmp_path_factory) -> zipfile.ZipFile:
     return zipfile.ZipFile(path)
 
 
+def test_wheel_installs_one_top_level_package(wheel):
+    """Only backprop_lab lands in site-packages: no `engine`, `gui` or `resources` that
+    another distribution could overwrite (or be overwritten by)."""
+    names = set(wheel.namelist())
+    tops = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
+    assert tops == {"backprop_lab"}
+    top_level = next(n for n in names if n.endswith(".dist-info/top_level.txt"))
+    assert wheel.read(top_level).decode().split() == ["backprop_lab"]
+
+
 def test_wheel_contains_packages_and_resources(wheel):
     names = set(wheel.namelist())
     for required in (
         "engine/__init__.py", "engine/phases.py", "engine/data/__init__.py",
         "engine/formats/__init__.py", "engine/cli.py", "gui/__init__.py", "gui/main.py",
-        "gui/app.py", "gui/main_window.py", "gui/panels/__init__.py", "gui/views/__init__.py",
+        "gui/__main__.py", "gui/app.py", "gui/panels/__init__.py", "gui/views/__init__.py",
         "gui/training/__init__.py", "resources/__init__.py", "resources/icon.svg",
     ):  # fmt: skip
-        assert required in names, required
-    assert not any(n.startswith(("tests/", "benchmarks/")) for n in names)
-    # every package directory in the repository made it into the wheel
-    for init in ROOT.glob("*/**/__init__.py"):
-        rel = init.relative_to(ROOT).as_posix()
-        if rel.split("/")[0] in ("engine", "gui", "resources"):
-            assert rel in names, rel
+        assert "backprop_lab/" + required in names, required
+    # every file of the three folders made it into the wheel: each package directory,
+    # each module and each shipped resource (icon, screenshots, whatever later ships)
+    for folder in ("engine", "gui", "resources"):
+        for path in (ROOT / folder).rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                rel = path.relative_to(ROOT).as_posix()
+                assert "backprop_lab/" + rel in names, rel
 
 
 def test_wheel_metadata(wheel):
@@ -54,4 +66,4 @@ def test_wheel_metadata(wheel):
     assert pyside and all("PySide6-Essentials" in ln for ln in pyside)  # not the meta-package
     assert any("!=6.12.0" in ln and 'python_version < "3.12"' in ln for ln in pyside)
     entry = next(n for n in wheel.namelist() if n.endswith("entry_points.txt"))
-    assert "backprop-lab = gui.main:main" in wheel.read(entry).decode()
+    assert "backprop-lab = backprop_lab.gui.main:main" in wheel.read(entry).decode()

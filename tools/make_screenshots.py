@@ -73,7 +73,7 @@ def _save(window, path: Path) -> int:
 
 
 def _window(app, theme: str):
-    from gui.main_window import MainWindow
+    from backprop_lab.gui.main_window import MainWindow
 
     w = MainWindow()
     w.quiet_messages = True
@@ -97,9 +97,8 @@ def _train(app, w, iterations: int) -> None:
 
 def make_screenshots(out: Path, iterations: int = 3000) -> list[Path]:
     """Write the screenshots into ``out``; returns their paths."""
+    from backprop_lab.gui.app import APP_NAME, ORGANIZATION, configure_pyqtgraph
     from PySide6.QtWidgets import QApplication
-
-    from gui.app import APP_NAME, ORGANIZATION, configure_pyqtgraph
 
     app = QApplication.instance() or QApplication(["backprop-lab"])
     app.setApplicationName(APP_NAME)

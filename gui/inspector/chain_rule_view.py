@@ -26,6 +26,8 @@ from __future__ import annotations
 import html
 import os
 
+from backprop_lab.engine.chainrule import Derivation, Path, to_markdown
+from backprop_lab.engine.formats import atomic_write
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
@@ -37,9 +39,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from engine.chainrule import Derivation, Path, to_markdown
-from engine.formats import atomic_write
 
 from .explain_runner import ExplainRequest, ExplainResult, ExplainRunner
 

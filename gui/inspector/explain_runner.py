@@ -21,11 +21,10 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+from backprop_lab.engine.chainrule import Derivation, explain
+from backprop_lab.engine.network import Network
+from backprop_lab.engine.optimizers import Optimizer, OptimizerState
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
-
-from engine.chainrule import Derivation, explain
-from engine.network import Network
-from engine.optimizers import Optimizer, OptimizerState
 
 SYNC_WORK = 4_000_000  # batch size x parameters done in the GUI thread (~5-25 ms)
 SYNC_PATHS = 200_000  # paths enumerated in the GUI thread

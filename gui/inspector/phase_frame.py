@@ -17,10 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-
-from engine.losses import per_output_loss
-from engine.network import Network
-from engine.stepper import Phase, PhaseStepper
+from backprop_lab.engine.losses import per_output_loss
+from backprop_lab.engine.network import Network
+from backprop_lab.engine.stepper import Phase, PhaseStepper
 
 #: edge_quantity values
 WEIGHT, GRADIENT, CHANGE = "weight", "gradient", "change"

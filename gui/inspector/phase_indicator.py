@@ -5,10 +5,9 @@ which data the iteration runs on."""
 
 from __future__ import annotations
 
+from backprop_lab.engine.stepper import PhaseStepper
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
-
-from engine.stepper import PhaseStepper
 
 from .phase_frame import phase_text
 

@@ -19,6 +19,8 @@ import gc
 import os
 from dataclasses import dataclass, replace
 
+from backprop_lab.engine.data import BUILTIN_DATASETS, CSVError, Dataset, load_csv, make_dataset
+from backprop_lab.engine.data.builtin import MAX_SAMPLES, MIN_SAMPLES
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -34,9 +36,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from engine.data import BUILTIN_DATASETS, CSVError, Dataset, load_csv, make_dataset
-from engine.data.builtin import MAX_SAMPLES, MIN_SAMPLES
 
 MAX_SEED = 2**31 - 1
 MAX_TARGETS = 1000

@@ -19,6 +19,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from backprop_lab.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from backprop_lab.engine.data import Dataset, make_dataset
+from backprop_lab.engine.losses import LOSS_OUTPUTS, LOSSES, default_loss
+from backprop_lab.engine.network import INITS, MAX_LAYERS, Architecture, LayerSpec
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,11 +40,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
-from engine.data import Dataset, make_dataset
-from engine.losses import LOSS_OUTPUTS, LOSSES, default_loss
-from engine.network import INITS, MAX_LAYERS, Architecture, LayerSpec
 
 MAX_WIDTH = 512
 MAX_HIDDEN = MAX_LAYERS - 1

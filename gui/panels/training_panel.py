@@ -13,6 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from backprop_lab.engine.data.builtin import MAX_SAMPLES
+from backprop_lab.engine.optimizers import OPTIMIZERS, Optimizer
+from backprop_lab.engine.snapshot import Snapshot
+from backprop_lab.engine.trainer import TrainingConfig
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -26,11 +30,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from engine.data.builtin import MAX_SAMPLES
-from engine.optimizers import OPTIMIZERS, Optimizer
-from engine.snapshot import Snapshot
-from engine.trainer import TrainingConfig
 
 from .log_spin_box import LogSpinBox
 

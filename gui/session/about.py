@@ -6,10 +6,9 @@ import platform
 
 import numpy as np
 import PySide6
+from backprop_lab.engine import __version__
 from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import QMessageBox, QWidget
-
-from engine import __version__
 
 HOMEPAGE_TEXT = (
     "Build a multilayer perceptron layer by layer, train it, and watch backpropagation: "

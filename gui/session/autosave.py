@@ -25,10 +25,14 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from backprop_lab.engine.formats import ModelFileError, Session
+from backprop_lab.engine.formats.session import (
+    autosave_path,
+    find_autosave,
+    remove_autosave,
+    write_autosave,
+)
 from PySide6.QtCore import QLockFile, QObject, QTimer, Signal, Slot
-
-from engine.formats import ModelFileError, Session
-from engine.formats.session import autosave_path, find_autosave, remove_autosave, write_autosave
 
 from .settings import data_folder
 

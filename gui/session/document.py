@@ -22,17 +22,16 @@ import os
 from dataclasses import dataclass, replace
 
 import numpy as np
-
-from engine import __version__
-from engine.data import Dataset
-from engine.formats import Session
-from engine.formats.session import (
+from backprop_lab.engine import __version__
+from backprop_lab.engine.data import Dataset
+from backprop_lab.engine.formats import Session
+from backprop_lab.engine.formats.session import (
     data_for_session,
     session_config,
     session_dataset,
     session_from_trainer,
 )
-from engine.trainer import TrainerState
+from backprop_lab.engine.trainer import TrainerState
 
 from ..panels.data_panel import DataChoice
 from ..panels.layer_editor import NetworkSpec

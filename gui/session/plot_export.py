@@ -18,13 +18,12 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.exporters as pg_exporters
+from backprop_lab.engine.formats.atomic import atomic_write
+from backprop_lab.engine.history import LossHistory
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize
 from PySide6.QtGui import QImage
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QWidget
-
-from engine.formats.atomic import atomic_write
-from engine.history import LossHistory
 
 PLOT_SUFFIXES = (".png", ".svg")
 PLOT_FILTERS = "PNG image (*.png);;SVG drawing (*.svg)"

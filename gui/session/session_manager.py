@@ -25,12 +25,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from backprop_lab.engine.formats import ModelFileError
+from backprop_lab.engine.formats.session import SUFFIX, load_session, save_session
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
-
-from engine.formats import ModelFileError
-from engine.formats.session import SUFFIX, load_session, save_session
 
 from ..progress import run_with_progress
 from . import settings as user

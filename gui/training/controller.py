@@ -34,15 +34,14 @@ import time
 from dataclasses import dataclass, replace
 
 import numpy as np
+from backprop_lab.engine.data import Dataset
+from backprop_lab.engine.network import Architecture, Network, init_network
+from backprop_lab.engine.phases import IterationRecord
+from backprop_lab.engine.snapshot import GridSpec, Snapshot, make_snapshot
+from backprop_lab.engine.stepper import Phase, PhaseStepper
+from backprop_lab.engine.stream import config_to_dict, data_to_frame, state_to_frame
+from backprop_lab.engine.trainer import Trainer, TrainerState, TrainingConfig, TrainingDiverged
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
-
-from engine.data import Dataset
-from engine.network import Architecture, Network, init_network
-from engine.phases import IterationRecord
-from engine.snapshot import GridSpec, Snapshot, make_snapshot
-from engine.stepper import Phase, PhaseStepper
-from engine.stream import config_to_dict, data_to_frame, state_to_frame
-from engine.trainer import Trainer, TrainerState, TrainingConfig, TrainingDiverged
 
 from .mailbox import SnapshotMailbox
 from .process import WorkerProcess

@@ -21,9 +21,8 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
+from backprop_lab.engine.snapshot import Snapshot
 from PySide6.QtCore import QObject, QTimer, Slot
-
-from engine.snapshot import Snapshot
 
 from .mailbox import merge_snapshots
 

@@ -11,8 +11,7 @@ import threading
 from dataclasses import replace
 
 import numpy as np
-
-from engine.snapshot import Snapshot
+from backprop_lab.engine.snapshot import Snapshot
 
 
 def _joined(a: np.ndarray, b: np.ndarray) -> np.ndarray:

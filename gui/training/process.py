@@ -19,8 +19,7 @@ import weakref
 from collections.abc import Mapping
 
 import numpy as np
-
-from engine.stream import Frame, read_frame, write_frame
+from backprop_lab.engine.stream import Frame, read_frame, write_frame
 
 PIPE_SIZE = 1 << 20  # bigger pipe buffers: fewer wake-ups per large frame
 _live: weakref.WeakSet[WorkerProcess] = weakref.WeakSet()
@@ -46,7 +45,7 @@ class WorkerProcess:
     def __init__(self) -> None:
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the child)
         self._popen = subprocess.Popen(
-            [sys.executable, "-m", "engine.worker_process"],
+            [sys.executable, "-m", "backprop_lab.engine.worker_process"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._stderr,

@@ -19,10 +19,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from backprop_lab.engine.stream import FrameError, snapshot_from_frame, state_from_frame
+from backprop_lab.engine.trainer import TrainerState
 from PySide6.QtCore import QObject, Signal, Slot
-
-from engine.stream import FrameError, snapshot_from_frame, state_from_frame
-from engine.trainer import TrainerState
 
 from .mailbox import SnapshotMailbox
 from .process import WorkerProcess

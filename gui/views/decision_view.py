@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from backprop_lab.engine.data import Dataset
+from backprop_lab.engine.snapshot import GridSpec, Snapshot
 from PySide6.QtCore import QEvent, QRectF, Slot
 from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
-
-from engine.data import Dataset
-from engine.snapshot import GridSpec, Snapshot
 
 from .colormaps import CLASS_COLOURS, binary_map, class_colour
 from .visibility import would_be_seen

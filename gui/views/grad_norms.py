@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from backprop_lab.engine.history import LossHistory
+from backprop_lab.engine.network import MAX_LAYERS
+from backprop_lab.engine.snapshot import Snapshot
 from PySide6.QtCore import QEvent, Slot
 from PySide6.QtWidgets import QWidget
-
-from engine.history import LossHistory
-from engine.network import MAX_LAYERS
-from engine.snapshot import Snapshot
 
 from .axes import SteadyRange, peak_per_pixel
 from .loss_plot import history_part

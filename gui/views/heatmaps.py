@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from backprop_lab.engine.network import Architecture
+from backprop_lab.engine.snapshot import Snapshot
 from PySide6.QtCore import QEvent, QPointF, Qt, Signal, Slot
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
-
-from engine.network import Architecture
-from engine.snapshot import Snapshot
 
 from .colormaps import diverging, symmetric_level
 from .visibility import would_be_seen

@@ -12,12 +12,11 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
+from backprop_lab.engine.history import LossHistory
+from backprop_lab.engine.snapshot import Snapshot
 from PySide6.QtCore import QEvent, QPointF, Qt, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QToolButton, QWidget
-
-from engine.history import LossHistory
-from engine.snapshot import Snapshot
 
 from .axes import SteadyRange, peak_per_pixel
 from .colormaps import class_colour

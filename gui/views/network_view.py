@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
+from backprop_lab.engine.network import Architecture
+from backprop_lab.engine.snapshot import Snapshot
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -41,14 +43,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.network import Architecture
-from engine.snapshot import Snapshot
-
 from .colormaps import HIGHLIGHT, NEGATIVE, POSITIVE, BrushTable, background, blend
 from .visibility import would_be_seen
 
 if TYPE_CHECKING:
-    from gui.inspector.phase_frame import PhaseFrame
+    from backprop_lab.gui.inspector.phase_frame import PhaseFrame
 
 MODES = ("weights", "gradients")
 LEVEL_EDGES = (0.1, 0.3, 0.6)  # |q| / max|q| thresholds between the 4 magnitude levels

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from engine import Architecture, LayerSpec, Network, Optimizer, init_network
-from engine.chainrule import MAX_LISTED_PATHS, explain, to_markdown
-from engine.gradcheck import numerical_gradient
+from backprop_lab.engine import Architecture, LayerSpec, Network, Optimizer, init_network
+from backprop_lab.engine.chainrule import MAX_LISTED_PATHS, explain, to_markdown
+from backprop_lab.engine.gradcheck import numerical_gradient
 
 CASES = [("mse", "sigmoid", 2), ("mse", "identity", 1), ("bce", "sigmoid", 2), ("ce", "softmax", 3)]
 

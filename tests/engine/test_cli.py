@@ -14,9 +14,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from engine import Architecture, cli, init_network, predict
-from engine.formats import load_model, save_model
+from backprop_lab.engine import Architecture, cli, init_network, predict
+from backprop_lab.engine.formats import load_model, save_model
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,7 +58,7 @@ def assert_one_error_line(err: str) -> None:
 def subprocess_run(*argv: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     return subprocess.run(
-        [sys.executable, "-m", "engine", *argv],
+        [sys.executable, "-m", "backprop_lab.engine", *argv],
         capture_output=True,
         text=True,
         env=env,
@@ -498,7 +497,7 @@ def test_ctrl_c_exits_130_and_writes_nothing(capsys, tmp_path, monkeypatch):
 
 
 def test_gui_main_delegates_to_the_cli(capsys):
-    from gui import main as gui_main
+    from backprop_lab.gui import main as gui_main
 
     assert gui_main.main(["--version"]) == 0
     assert capsys.readouterr().out.strip() == "backprop-lab 0.1.0"
@@ -507,7 +506,7 @@ def test_gui_main_delegates_to_the_cli(capsys):
 
 
 def test_gui_main_without_an_app(capsys, monkeypatch):
-    from gui import main as gui_main
+    from backprop_lab.gui import main as gui_main
 
     def missing(name):
         raise ModuleNotFoundError(f"No module named {name!r}", name=name)
@@ -558,7 +557,7 @@ def test_subprocess_divergence_exit_3(tmp_path):
 def test_subprocess_gui_main_does_not_import_qt():
     code = (
         "import sys\n"
-        "from gui.main import main\n"
+        "from backprop_lab.gui.main import main\n"
         "assert main(['--version']) == 0\n"
         "assert main(['train', '--steps', '2', '--quiet']) == 0\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', "
@@ -577,7 +576,7 @@ def test_subprocess_ctrl_c_exits_130_and_writes_nothing(tmp_path):
     code = (
         "import signal, sys\n"
         "signal.signal(signal.SIGINT, signal.default_int_handler)\n"  # even if inherited ignored
-        "from engine.cli import main\n"
+        "from backprop_lab.engine.cli import main\n"
         "print('ready', flush=True)\n"
         f"sys.exit(main(['train', '--steps', '100000000', '--export', {str(out)!r}]))\n"
     )

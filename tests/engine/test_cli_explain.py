@@ -8,12 +8,11 @@ import sys
 
 import numpy as np
 import pytest
-
-from engine import Architecture, init_network
-from engine.cli import main
-from engine.data import make_dataset
-from engine.formats import save_model
-from engine.gradcheck import numerical_gradient
+from backprop_lab.engine import Architecture, init_network
+from backprop_lab.engine.cli import main
+from backprop_lab.engine.data import make_dataset
+from backprop_lab.engine.formats import save_model
+from backprop_lab.engine.gradcheck import numerical_gradient
 
 KEYS = {
     "loss", "weight", "gradient", "numeric_gradient", "relative_error", "path_count",
@@ -95,14 +94,14 @@ def test_bad_arguments_exit_2_with_one_line(model, args, capsys):
 def test_subprocess_exit_codes(model, tmp_path):
     _, path = model
     ok = subprocess.run(
-        [sys.executable, "-m", "engine", "explain", "--model", str(path), "--data", "circles",
-         "--weight", "2,0,0", "--json"],
+        [sys.executable, "-m", "backprop_lab.engine", "explain", "--model", str(path),
+         "--data", "circles", "--weight", "2,0,0", "--json"],
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert ok.returncode == 0 and json.loads(ok.stdout)["path_count"] == 1
     bad = subprocess.run(
-        [sys.executable, "-m", "engine", "explain", "--model", str(tmp_path / "nope.json"),
-         "--weight", "1,0,0"],
+        [sys.executable, "-m", "backprop_lab.engine", "explain",
+         "--model", str(tmp_path / "nope.json"), "--weight", "1,0,0"],
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from engine.data import CSVError, Dataset, csvfile, load_csv
+from backprop_lab.engine.data import CSVError, Dataset, csvfile, load_csv
 
 
 def to_csv(data: np.ndarray) -> str:

@@ -6,8 +6,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-
-from engine.data import BUILTIN_DATASETS, Dataset, make_dataset
+from backprop_lab.engine.data import BUILTIN_DATASETS, Dataset, make_dataset
 
 CLASSIFICATION = ("xor", "circles", "gaussians", "spiral", "spiral3")
 REGRESSION = ("sine", "plane")

@@ -14,9 +14,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from engine import Architecture, LayerSpec, Network, init_network, predict
-from engine.formats import (
+from backprop_lab.engine import Architecture, LayerSpec, Network, init_network, predict
+from backprop_lab.engine.formats import (
     FORMATS,
     ModelFileError,
     atomic_write,
@@ -25,7 +24,7 @@ from engine.formats import (
     model_to_dict,
     save_model,
 )
-from engine.formats import atomic as atomic_module
+from backprop_lab.engine.formats import atomic as atomic_module
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -77,7 +76,7 @@ def test_formats_tuple():
 
 def test_importing_engine_does_not_import_onnx_or_torch():
     code = (
-        "import sys, engine, engine.formats; "
+        "import sys, backprop_lab.engine, backprop_lab.engine.formats; "
         "bad = [m for m in ('onnx', 'onnxruntime', 'torch', 'safetensors', 'PySide6', 'pickle') "
         "if m in sys.modules and m != 'pickle']; print(bad)"
     )
@@ -728,7 +727,7 @@ def test_json_refuses_networks_too_large_for_json(tmp_path):
 
 
 def test_binary_formats_refuse_networks_over_the_file_limit(tmp_path, monkeypatch):
-    from engine.formats import common
+    from backprop_lab.engine.formats import common
 
     monkeypatch.setattr(common, "MAX_FILE_BYTES", 1000)  # one shared save-size check
     net = make_net("deep")  # 3*8 + 8*6 + 6*5 + 5*2 + biases = 133 float64 > 1000 bytes

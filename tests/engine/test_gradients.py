@@ -7,8 +7,7 @@ import itertools
 
 import numpy as np
 import pytest
-
-from engine import (
+from backprop_lab.engine import (
     Architecture,
     LayerSpec,
     Network,
@@ -20,7 +19,7 @@ from engine import (
     numerical_gradients,
     relative_error,
 )
-from engine.losses import LOSS_OUTPUTS
+from backprop_lab.engine.losses import LOSS_OUTPUTS
 
 HIDDEN = ("tanh", "sigmoid", "relu", "leaky_relu", "identity")
 PAIRS = [(loss, out) for loss, outs in LOSS_OUTPUTS.items() for out in outs]

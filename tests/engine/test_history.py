@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from engine.history import LossHistory
+from backprop_lab.engine.history import LossHistory
 
 
 def _feed(h: LossHistory, x: np.ndarray, y: np.ndarray, frame: int) -> None:

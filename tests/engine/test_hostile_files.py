@@ -18,10 +18,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from engine import Architecture, Network, init_network
-from engine.formats import ModelFileError, load_model, model_to_dict, save_model
-from engine.formats.common import MAX_FILE_BYTES, MAX_HEADER_BYTES, MAX_JSON_BYTES
+from backprop_lab.engine import Architecture, Network, init_network
+from backprop_lab.engine.formats import ModelFileError, load_model, model_to_dict, save_model
+from backprop_lab.engine.formats.common import MAX_FILE_BYTES, MAX_HEADER_BYTES, MAX_JSON_BYTES
 
 MB = 1024 * 1024
 XOR = Architecture.build(2, [2], 1, "sigmoid", "sigmoid")

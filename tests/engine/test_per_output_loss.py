@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from engine.activations import ACTIVATIONS
-from engine.losses import loss_value, per_output_loss
+from backprop_lab.engine.activations import ACTIVATIONS
+from backprop_lab.engine.losses import loss_value, per_output_loss
 
 OUTPUT = {"mse": "identity", "bce": "sigmoid", "ce": "softmax"}
 

@@ -7,8 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-
-from engine import (
+from backprop_lab.engine import (
     ACTIVATIONS,
     Architecture,
     LayerSpec,
@@ -23,18 +22,18 @@ from engine import (
     iterate,
     update,
 )
-from engine.data import make_dataset
-from engine.losses import loss_and_delta, loss_value
-from engine.phases import ForwardRecord, backward_layer, forward_layer, gradient_buffer
+from backprop_lab.engine.data import make_dataset
+from backprop_lab.engine.losses import loss_and_delta, loss_value
+from backprop_lab.engine.phases import ForwardRecord, backward_layer, forward_layer, gradient_buffer
 
 
 @pytest.fixture(params=["copy", "gather"])
 def batch_mode(request, monkeypatch):
     """Both ways the trainer makes mini-batches: slices of a shuffled copy per epoch
     (small data) and a gather per batch (data over GATHER_BYTES)."""
-    import engine.trainer
+    from backprop_lab.engine import trainer
 
-    monkeypatch.setattr(engine.trainer, "GATHER_BYTES", 1 << 40 if request.param == "copy" else 0)
+    monkeypatch.setattr(trainer, "GATHER_BYTES", 1 << 40 if request.param == "copy" else 0)
     return request.param
 
 
@@ -212,7 +211,7 @@ def test_relu_equals_maximum_for_every_layout():
     """relu compares against cached zero arrays (NumPy's fast same-shape loop); the result
     must be max(z, 0) and a fresh writable array for any shape and layout, the cached
     zeros must stay zero, and the cache must stay small."""
-    from engine import activations
+    from backprop_lab.engine import activations
 
     rng = np.random.default_rng(6)
     big = activations._ZEROS_MAX_SIZE + 1

@@ -14,12 +14,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from engine import Architecture, Optimizer, Trainer, TrainingConfig, init_network
-from engine.data import load_csv, make_dataset
-from engine.formats import ModelFileError
-from engine.formats import atomic as atomic_module
-from engine.formats.session import (
+from backprop_lab.engine import Architecture, Optimizer, Trainer, TrainingConfig, init_network
+from backprop_lab.engine.data import load_csv, make_dataset
+from backprop_lab.engine.formats import ModelFileError
+from backprop_lab.engine.formats import atomic as atomic_module
+from backprop_lab.engine.formats.session import (
     PREVIOUS_NAME,
     Session,
     autosave_path,
@@ -593,7 +592,7 @@ def test_large_session_saves_and_loads_quickly(tmp_path):
     trainer.run(3)
     recipe = {"kind": "csv", "path": "digits.csv", "targets": 1, "val_split": 0.0, "seed": 0,
               "standardize": False}  # fmt: skip
-    from engine.data import Dataset
+    from backprop_lab.engine.data import Dataset
 
     ds = Dataset("digits", x, labels[:, None].astype(float), np.zeros((0, 784)),
                  np.zeros((0, 1)), labels, np.zeros(0, np.int64), "classification", 10,

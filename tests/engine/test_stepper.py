@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from engine import Architecture, LayerSpec, Optimizer, Trainer, TrainingConfig, init_network
-from engine.data import make_dataset
-from engine.stepper import phases_of
+from backprop_lab.engine import (
+    Architecture,
+    LayerSpec,
+    Optimizer,
+    Trainer,
+    TrainingConfig,
+    init_network,
+)
+from backprop_lab.engine.data import make_dataset
+from backprop_lab.engine.stepper import phases_of
 
 
 def _pair(opt="sgd", bias=True, batch=16):

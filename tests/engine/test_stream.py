@@ -10,11 +10,17 @@ import tracemalloc
 
 import numpy as np
 import pytest
-
-from engine import Architecture, LayerSpec, Optimizer, Trainer, TrainingConfig, init_network
-from engine.data import make_dataset
-from engine.snapshot import GridSpec, make_snapshot
-from engine.stream import (
+from backprop_lab.engine import (
+    Architecture,
+    LayerSpec,
+    Optimizer,
+    Trainer,
+    TrainingConfig,
+    init_network,
+)
+from backprop_lab.engine.data import make_dataset
+from backprop_lab.engine.snapshot import GridSpec, make_snapshot
+from backprop_lab.engine.stream import (
     MAGIC,
     FrameError,
     config_from_dict,

@@ -27,7 +27,7 @@ def never_block_on_unsaved_work():
     """pytest-qt closes leftover widgets in its own teardown hook, after function-scoped
     monkeypatches are undone: without this session-wide default a window with unsaved
     work would open a modal Save/Discard/Cancel box there and hang the run."""
-    from gui.session.session_manager import SessionManager
+    from backprop_lab.gui.session.session_manager import SessionManager
 
     mp = pytest.MonkeyPatch()
     mp.setattr(SessionManager, "ask_unsaved", lambda self, doing: "discard")
@@ -42,7 +42,7 @@ def discard_unsaved_work():
     ``window.session.ask_unsaved`` themselves; every question asked is recorded here.
     (Patched by hand, not with monkeypatch, so that a test's monkeypatch.undo() cannot
     remove it before pytest-qt closes the test's windows.)"""
-    from gui.session.session_manager import SessionManager
+    from backprop_lab.gui.session.session_manager import SessionManager
 
     asked: list[str] = []
     original = SessionManager.ask_unsaved
@@ -76,7 +76,7 @@ def collect_qt_garbage_in_the_gui_thread(qapp):
 def window(qtbot, monkeypatch):
     """A MainWindow whose messages are recorded instead of shown and whose questions fail
     the test unless the test answers them; closed afterwards, with training stopped."""
-    from gui import MainWindow
+    from backprop_lab.gui import MainWindow
 
     w = MainWindow()
     qtbot.addWidget(w)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-
-from engine.trainer import TrainerState
-from gui import MainWindow
+from backprop_lab.engine.trainer import TrainerState
+from backprop_lab.gui import MainWindow
 
 WAIT_MS = 30_000
 

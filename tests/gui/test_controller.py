@@ -9,14 +9,13 @@ import signal
 
 import numpy as np
 import pytest
+from backprop_lab.engine import Architecture, Optimizer, Trainer, TrainingConfig, TrainingDiverged
+from backprop_lab.engine.data import make_dataset
+from backprop_lab.engine.network import init_network
+from backprop_lab.engine.snapshot import Snapshot
+from backprop_lab.gui.training import TrainingController
+from backprop_lab.gui.training.mailbox import SnapshotMailbox, merge_snapshots
 from PySide6.QtCore import QObject, Slot
-
-from engine import Architecture, Optimizer, Trainer, TrainingConfig, TrainingDiverged
-from engine.data import make_dataset
-from engine.network import init_network
-from engine.snapshot import Snapshot
-from gui.training import TrainingController
-from gui.training.mailbox import SnapshotMailbox, merge_snapshots
 
 WAIT_MS = 60_000  # generous: other processes may share the machine's two cores
 
@@ -448,7 +447,7 @@ def test_worker_crash_falls_back_to_paused(qtbot, controller, rec):
 
 
 def test_worker_process_reports_garbage_on_stderr_and_exits():
-    from gui.training.process import WorkerProcess
+    from backprop_lab.gui.training.process import WorkerProcess
 
     proc = WorkerProcess()
     try:
@@ -463,7 +462,7 @@ def test_worker_process_reports_garbage_on_stderr_and_exits():
 
 
 def test_fanout_gives_every_view_all_history_one_view_per_turn(qtbot, controller, rec):
-    from gui.training.fanout import SnapshotFanout
+    from backprop_lab.gui.training.fanout import SnapshotFanout
 
     class View:
         def __init__(self, log: list, name: str) -> None:

@@ -20,12 +20,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from engine.formats.session import autosave_path, find_autosave, load_session, write_autosave
-from engine.network import Network
-from gui.session.autosave import Autosaver, autosave_root, orphaned_autosaves
-from gui.session.autotest import network_digest
-from gui.session.document import session_of
+from backprop_lab.engine.formats.session import (
+    autosave_path,
+    find_autosave,
+    load_session,
+    write_autosave,
+)
+from backprop_lab.engine.network import Network
+from backprop_lab.gui.session.autosave import Autosaver, autosave_root, orphaned_autosaves
+from backprop_lab.gui.session.autotest import network_digest
+from backprop_lab.gui.session.document import session_of
 
 from .session_util import WAIT_MS, assert_states_equal, make_window, play_until, steps
 from .test_entry_point import IGNORED_STDERR, entry_point_command

@@ -20,7 +20,7 @@ def entry_point_command() -> list[str]:
     script = Path(sys.executable).with_name("backprop-lab")
     if script.is_file() and os.access(script, os.X_OK):
         return [str(script)]
-    return [sys.executable, "-m", "gui"]
+    return [sys.executable, "-m", "backprop_lab.gui"]
 
 
 @pytest.mark.slow

@@ -7,20 +7,19 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from backprop_lab.engine.chainrule import MAX_LISTED_PATHS, Derivation, explain
+from backprop_lab.engine.data import Dataset
+from backprop_lab.engine.network import Architecture, init_network
+from backprop_lab.engine.optimizers import Optimizer
+from backprop_lab.engine.snapshot import make_snapshot
+from backprop_lab.engine.trainer import Trainer, TrainingConfig
+from backprop_lab.gui import MainWindow
+from backprop_lab.gui.inspector.chain_rule_view import ChainRuleView
+from backprop_lab.gui.inspector.explain_runner import ExplainRequest
+from backprop_lab.gui.views import NetworkView
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QWidget
-
-from engine.chainrule import MAX_LISTED_PATHS, Derivation, explain
-from engine.data import Dataset
-from engine.network import Architecture, init_network
-from engine.optimizers import Optimizer
-from engine.snapshot import make_snapshot
-from engine.trainer import Trainer, TrainingConfig
-from gui import MainWindow
-from gui.inspector.chain_rule_view import ChainRuleView
-from gui.inspector.explain_runner import ExplainRequest
-from gui.views import NetworkView
 
 WAIT_MS = 60_000
 

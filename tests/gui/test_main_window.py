@@ -10,15 +10,14 @@ import math
 import numpy as np
 import pyqtgraph as pg
 import pytest
+from backprop_lab.engine.data import CSVError, load_csv, make_dataset
+from backprop_lab.engine.formats import FORMATS, ModelFileError, load_model, save_model
+from backprop_lab.engine.network import Architecture, LayerSpec, init_network
+from backprop_lab.engine.trainer import Trainer, TrainingDiverged
+from backprop_lab.gui import MainWindow
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDockWidget, QMessageBox, QWidget
-
-from engine.data import CSVError, load_csv, make_dataset
-from engine.formats import FORMATS, ModelFileError, load_model, save_model
-from engine.network import Architecture, LayerSpec, init_network
-from engine.trainer import Trainer, TrainingDiverged
-from gui import MainWindow
 
 from .session_util import play_until
 

@@ -5,23 +5,22 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt, QTimer
-
-from engine.data import CSVError, load_csv, make_dataset
-from engine.network import Architecture, LayerSpec, init_network
-from engine.optimizers import Optimizer
-from engine.snapshot import make_snapshot
-from engine.trainer import Trainer, TrainingConfig
-from gui.panels.data_panel import DataChoice, DataPanel
-from gui.panels.layer_editor import (
+from backprop_lab.engine.data import CSVError, load_csv, make_dataset
+from backprop_lab.engine.network import Architecture, LayerSpec, init_network
+from backprop_lab.engine.optimizers import Optimizer
+from backprop_lab.engine.snapshot import make_snapshot
+from backprop_lab.engine.trainer import Trainer, TrainingConfig
+from backprop_lab.gui.panels.data_panel import DataChoice, DataPanel
+from backprop_lab.gui.panels.layer_editor import (
     MAX_HIDDEN,
     MAX_WIDTH,
     LayerEditor,
     NetworkSpec,
     losses_for,
 )
-from gui.panels.log_spin_box import LogSpinBox, log_step
-from gui.panels.training_panel import SPEEDS, TrainingPanel, TrainingSettings
+from backprop_lab.gui.panels.log_spin_box import LogSpinBox, log_step
+from backprop_lab.gui.panels.training_panel import SPEEDS, TrainingPanel, TrainingSettings
+from PySide6.QtCore import Qt, QTimer
 
 CIRCLES = make_dataset("circles", 200, 0.1, 0, 0.2)
 

@@ -12,16 +12,15 @@ import os
 import threading
 import zipfile
 
+import backprop_lab.engine.formats.atomic as atomic
 import numpy as np
 import pytest
+from backprop_lab.engine.data import load_csv
+from backprop_lab.engine.formats import ModelFileError
+from backprop_lab.engine.formats.session import load_session
+from backprop_lab.gui.session import session_manager as manager_module
+from backprop_lab.gui.session import settings as user
 from PySide6.QtCore import QTimer
-
-import engine.formats.atomic as atomic
-from engine.data import load_csv
-from engine.formats import ModelFileError
-from engine.formats.session import load_session
-from gui.session import session_manager as manager_module
-from gui.session import settings as user
 
 from .session_util import (
     WAIT_MS,

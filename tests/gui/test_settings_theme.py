@@ -18,16 +18,15 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pyqtgraph as pg
 import pytest
+from backprop_lab.engine import __version__
+from backprop_lab.gui.progress import run_with_progress
+from backprop_lab.gui.session import settings as user
+from backprop_lab.gui.session import theme as theme_module
+from backprop_lab.gui.session.plot_export import CSV_COLUMNS
+from backprop_lab.gui.views import colormaps
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QImage, QKeySequence, QPalette
 from PySide6.QtWidgets import QApplication, QDockWidget, QProgressDialog
-
-from engine import __version__
-from gui.progress import run_with_progress
-from gui.session import settings as user
-from gui.session import theme as theme_module
-from gui.session.plot_export import CSV_COLUMNS
-from gui.views import colormaps
 
 from .session_util import make_window, play_until, steps
 
@@ -133,7 +132,10 @@ def test_about_names_the_version_and_the_cli_prints_it(qtbot):
     assert __version__ in box.text()
     box.close()
     out = subprocess.run(
-        [sys.executable, "-m", "gui", "--version"], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "backprop_lab.gui", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert out.returncode == 0
     assert out.stdout.strip() == f"backprop-lab {__version__}"
@@ -265,9 +267,9 @@ GRAB_SCRIPT = r"""
 import json, sys, time
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from gui.app import configure_pyqtgraph
+from backprop_lab.gui.app import configure_pyqtgraph
 configure_pyqtgraph()
-from gui.main_window import MainWindow
+from backprop_lab.gui.main_window import MainWindow
 w = MainWindow()
 w.session.ask_unsaved = lambda doing: "discard"
 w.resize(900, 600)

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from backprop_lab.engine.losses import per_output_loss
+from backprop_lab.engine.network import init_network
+from backprop_lab.engine.optimizers import Optimizer
+from backprop_lab.engine.stepper import phases_of
+from backprop_lab.engine.trainer import Trainer, TrainingConfig
+from backprop_lab.gui import MainWindow
+from backprop_lab.gui.inspector.phase_frame import CHANGE, GRADIENT, WEIGHT
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QToolBar
-
-from engine.losses import per_output_loss
-from engine.network import init_network
-from engine.optimizers import Optimizer
-from engine.stepper import phases_of
-from engine.trainer import Trainer, TrainingConfig
-from gui import MainWindow
-from gui.inspector.phase_frame import CHANGE, GRADIENT, WEIGHT
 
 WAIT_MS = 30_000
 DEPTH = 3  # the default example 2-8-8-1

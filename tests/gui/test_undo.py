@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from backprop_lab.engine.formats import save_model
+from backprop_lab.engine.network import Architecture, LayerSpec, init_network
 from PySide6.QtGui import QKeySequence
-
-from engine.formats import save_model
-from engine.network import Architecture, LayerSpec, init_network
 
 from .session_util import assert_histories_equal, assert_states_equal, history, make_window, steps
 

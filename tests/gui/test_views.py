@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from backprop_lab.engine import Architecture, Optimizer, Trainer, TrainingConfig, predict
+from backprop_lab.engine.data import make_dataset
+from backprop_lab.engine.network import init_network
+from backprop_lab.engine.snapshot import GridSpec, Snapshot, make_snapshot
+from backprop_lab.gui.views import (
+    DecisionView,
+    GradientHeatmaps,
+    GradNormPlot,
+    LossPlot,
+    NetworkView,
+)
+from backprop_lab.gui.views.axes import axis_end, rounded_out
+from backprop_lab.gui.views.colormaps import nice_ceiling
+from backprop_lab.gui.views.loss_plot import MAX_VAL_SYMBOLS
+from backprop_lab.gui.views.network_view import LEVEL_INTENSITY
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtWidgets import QTabWidget, QWidget
-
-from engine import Architecture, Optimizer, Trainer, TrainingConfig, predict
-from engine.data import make_dataset
-from engine.network import init_network
-from engine.snapshot import GridSpec, Snapshot, make_snapshot
-from gui.views import DecisionView, GradientHeatmaps, GradNormPlot, LossPlot, NetworkView
-from gui.views.axes import axis_end, rounded_out
-from gui.views.colormaps import nice_ceiling
-from gui.views.loss_plot import MAX_VAL_SYMBOLS
-from gui.views.network_view import LEVEL_INTENSITY
 
 # ---------------------------------------------------------------- real snapshots
 

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CODE = """
 import sys
 import backprop_lab.engine, backprop_lab.engine.cli, backprop_lab.engine.data
-import backprop_lab.engine.formats, backprop_lab.engine.snapshot
+import backprop_lab.engine.formats, backprop_lab.engine.transport.snapshot
 bad = sorted(
     m for m in sys.modules
     if m.split(".")[0] in ("PySide6", "shiboken6", "pyqtgraph", "gui")

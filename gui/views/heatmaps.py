@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from backprop_lab.engine.network import Architecture
-from backprop_lab.engine.snapshot import Snapshot
+from backprop_lab.engine.transport.snapshot import Snapshot
 from PySide6.QtCore import QEvent, QPointF, Qt, Signal, Slot
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyqtgraph as pg
 from backprop_lab.engine.network import Architecture
-from backprop_lab.engine.snapshot import Snapshot
+from backprop_lab.engine.transport.snapshot import Snapshot
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (

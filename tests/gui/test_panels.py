@@ -8,8 +8,8 @@ import pytest
 from backprop_lab.engine.data import CSVError, load_csv, make_dataset
 from backprop_lab.engine.network import Architecture, LayerSpec, init_network
 from backprop_lab.engine.optimizers import Optimizer
-from backprop_lab.engine.snapshot import make_snapshot
 from backprop_lab.engine.trainer import Trainer, TrainingConfig
+from backprop_lab.engine.transport.snapshot import make_snapshot
 from backprop_lab.gui.panels.data_panel import DataChoice, DataPanel
 from backprop_lab.gui.panels.layer_editor import (
     MAX_HIDDEN,

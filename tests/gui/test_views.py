@@ -7,7 +7,7 @@ import pytest
 from backprop_lab.engine import Architecture, Optimizer, Trainer, TrainingConfig, predict
 from backprop_lab.engine.data import make_dataset
 from backprop_lab.engine.network import init_network
-from backprop_lab.engine.snapshot import GridSpec, Snapshot, make_snapshot
+from backprop_lab.engine.transport.snapshot import GridSpec, Snapshot, make_snapshot
 from backprop_lab.gui.views import (
     DecisionView,
     GradientHeatmaps,

@@ -217,8 +217,10 @@ class GradientHeatmaps(QWidget):
         net = snap.network
         if self._arch != net.architecture:
             self._build(net.architecture)
-        for layer, (ws, we, shape, _, _) in enumerate(net.architecture.layout):
-            dw = None if snap.gradients is None else snap.gradients[ws:we].reshape(shape)
+        for layer, span in enumerate(net.architecture.layout):
+            dw = None
+            if snap.gradients is not None:
+                dw = snap.gradients[span.weight_start : span.weight_end].reshape(span.weight_shape)
             self.rows[layer].set_matrices(net.weights[layer], dw)
 
     def showEvent(self, event: QEvent) -> None:

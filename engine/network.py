@@ -18,12 +18,18 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
+from .losses import losses_for
 
+if TYPE_CHECKING:
+    from .data import Dataset
+
+#: The widest layer (hidden or output) any network may have - the command line's and the
+#: window's limit alike.
 MAX_UNITS = 4096
 MAX_INPUTS = 100_000
 MAX_LAYERS = 64
@@ -162,6 +168,26 @@ class Architecture:
             "bias": self.bias,
             "layers": [{"units": ly.units, "activation": ly.activation} for ly in self.layers],
         }
+
+
+def fit_problem(data: Dataset, architecture: Architecture, loss: str) -> str | None:
+    """None if a network of ``architecture`` can be trained with ``loss`` on ``data``,
+    else why not, in one line: its input width must be the data's, ``loss`` must make
+    sense for its output layer on the data (:func:`engine.losses.losses_for`), and its
+    output width must be what the data needs with that loss (``Dataset.output_size``)."""
+    if architecture.input_size != data.input_size:
+        return (
+            f"the network takes {architecture.input_size} inputs but the data has {data.input_size}"
+        )
+    out = architecture.layers[-1]
+    if loss not in losses_for(data, out.activation):
+        return (
+            f"a {out.activation} output layer with the {loss} loss does not suit "
+            f"the data {data.name!r}"
+        )
+    if out.units != data.output_size(loss):
+        return f"the network has {out.units} output(s) but the data needs {data.output_size(loss)}"
+    return None
 
 
 def _check_width(what: str, value: object, limit: int) -> None:

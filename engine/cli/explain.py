@@ -94,7 +94,7 @@ def run_explain(args: argparse.Namespace) -> int:
     arch = net.architecture
     loss = args.loss or default_loss(arch.output_activation)
     check_pairing(loss, arch.output_activation)
-    check_targets(data, loss)
+    check_targets(data, arch.output_activation, loss)
     t = data.targets(loss, "train")
     if data.input_size != arch.input_size or t.shape[1] != arch.layers[-1].units:
         raise UsageError(

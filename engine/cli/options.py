@@ -17,6 +17,7 @@ from ..data import BUILTIN_DATASETS, Dataset, load_csv, make_dataset
 from ..data.builtin import MAX_SAMPLES, MIN_SAMPLES
 from ..data.dataset import check_val_split
 from ..formats import load_model
+from ..losses import loss_problem
 from ..network import MAX_UNITS, Network
 from ..optimizers import check_learning_rate
 
@@ -247,12 +248,9 @@ def load_model_file(path: str) -> Network:
         raise UsageError(f"cannot read the model file {path!r}: {e.strerror or e}") from None
 
 
-def check_targets(data: Dataset, loss: str) -> None:
-    """UsageError when ``data``'s training targets cannot be trained with ``loss``."""
-    if loss == "bce":
-        t = data.targets(loss)
-        if t.size and (t.min() < 0 or t.max() > 1):
-            raise UsageError(
-                f"loss 'bce' needs targets between 0 and 1, but {data.name!r} has targets "
-                f"from {t.min():g} to {t.max():g}; use --loss mse"
-            )
+def check_targets(data: Dataset, output_activation: str, loss: str) -> None:
+    """UsageError when ``loss`` on an ``output_activation`` output layer does not fit
+    ``data`` (:func:`engine.losses.loss_problem`: e.g. bce on targets outside [0, 1])."""
+    problem = loss_problem(data, output_activation, loss)
+    if problem is not None:
+        raise UsageError(problem + ("; use --loss mse" if loss == "bce" else ""))

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from ..data import Dataset
 from ..formats import ModelFileError, format_of, save_model
-from ..losses import LOSSES, check_pairing, default_loss
+from ..losses import LOSSES, check_pairing, default_loss, default_output
 from ..network import DTYPES, INITS, Architecture, Network, init_network
 from ..optimizers import OPTIMIZERS, Optimizer
 from ..trainer import Trainer, TrainingConfig, TrainingDiverged
@@ -195,20 +195,6 @@ def add_train_command(subparsers) -> None:
     p.set_defaults(run=run_train)
 
 
-def default_output_activation(data: Dataset, loss: str | None) -> str:
-    """sigmoid for two classes, softmax for more, identity for regression - or, when only
-    the loss is given, the activation that fits it."""
-    if loss == "ce":
-        return "softmax"
-    if loss == "bce":
-        return "sigmoid"
-    if data.task == "regression":
-        return "identity"
-    if data.n_classes <= 2:
-        return "sigmoid"
-    return "sigmoid" if loss == "mse" else "softmax"
-
-
 def build_network(args: argparse.Namespace, data: Dataset) -> tuple[Network, str]:
     """(the starting network, the loss name), from --model or the architecture options."""
     if args.model is not None:
@@ -246,7 +232,7 @@ def build_network(args: argparse.Namespace, data: Dataset) -> tuple[Network, str
                 f"{loss!r} on {data.name!r} needs {outputs}"
             )
         return net, loss
-    out_act = args.output_activation or default_output_activation(data, args.loss)
+    out_act = args.output_activation or default_output(data, args.loss)[0]
     loss = args.loss or default_loss(out_act)
     check_pairing(loss, out_act)
     try:
@@ -288,7 +274,7 @@ def run_train(args: argparse.Namespace) -> int:
     check_exports(args.export)
     data = load_data(args)
     net, loss = build_network(args, data)
-    check_targets(data, loss)
+    check_targets(data, net.architecture.output_activation, loss)
     config = TrainingConfig(
         loss, Optimizer(args.optimizer, args.lr), args.batch_size, args.l2, args.l1, args.seed
     )

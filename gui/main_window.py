@@ -799,7 +799,7 @@ class MainWindow(QMainWindow):
     def _spec_for(self, net: Network) -> tuple[NetworkSpec, str | None]:
         """The builder spec that trains ``net`` on the current data, keeping the current
         loss when it suits the network's output, and why it cannot (or None)."""
-        from .panels.layer_editor import losses_for
+        from backprop_lab.engine.losses import losses_for
 
         arch, data = net.architecture, self.data_panel.dataset
         losses = losses_for(data, arch.output_activation)

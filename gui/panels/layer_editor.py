@@ -296,7 +296,9 @@ class LayerEditor(QWidget):
             raise ValueError(f"at most {MAX_HIDDEN} hidden layers")
         if not 0 <= index <= len(self._hidden):
             raise IndexError(f"cannot insert at {index}: there are {len(self._hidden)} layers")
-        self._hidden.insert(index, _layer(width, activation))
+        hidden = list(self._hidden)
+        hidden.insert(index, _layer(width, activation))
+        self._hidden = self._possible(hidden)
         self._select_after(index)
         self._edited(f"insert layer {index + 1} ({width} {activation})")
 
@@ -325,7 +327,9 @@ class LayerEditor(QWidget):
         new = _layer(old.units if width is None else width, activation or old.activation)
         if new == old:
             return
-        self._hidden[index] = new
+        hidden = list(self._hidden)
+        hidden[index] = new
+        self._hidden = self._possible(hidden)
         parts = []
         if new.units != old.units:
             parts.append(f"width {old.units} -> {new.units}")
@@ -367,6 +371,16 @@ class LayerEditor(QWidget):
             old, self._seed = self._seed, int(seed)
             self._edited(f"seed {old} -> {seed}")
 
+    def _possible(self, hidden: list[LayerSpec]) -> list[LayerSpec]:
+        """``hidden``, if a network with these hidden layers can exist on the current data;
+        else ValueError with the engine's reason (e.g. too many parameters: wide layers
+        are allowed one by one, but not all of them at once)."""
+        units = self._dataset.output_size(self._loss)
+        Architecture(
+            self._dataset.input_size, (*hidden, LayerSpec(units, self._output)), self._bias
+        )
+        return hidden
+
     def _check_index(self, index: int) -> int:
         if not 0 <= index < len(self._hidden):
             raise IndexError(f"no hidden layer {index} (there are {len(self._hidden)})")
@@ -388,7 +402,11 @@ class LayerEditor(QWidget):
     def _on_width_spin(self, value: int) -> None:
         row = self._row_of(self.sender(), 0)
         if not self._updating and row >= 0:
-            self.set_layer(row, width=value)
+            try:
+                self.set_layer(row, width=value)
+            except ValueError as e:  # too many parameters: put the old width back
+                self._refresh()
+                self._summary.setText(f"Not possible: {e}")
 
     @Slot(str)
     def _on_activation_combo(self, text: str) -> None:

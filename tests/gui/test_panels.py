@@ -111,6 +111,26 @@ def test_editor_invalid_widths_cannot_be_entered(editor, qtbot):
     ]
 
 
+def test_editor_refuses_more_parameters_than_the_engine_allows(editor):
+    """Every layer may be MAX_UNITS wide, but not so many of them that the network would
+    pass the engine's parameter limit (50 million): the edit is refused, nothing changes."""
+    editor.set_layer(0, width=MAX_UNITS)
+    editor.set_layer(1, width=MAX_UNITS)
+    editor.add_layer(MAX_UNITS)
+    editor.add_layer(8)
+    before = editor.spec()
+    with pytest.raises(ValueError, match="parameters"):
+        editor.insert_layer(3, MAX_UNITS)
+    with pytest.raises(ValueError, match="parameters"):
+        editor.set_layer(3, width=MAX_UNITS)
+    assert editor.spec() == before
+    spin = editor._table.cellWidget(3, 0)
+    spin.setValue(MAX_UNITS)  # typed into the box: the old width comes back
+    assert spin.value() == 8
+    assert editor.spec() == before
+    assert editor._summary.text().startswith("Not possible: the network would have")
+
+
 def test_editor_limits_the_number_of_hidden_layers(editor):
     while editor.hidden_layers():
         editor.remove_layer(0)

@@ -5,7 +5,7 @@ What is timed, per update: ``view.show_snapshot(snap)`` followed by
 that the view's plot was actually painted inside the timed region, by counting its paint
 events). Widgets are shown at 700x500 (the heatmaps at 700x700); pyqtgraph is configured
 as gui.app does (row-major images, no antialiasing). Snapshots are real
-``engine.snapshot.make_snapshot`` frames of a real Trainer; only the loss plot's first
+``engine.transport.snapshot.make_snapshot`` frames of a real Trainer; only the loss plot's first
 frame carries a made-up history of 1,000,000 iterations (as a resumed long run would).
 
 Run:  QT_QPA_PLATFORM=offscreen python benchmarks/bench_views.py [--repeats N]
@@ -25,7 +25,7 @@ import pyqtgraph as pg
 from backprop_lab.engine import Architecture, Optimizer, Trainer, TrainingConfig
 from backprop_lab.engine.data import make_dataset
 from backprop_lab.engine.network import init_network
-from backprop_lab.engine.snapshot import GridSpec, Snapshot, make_snapshot
+from backprop_lab.engine.transport.snapshot import GridSpec, Snapshot, make_snapshot
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QWidget
 

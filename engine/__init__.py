@@ -10,12 +10,15 @@ Never imports Qt, pyqtgraph or ``gui``. The pieces, in the article's order:
 * :mod:`engine.gradcheck`  - central-difference gradients to check it all
 * :mod:`engine.data`       - built-in data sets and CSV files
 * :mod:`engine.formats`    - weight files: json, npz, safetensors, onnx
+* :mod:`engine.transport`  - snapshots, frames and the worker process that carry a run to
+  the window
+* :mod:`engine.cli`        - the headless command line (``backprop-lab train/explain``)
 """
 
 from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from .gradcheck import numerical_gradient, numerical_gradients, relative_error
 from .losses import LOSSES, check_pairing, default_loss
-from .network import INITS, Architecture, LayerSpec, Network, init_network
+from .network import INITS, Architecture, LayerLayout, LayerSpec, Network, init_network
 from .optimizers import OPTIMIZERS, Optimizer, OptimizerState
 from .phases import (
     BackwardRecord,
@@ -45,6 +48,7 @@ __all__ = [
     "BackwardRecord",
     "ForwardRecord",
     "IterationRecord",
+    "LayerLayout",
     "LayerSpec",
     "LossRecord",
     "Network",

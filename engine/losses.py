@@ -11,15 +11,28 @@ Conventions (also in the README):
 * ``ce``   softmax cross-entropy, mean over samples, computed from the logits with
   log-sum-exp: l_n = logsumexp(z_n) - sum_k t_nk z_nk. delta = (softmax(z) - t)/N.
   Targets are one-hot rows (or probability rows summing to 1).
+
+Which loss fits which output layer and which data - the one rule the command line and
+the window share (:func:`losses_for`, :func:`default_output`):
+
+* the output activation must be one the loss accepts (:data:`LOSS_OUTPUTS`);
+* ``mse`` fits any data;
+* ``ce`` needs class labels: classification data with at least two classes;
+* ``bce`` needs training targets between 0 and 1 (two classes in one 0/1 column, one-hot
+  columns, or any targets in [0, 1]) - what the trainer itself checks.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .activations import ACTIVATIONS, exp_nonpositive
+from .activations import ACTIVATIONS, OUTPUT_ACTIVATIONS, exp_nonpositive
+
+if TYPE_CHECKING:
+    from .data import Dataset
 
 LOSSES = ("mse", "bce", "ce")
 
@@ -44,8 +57,72 @@ def check_pairing(loss: str, output_activation: str) -> None:
 
 
 def default_loss(output_activation: str) -> str:
-    """The loss that goes with an output activation when the user names none."""
+    """The loss that goes with an output activation when the user names none (ce for
+    softmax, bce for sigmoid, mse otherwise), whatever the data."""
     return {"softmax": "ce", "sigmoid": "bce"}.get(output_activation, "mse")
+
+
+def loss_problem(data: Dataset, output_activation: str, loss: str) -> str | None:
+    """None if training an ``output_activation`` output layer with ``loss`` on ``data``
+    makes sense (see the module docstring), else why not, in one line."""
+    try:
+        check_pairing(loss, output_activation)
+    except ValueError as e:
+        return str(e)
+    if loss == "ce" and data.labels is None:
+        try:
+            data.targets(loss)  # raises, saying why (no class labels)
+        except ValueError as e:
+            return str(e)
+    if loss == "ce" and data.n_classes < 2:
+        return f"the cross-entropy loss ('ce') needs two classes or more, {data.name!r} has one"
+    if loss == "bce":
+        t = data.targets(loss)
+        if t.size and (t.min() < 0 or t.max() > 1):
+            return (
+                f"loss 'bce' needs targets between 0 and 1, but {data.name!r} has targets "
+                f"from {t.min():g} to {t.max():g}"
+            )
+    return None
+
+
+def losses_for(data: Dataset, output_activation: str) -> tuple[str, ...]:
+    """The losses that make sense for an ``output_activation`` output layer on ``data``,
+    the conventional one (:func:`default_loss`) first, then in :data:`LOSSES` order.
+    Empty if none does (softmax on regression data)."""
+    fit = [loss for loss in LOSSES if loss_problem(data, output_activation, loss) is None]
+    first = default_loss(output_activation)
+    fit.sort(key=lambda loss: loss != first)
+    return tuple(fit)
+
+
+def output_activations_for(data: Dataset) -> tuple[str, ...]:
+    """The output activations (in :data:`OUTPUT_ACTIVATIONS` order) with at least one
+    loss that makes sense on ``data``."""
+    return tuple(a for a in OUTPUT_ACTIVATIONS if losses_for(data, a))
+
+
+def default_output(data: Dataset, loss: str | None = None) -> tuple[str, str]:
+    """(output activation, loss) for ``data`` when the user names no output activation.
+
+    Without ``loss``: identity + mse for regression; sigmoid + bce for classes in one
+    0/1 column (two classes); softmax + ce for more classes or one-hot columns. With
+    ``loss``: the activation that fits it - softmax for ce, sigmoid for bce, and for mse
+    identity on regression data, sigmoid on classification data. The pair may still not
+    fit the data (bce on targets outside [0, 1]): check it with :func:`loss_problem`."""
+    if loss is not None and loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r} (known: {', '.join(LOSSES)})")
+    if loss == "ce":
+        return "softmax", loss
+    if loss == "bce":
+        return "sigmoid", loss
+    if data.task == "regression":
+        return "identity", "mse"
+    if loss == "mse":
+        return "sigmoid", loss
+    if data.t.shape[1] == 1 and data.n_classes <= 2:
+        return "sigmoid", "bce"
+    return "softmax", "ce"
 
 
 def loss_value(loss: str, z: np.ndarray, y: np.ndarray, t: np.ndarray) -> float:

@@ -18,17 +18,40 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
+from .losses import losses_for
 
+if TYPE_CHECKING:
+    from .data import Dataset
+
+#: The widest layer (hidden or output) any network may have - the command line's and the
+#: window's limit alike.
 MAX_UNITS = 4096
 MAX_INPUTS = 100_000
 MAX_LAYERS = 64
 MAX_PARAMETERS = 50_000_000  # 400 MB of float64 weights: beyond this a laptop runs out
 DTYPES = {"float64": np.float64, "float32": np.float32}
 INITS = ("xavier", "he", "uniform", "normal")
+
+
+class LayerLayout(NamedTuple):
+    """Where one layer's parameters sit in the flat parameter vector (``Network.flat``, and
+    every gradient and optimiser buffer laid out like it): the weights are
+    ``flat[weight_start:weight_end].reshape(weight_shape)``, ``weight_shape`` being
+    (units, inputs); the biases are ``flat[bias_start:bias_end]``, an empty span
+    (``bias_start == bias_end``) without bias. A layer's weights and biases are adjacent
+    (``bias_start == weight_end``), so ``flat[weight_start:bias_end]`` is all of the layer.
+    A NamedTuple, so the training loop can unpack it as fast as a plain tuple."""
+
+    weight_start: int
+    weight_end: int
+    weight_shape: tuple[int, int]
+    bias_start: int
+    bias_end: int
 
 
 @dataclass(frozen=True)
@@ -98,21 +121,21 @@ class Architecture:
         return self.layers[-1].activation
 
     @cached_property
-    def layout(self) -> tuple[tuple[int, int, tuple[int, int], int, int], ...]:
-        """Where each layer's parameters sit in the flat parameter vector: per layer
-        (weight start, weight end, weight shape, bias start, bias end); the bias span is
-        empty without bias. Layer l's weight and bias are adjacent: [W_l.ravel(), b_l]."""
+    def layout(self) -> tuple[LayerLayout, ...]:
+        """Where each layer's parameters sit in the flat parameter vector, one
+        :class:`LayerLayout` per layer: [W_0.ravel(), b_0, W_1.ravel(), b_1, ...]."""
         out, pos, s = [], 0, self.sizes
         for fan_in, fan_out in itertools.pairwise(s):
             w_end = pos + fan_in * fan_out
             b_end = w_end + (fan_out if self.bias else 0)
-            out.append((pos, w_end, (fan_out, fan_in), w_end, b_end))
+            out.append(LayerLayout(pos, w_end, (fan_out, fan_in), w_end, b_end))
             pos = b_end
         return tuple(out)
 
     @cached_property
     def parameter_count(self) -> int:
-        return self.layout[-1][4]
+        """The length of the flat parameter vector: every weight and bias."""
+        return self.layout[-1].bias_end
 
     @cached_property
     def activations(self):
@@ -125,8 +148,14 @@ class Architecture:
         """``f(flat) -> (weights, biases)``: per-layer views of a flat parameter vector.
         Generated once per architecture as straight-line slicing code, because the training
         loop makes these views for every new network (every iteration)."""
-        ws = ", ".join(f"f[{a}:{b}].reshape({sh[0]}, {sh[1]})" for a, b, sh, _, _ in self.layout)
-        bs = ", ".join(f"f[{c}:{d}]" if d > c else "None" for _, _, _, c, d in self.layout)
+        ws = ", ".join(
+            f"f[{s.weight_start}:{s.weight_end}].reshape({s.weight_shape[0]}, {s.weight_shape[1]})"
+            for s in self.layout
+        )
+        bs = ", ".join(
+            f"f[{s.bias_start}:{s.bias_end}]" if s.bias_end > s.bias_start else "None"
+            for s in self.layout
+        )
         return eval(f"lambda f: (({ws},), ({bs},))")  # integers only: no user text
 
     def describe(self) -> str:
@@ -139,6 +168,26 @@ class Architecture:
             "bias": self.bias,
             "layers": [{"units": ly.units, "activation": ly.activation} for ly in self.layers],
         }
+
+
+def fit_problem(data: Dataset, architecture: Architecture, loss: str) -> str | None:
+    """None if a network of ``architecture`` can be trained with ``loss`` on ``data``,
+    else why not, in one line: its input width must be the data's, ``loss`` must make
+    sense for its output layer on the data (:func:`engine.losses.losses_for`), and its
+    output width must be what the data needs with that loss (``Dataset.output_size``)."""
+    if architecture.input_size != data.input_size:
+        return (
+            f"the network takes {architecture.input_size} inputs but the data has {data.input_size}"
+        )
+    out = architecture.layers[-1]
+    if loss not in losses_for(data, out.activation):
+        return (
+            f"a {out.activation} output layer with the {loss} loss does not suit "
+            f"the data {data.name!r}"
+        )
+    if out.units != data.output_size(loss):
+        return f"the network has {out.units} output(s) but the data needs {data.output_size(loss)}"
+    return None
 
 
 def _check_width(what: str, value: object, limit: int) -> None:
@@ -184,10 +233,10 @@ class Network:
             elif b is not None:
                 raise ValueError(f"layer {n}: the network has no bias but a bias was given")
         flat = np.empty(arch.parameter_count, dtype)
-        for (ws, we, _, bs, be), w, b in zip(arch.layout, weights, biases, strict=True):
-            flat[ws:we] = w.ravel()
+        for span, w, b in zip(arch.layout, weights, biases, strict=True):
+            flat[span.weight_start : span.weight_end] = w.ravel()
             if b is not None:
-                flat[bs:be] = b
+                flat[span.bias_start : span.bias_end] = b
         _fill_from_flat(self, arch, flat)
 
     @property

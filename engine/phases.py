@@ -88,17 +88,23 @@ class BackwardRecord(NamedTuple):
     @property
     def grad_norms(self) -> tuple[float, ...]:
         g = self.grad
-        return tuple(_norm(g[ws:be]) for ws, _, _, _, be in self.architecture.layout)
+        return tuple(_norm(g[s.weight_start : s.bias_end]) for s in self.architecture.layout)
 
     @property
     def dW(self) -> tuple[np.ndarray, ...]:
         g = self.grad
-        return tuple(g[ws:we].reshape(shape) for ws, we, shape, _, _ in self.architecture.layout)
+        return tuple(
+            g[s.weight_start : s.weight_end].reshape(s.weight_shape)
+            for s in self.architecture.layout
+        )
 
     @property
     def db(self) -> tuple[np.ndarray | None, ...]:
         g = self.grad
-        return tuple(g[bs:be] if be > bs else None for _, _, _, bs, be in self.architecture.layout)
+        return tuple(
+            g[s.bias_start : s.bias_end] if s.bias_end > s.bias_start else None
+            for s in self.architecture.layout
+        )
 
 
 class UpdateRecord(NamedTuple):
@@ -235,7 +241,7 @@ def backward_layer(
     delta_prev = (delta @ W) * f'(z_prev). Returns delta_prev (None for the first layer).
     ``ones`` (a vector of len(delta) ones, looked up when not given) sums over samples."""
     arch = net.architecture
-    ws, we, shape, bs, be = arch.layout[layer]
+    ws, we, shape, bs, be = arch.layout[layer]  # a LayerLayout, unpacked: the hot path
     W = net.weights[layer]
     dW = grad[ws:we].reshape(shape)
     delta.T.dot(fwd.x if layer == 0 else fwd.a[layer - 1], out=dW)

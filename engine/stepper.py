@@ -119,13 +119,15 @@ class PhaseStepper:
         q = layer - 1
         if not self._done[q]:
             return None
-        ws, we, shape, _, _ = self.net.architecture.layout[q]
-        return self.grad[ws:we].reshape(shape)
+        span = self.net.architecture.layout[q]
+        return self.grad[span.weight_start : span.weight_end].reshape(span.weight_shape)
 
     def db(self, layer: int) -> np.ndarray | None:
         q = layer - 1
-        _, _, _, bs, be = self.net.architecture.layout[q]
-        return None if not self._done[q] or be == bs else self.grad[bs:be]
+        span = self.net.architecture.layout[q]
+        if not self._done[q] or span.bias_end == span.bias_start:
+            return None
+        return self.grad[span.bias_start : span.bias_end]
 
     def advance(self) -> Phase:
         """Run the next phase; returns it."""

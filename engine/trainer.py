@@ -87,11 +87,11 @@ def check_finite(rec: IterationRecord) -> None:
                 raise TrainingDiverged(rec.step, layer + 1, "activation", rec)
         raise TrainingDiverged(rec.step, len(rec.forward.a), "loss", rec)
     grad = rec.backward.grad
-    for layer, (ws, _, _, _, be) in enumerate(layout):
-        if not np.isfinite(grad[ws:be]).all():
+    for layer, span in enumerate(layout):
+        if not np.isfinite(grad[span.weight_start : span.bias_end]).all():
             raise TrainingDiverged(rec.step, layer + 1, "gradient", rec)
-    for layer, (ws, _, _, _, be) in enumerate(layout):
-        if not np.isfinite(after.flat[ws:be]).all():
+    for layer, span in enumerate(layout):
+        if not np.isfinite(after.flat[span.weight_start : span.bias_end]).all():
             raise TrainingDiverged(rec.step, layer + 1, "weight", rec)
     # the sum of squares merely overflowed: every weight is finite
 

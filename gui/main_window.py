@@ -2,7 +2,7 @@
 actions, and the wiring between them and the :class:`~gui.training.controller.TrainingController`.
 
 The window computes no numbers: the controller owns training (on its thread) and sends
-``engine.snapshot.Snapshot`` frames, which the window hands to every view, the training
+``engine.transport.snapshot.Snapshot`` frames, which the window hands to every view, the training
 panel and the status bar.
 
 For tests and automation: ``MainWindow()`` builds the window with the default example
@@ -36,8 +36,8 @@ from backprop_lab.engine.formats import (
 )
 from backprop_lab.engine.formats.session import SUFFIX as SESSION_SUFFIX
 from backprop_lab.engine.network import Network
-from backprop_lab.engine.snapshot import Snapshot
 from backprop_lab.engine.stepper import PhaseStepper
+from backprop_lab.engine.transport.snapshot import Snapshot
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -799,7 +799,7 @@ class MainWindow(QMainWindow):
     def _spec_for(self, net: Network) -> tuple[NetworkSpec, str | None]:
         """The builder spec that trains ``net`` on the current data, keeping the current
         loss when it suits the network's output, and why it cannot (or None)."""
-        from .panels.layer_editor import losses_for
+        from backprop_lab.engine.losses import losses_for
 
         arch, data = net.architecture, self.data_panel.dataset
         losses = losses_for(data, arch.output_activation)

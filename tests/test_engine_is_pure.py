@@ -11,8 +11,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 CODE = """
 import sys
-import backprop_lab.engine, backprop_lab.engine.cli, backprop_lab.engine.data
-import backprop_lab.engine.formats, backprop_lab.engine.snapshot
+import backprop_lab.engine, backprop_lab.engine.data, backprop_lab.engine.formats
+import backprop_lab.engine.cli, backprop_lab.engine.cli.explain, backprop_lab.engine.cli.train
+import backprop_lab.engine.transport.history, backprop_lab.engine.transport.snapshot
+import backprop_lab.engine.transport.stream, backprop_lab.engine.transport.worker_process
 bad = sorted(
     m for m in sys.modules
     if m.split(".")[0] in ("PySide6", "shiboken6", "pyqtgraph", "gui")

@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import numpy as np
-from backprop_lab.engine.snapshot import Snapshot
+from backprop_lab.engine.transport.snapshot import Snapshot
 
 from .explain_runner import ExplainRequest
 

@@ -79,8 +79,8 @@ class PhaseFrame:
         """The numbers of weight ``weights[layer][j, i]`` (layer 0-based) at this moment."""
         w = float(self.network.weights[layer][j, i])
         head = f"w({layer + 1})_{j},{i} = {w:.6g}"
-        ws, _, (_, fan_in), _, _ = self.network.architecture.layout[layer]
-        k = ws + j * fan_in + i
+        span = self.network.architecture.layout[layer]
+        k = span.weight_start + j * span.weight_shape[1] + i
         if self.edge_quantity == GRADIENT and self.edge_layers[layer]:
             mean = " (batch mean)" if self.batch_size > 1 else ""
             return f"{head} · dL/dw = {float(self.edge_values[k]):.6g}{mean}"
@@ -184,8 +184,10 @@ def build_frame(
         quantity = GRADIENT
         grad = np.zeros_like(net.flat)
         for q in done_backward:
-            ws, _, _, _, be = layout[q - 1]
-            grad[ws:be] = stepper.grad[ws:be]
+            span = layout[q - 1]
+            grad[span.weight_start : span.bias_end] = stepper.grad[
+                span.weight_start : span.bias_end
+            ]
         values = _ro(grad)
         active = tuple(q + 1 in done_backward for q in range(depth))
         lit = cur.layer

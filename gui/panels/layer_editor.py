@@ -9,20 +9,28 @@ Every edit - by the user or through the programmatic API (``add_layer``, ``inser
 :meth:`set_dataset` change the editor without emitting (the window uses them to revert an
 edit the user declined, to show an imported network and to follow new data).
 
-Only valid networks can be entered: widths are spin boxes (1..512), activations and
-initialisations are lists, and the loss list offers only pairs that make sense for the
-output activation and the data (``engine.losses.LOSS_OUTPUTS``; ``ce`` needs class labels,
-``bce`` 0/1 targets, regression data trains with ``mse``).
+Only valid networks can be entered: widths are spin boxes (1..``engine.network.MAX_UNITS``),
+activations and initialisations are lists, and the loss list offers only pairs that make
+sense for the output activation and the data. Those rules are the engine's, shared with
+the command line: ``engine.losses.losses_for`` / ``output_activations_for`` /
+``default_output`` and ``engine.network.fit_problem``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from backprop_lab.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from backprop_lab.engine.activations import HIDDEN_ACTIVATIONS
 from backprop_lab.engine.data import Dataset, make_dataset
-from backprop_lab.engine.losses import LOSS_OUTPUTS, LOSSES, default_loss
-from backprop_lab.engine.network import INITS, MAX_LAYERS, Architecture, LayerSpec
+from backprop_lab.engine.losses import default_output, losses_for, output_activations_for
+from backprop_lab.engine.network import (
+    INITS,
+    MAX_LAYERS,
+    MAX_UNITS,
+    Architecture,
+    LayerSpec,
+    fit_problem,
+)
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,7 +49,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-MAX_WIDTH = 512
 MAX_HIDDEN = MAX_LAYERS - 1
 MAX_SEED = 2**31 - 1
 DEFAULT_WIDTH = 8
@@ -55,38 +62,6 @@ class NetworkSpec:
     loss: str
     init: str = "xavier"
     seed: int = 0
-
-
-def losses_for(dataset: Dataset, output_activation: str) -> tuple[str, ...]:
-    """The losses that make sense for ``output_activation`` on ``dataset``, the
-    conventional one (``engine.losses.default_loss``) first. Empty if none does."""
-    k = dataset.t.shape[1]
-    classes = dataset.n_classes if dataset.task == "classification" else 0
-    fits = {
-        "mse": True,
-        "ce": classes >= 2,
-        # 0/1 targets: one column of two classes, or one-hot columns
-        "bce": classes >= 2 and ((k == 1 and classes == 2) or k == classes),
-    }
-    ok = [loss for loss in LOSSES if fits[loss] and output_activation in LOSS_OUTPUTS[loss]]
-    first = default_loss(output_activation)
-    ok.sort(key=lambda loss: loss != first)
-    return tuple(ok)
-
-
-def output_activations_for(dataset: Dataset) -> tuple[str, ...]:
-    """Output activations with at least one sensible loss on ``dataset``."""
-    return tuple(a for a in OUTPUT_ACTIVATIONS if losses_for(dataset, a))
-
-
-def default_output(dataset: Dataset) -> tuple[str, str]:
-    """(output activation, loss) a new user would expect for ``dataset``: sigmoid + bce
-    for one 0/1 column, softmax + ce for several classes, identity + mse for regression."""
-    if dataset.task == "regression":
-        return "identity", "mse"
-    if dataset.n_classes == 2 and dataset.t.shape[1] == 1:
-        return "sigmoid", "bce"
-    return "softmax", "ce"
 
 
 class LayerEditor(QWidget):
@@ -197,7 +172,7 @@ class LayerEditor(QWidget):
                 spin = self._table.cellWidget(row, 0)
                 if spin is None:
                     spin = QSpinBox()
-                    spin.setRange(1, MAX_WIDTH)
+                    spin.setRange(1, MAX_UNITS)
                     spin.setKeyboardTracking(False)
                     spin.valueChanged.connect(self._on_width_spin)
                     self._table.setCellWidget(row, 0, spin)
@@ -262,25 +237,9 @@ class LayerEditor(QWidget):
         """None if ``spec`` can be shown and trained on ``dataset`` (default: the current
         data), else a one-line reason."""
         ds = dataset if dataset is not None else self._dataset
-        arch = spec.architecture
-        if arch.input_size != ds.input_size:
-            return f"the network takes {arch.input_size} inputs but the data has {ds.input_size}"
-        out = arch.layers[-1]
-        if spec.loss not in losses_for(ds, out.activation):
-            return (
-                f"a {out.activation} output layer with the {spec.loss} loss does not suit "
-                f"the data {ds.name!r}"
-            )
-        if out.units != ds.output_size(spec.loss):
-            return (
-                f"the network has {out.units} output(s) but the data needs "
-                f"{ds.output_size(spec.loss)}"
-            )
-        for n, layer in enumerate(arch.layers[:-1], start=1):
-            if layer.units > MAX_WIDTH:
-                return f"layer {n} has {layer.units} units; the builder allows up to {MAX_WIDTH}"
-            if layer.activation not in HIDDEN_ACTIVATIONS:
-                return f"layer {n}: {layer.activation!r} is not a hidden-layer activation"
+        problem = fit_problem(ds, spec.architecture, spec.loss)
+        if problem is not None:
+            return problem
         if spec.init not in INITS:
             return f"unknown initialisation {spec.init!r}"
         if not 0 <= spec.seed <= MAX_SEED:
@@ -337,7 +296,9 @@ class LayerEditor(QWidget):
             raise ValueError(f"at most {MAX_HIDDEN} hidden layers")
         if not 0 <= index <= len(self._hidden):
             raise IndexError(f"cannot insert at {index}: there are {len(self._hidden)} layers")
-        self._hidden.insert(index, _layer(width, activation))
+        hidden = list(self._hidden)
+        hidden.insert(index, _layer(width, activation))
+        self._hidden = self._possible(hidden)
         self._select_after(index)
         self._edited(f"insert layer {index + 1} ({width} {activation})")
 
@@ -366,7 +327,9 @@ class LayerEditor(QWidget):
         new = _layer(old.units if width is None else width, activation or old.activation)
         if new == old:
             return
-        self._hidden[index] = new
+        hidden = list(self._hidden)
+        hidden[index] = new
+        self._hidden = self._possible(hidden)
         parts = []
         if new.units != old.units:
             parts.append(f"width {old.units} -> {new.units}")
@@ -408,6 +371,16 @@ class LayerEditor(QWidget):
             old, self._seed = self._seed, int(seed)
             self._edited(f"seed {old} -> {seed}")
 
+    def _possible(self, hidden: list[LayerSpec]) -> list[LayerSpec]:
+        """``hidden``, if a network with these hidden layers can exist on the current data;
+        else ValueError with the engine's reason (e.g. too many parameters: wide layers
+        are allowed one by one, but not all of them at once)."""
+        units = self._dataset.output_size(self._loss)
+        Architecture(
+            self._dataset.input_size, (*hidden, LayerSpec(units, self._output)), self._bias
+        )
+        return hidden
+
     def _check_index(self, index: int) -> int:
         if not 0 <= index < len(self._hidden):
             raise IndexError(f"no hidden layer {index} (there are {len(self._hidden)})")
@@ -429,7 +402,11 @@ class LayerEditor(QWidget):
     def _on_width_spin(self, value: int) -> None:
         row = self._row_of(self.sender(), 0)
         if not self._updating and row >= 0:
-            self.set_layer(row, width=value)
+            try:
+                self.set_layer(row, width=value)
+            except ValueError as e:  # too many parameters: put the old width back
+                self._refresh()
+                self._summary.setText(f"Not possible: {e}")
 
     @Slot(str)
     def _on_activation_combo(self, text: str) -> None:
@@ -486,8 +463,8 @@ class LayerEditor(QWidget):
 
 
 def _layer(width: int, activation: str) -> LayerSpec:
-    if isinstance(width, bool) or not 1 <= int(width) <= MAX_WIDTH:
-        raise ValueError(f"a hidden layer's width must be between 1 and {MAX_WIDTH}, got {width}")
+    if isinstance(width, bool) or not 1 <= int(width) <= MAX_UNITS:
+        raise ValueError(f"a hidden layer's width must be between 1 and {MAX_UNITS}, got {width}")
     if activation not in HIDDEN_ACTIVATIONS:
         raise ValueError(f"{activation!r} is not a hidden-layer activation")
     return LayerSpec(int(width), activation)
@@ -507,11 +484,4 @@ def _fill_combo(combo: QComboBox, items: tuple[str, ...], current: str) -> None:
     combo.setCurrentText(current)
 
 
-__all__ = [
-    "MAX_WIDTH",
-    "LayerEditor",
-    "NetworkSpec",
-    "default_output",
-    "losses_for",
-    "output_activations_for",
-]
+__all__ = ["LayerEditor", "NetworkSpec"]

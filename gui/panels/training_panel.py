@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from backprop_lab.engine.data.builtin import MAX_SAMPLES
 from backprop_lab.engine.optimizers import OPTIMIZERS, Optimizer
-from backprop_lab.engine.snapshot import Snapshot
 from backprop_lab.engine.trainer import TrainingConfig
+from backprop_lab.engine.transport.snapshot import Snapshot
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (

@@ -19,7 +19,7 @@ import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.exporters as pg_exporters
 from backprop_lab.engine.formats.atomic import atomic_write
-from backprop_lab.engine.history import LossHistory
+from backprop_lab.engine.transport.history import LossHistory
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize
 from PySide6.QtGui import QImage
 from PySide6.QtSvg import QSvgGenerator

@@ -2,7 +2,7 @@
 
 It owns the authoritative :class:`engine.trainer.Trainer` (touched only in the GUI thread,
 only while paused) and, while playing, a training thread (:mod:`gui.training.worker`)
-that drives a worker process (:mod:`engine.worker_process`):
+that drives a worker process (:mod:`engine.transport.worker_process`):
 
 * **play** sends the trainer's full TrainerState (and the data, once per problem) to the
   child, which runs the engine's own training loop at full speed on its own core and
@@ -37,10 +37,10 @@ import numpy as np
 from backprop_lab.engine.data import Dataset
 from backprop_lab.engine.network import Architecture, Network, init_network
 from backprop_lab.engine.phases import IterationRecord
-from backprop_lab.engine.snapshot import GridSpec, Snapshot, make_snapshot
 from backprop_lab.engine.stepper import Phase, PhaseStepper
-from backprop_lab.engine.stream import config_to_dict, data_to_frame, state_to_frame
 from backprop_lab.engine.trainer import Trainer, TrainerState, TrainingConfig, TrainingDiverged
+from backprop_lab.engine.transport.snapshot import GridSpec, Snapshot, make_snapshot
+from backprop_lab.engine.transport.stream import config_to_dict, data_to_frame, state_to_frame
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
 
 from .mailbox import SnapshotMailbox
@@ -88,7 +88,7 @@ class _PhaseIteration:
 class TrainingController(QObject):
     """Play / Pause / Step / Reset for one training problem (see the module docstring)."""
 
-    snapshotReady = Signal(object)  # engine.snapshot.Snapshot, in the GUI thread
+    snapshotReady = Signal(object)  # engine.transport.snapshot.Snapshot, in the GUI thread
     runningChanged = Signal(bool)
     diverged = Signal(str)  # one line naming step and layer; training is paused
     errorOccurred = Signal(str)

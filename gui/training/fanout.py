@@ -21,7 +21,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
-from backprop_lab.engine.snapshot import Snapshot
+from backprop_lab.engine.transport.snapshot import Snapshot
 from PySide6.QtCore import QObject, QTimer, Slot
 
 from .mailbox import merge_snapshots

@@ -11,7 +11,7 @@ import threading
 from dataclasses import replace
 
 import numpy as np
-from backprop_lab.engine.snapshot import Snapshot
+from backprop_lab.engine.transport.snapshot import Snapshot
 
 
 def _joined(a: np.ndarray, b: np.ndarray) -> np.ndarray:

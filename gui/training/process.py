@@ -1,7 +1,7 @@
 """The worker process as seen from the GUI process: start it, send it commands, read its
 frames, stop it. No Qt here; :mod:`gui.training.worker` reads the frames on a QThread.
 
-The child is ``python -m engine.worker_process`` started with :class:`subprocess.Popen`
+The child is ``python -m engine.transport.worker_process`` started with :class:`subprocess.Popen`
 (no multiprocessing: it pickles). Its stderr goes to an anonymous temporary file, so it
 can never block on a full pipe, and the tail is quoted when the process dies.
 """
@@ -19,7 +19,7 @@ import weakref
 from collections.abc import Mapping
 
 import numpy as np
-from backprop_lab.engine.stream import Frame, read_frame, write_frame
+from backprop_lab.engine.transport.stream import Frame, read_frame, write_frame
 
 PIPE_SIZE = 1 << 20  # bigger pipe buffers: fewer wake-ups per large frame
 _live: weakref.WeakSet[WorkerProcess] = weakref.WeakSet()
@@ -36,7 +36,7 @@ def child_environment() -> dict[str, str]:
 
 
 class WorkerProcess:
-    """One child process running :mod:`engine.worker_process`.
+    """One child process running :mod:`engine.transport.worker_process`.
 
     ``send`` may be called from any thread (a lock keeps frames whole); ``read`` only from
     the one thread that consumes replies. ``sent_problem`` records which problem's data the
@@ -45,7 +45,7 @@ class WorkerProcess:
     def __init__(self) -> None:
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the child)
         self._popen = subprocess.Popen(
-            [sys.executable, "-m", "backprop_lab.engine.worker_process"],
+            [sys.executable, "-m", "backprop_lab.engine.transport.worker_process"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
@@ -78,7 +78,7 @@ class WorkerProcess:
 
     def read(self) -> Frame | None:
         """The next reply frame (blocks, without holding the GIL); None when the child's
-        output ended. Raises engine.stream.FrameError on a malformed frame."""
+        output ended. Raises engine.transport.stream.FrameError on a malformed frame."""
         return read_frame(self._popen.stdout)
 
     def exit_code(self, timeout: float = 1.0) -> int | None:

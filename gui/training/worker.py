@@ -19,8 +19,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from backprop_lab.engine.stream import FrameError, snapshot_from_frame, state_from_frame
 from backprop_lab.engine.trainer import TrainerState
+from backprop_lab.engine.transport.stream import FrameError, snapshot_from_frame, state_from_frame
 from PySide6.QtCore import QObject, Signal, Slot
 
 from .mailbox import SnapshotMailbox

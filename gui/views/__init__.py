@@ -1,4 +1,4 @@
-"""The views: widgets that draw engine snapshots (engine.snapshot.Snapshot).
+"""The views: widgets that draw engine snapshots (engine.transport.snapshot.Snapshot).
 
 Every view has ``show_snapshot(snap)`` (a Slot; cheap, latest wins, never mutates what it
 was given) and ``clear()`` (forget history: a new problem or a reset).

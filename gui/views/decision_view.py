@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from backprop_lab.engine.data import Dataset
-from backprop_lab.engine.snapshot import GridSpec, Snapshot
+from backprop_lab.engine.transport.snapshot import GridSpec, Snapshot
 from PySide6.QtCore import QEvent, QRectF, Slot
 from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
 

@@ -3,16 +3,16 @@
 The article's point that depth changes learning shows here: in a deep tanh or sigmoid
 network the early layers' lines sit orders of magnitude below the later ones (vanishing
 gradients), or above them (exploding). The numbers are the engine's per-iteration norms
-(``Snapshot.grad_norms``), kept in a bounded :class:`engine.history.LossHistory`.
+(``Snapshot.grad_norms``), kept in a bounded :class:`engine.transport.history.LossHistory`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from backprop_lab.engine.history import LossHistory
 from backprop_lab.engine.network import MAX_LAYERS
-from backprop_lab.engine.snapshot import Snapshot
+from backprop_lab.engine.transport.history import LossHistory
+from backprop_lab.engine.transport.snapshot import Snapshot
 from PySide6.QtCore import QEvent, Slot
 from PySide6.QtWidgets import QWidget
 

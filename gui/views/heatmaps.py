@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from backprop_lab.engine.network import Architecture
-from backprop_lab.engine.snapshot import Snapshot
+from backprop_lab.engine.transport.snapshot import Snapshot
 from PySide6.QtCore import QEvent, QPointF, Qt, Signal, Slot
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -217,8 +217,10 @@ class GradientHeatmaps(QWidget):
         net = snap.network
         if self._arch != net.architecture:
             self._build(net.architecture)
-        for layer, (ws, we, shape, _, _) in enumerate(net.architecture.layout):
-            dw = None if snap.gradients is None else snap.gradients[ws:we].reshape(shape)
+        for layer, span in enumerate(net.architecture.layout):
+            dw = None
+            if snap.gradients is not None:
+                dw = snap.gradients[span.weight_start : span.weight_end].reshape(span.weight_shape)
             self.rows[layer].set_matrices(net.weights[layer], dw)
 
     def showEvent(self, event: QEvent) -> None:

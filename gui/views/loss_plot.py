@@ -1,7 +1,7 @@
 """The live loss curve: training loss at every iteration, validation loss and accuracy at
 every snapshot, a log-scale toggle and a hover readout.
 
-The history lives in :class:`engine.history.LossHistory`, so it has no gaps (every
+The history lives in :class:`engine.transport.history.LossHistory`, so it has no gaps (every
 iteration's loss arrives with the next snapshot) and stays bounded on long runs (old
 history is decimated to per-bin minima and maxima, keeping spikes).
 """
@@ -12,8 +12,8 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from backprop_lab.engine.history import LossHistory
-from backprop_lab.engine.snapshot import Snapshot
+from backprop_lab.engine.transport.history import LossHistory
+from backprop_lab.engine.transport.snapshot import Snapshot
 from PySide6.QtCore import QEvent, QPointF, Qt, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QToolButton, QWidget

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyqtgraph as pg
 from backprop_lab.engine.network import Architecture
-from backprop_lab.engine.snapshot import Snapshot
+from backprop_lab.engine.transport.snapshot import Snapshot
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -122,7 +122,8 @@ class _Geometry:
         self.node_layer = np.concatenate([np.full(len(s), c) for c, s in enumerate(self.shown)])
         self.node_unit = np.concatenate(self.shown)
         layer, js, is_, flat, seg = [], [], [], [], []
-        for ly, (ws, _, (_, fan_in), _, _) in enumerate(arch.layout):
+        for ly, span in enumerate(arch.layout):
+            ws, fan_in = span.weight_start, span.weight_shape[1]
             rows, cols = self.shown[ly + 1], self.shown[ly]
             r, c = np.meshgrid(np.arange(len(rows)), np.arange(len(cols)), indexing="ij")
             r, c = r.ravel(), c.ravel()
@@ -695,8 +696,8 @@ class NetworkView(QWidget):
         if snap is None:
             self.info_label.setText(head)
             return
-        ws, _, (_, fan_in), _, _ = snap.network.architecture.layout[layer]
-        k = ws + j * fan_in + i
+        span = snap.network.architecture.layout[layer]
+        k = span.weight_start + j * span.weight_shape[1] + i
         w = float(snap.network.flat[k])
         grad = None if snap.gradients is None else float(snap.gradients[k])
         upd = None if snap.update is None else float(snap.update[k])

@@ -326,14 +326,14 @@ def test_export_all_four_formats_in_one_run(capsys, tmp_path):
 
 def test_export_write_failure_exits_1(capsys, tmp_path, monkeypatch):
     good, bad = tmp_path / "good.json", tmp_path / "bad.json"
-    real_save = cli.save_model
+    real_save = cli.train.save_model
 
     def save(net, path):
         if Path(path) == bad:
             raise OSError(28, "No space left on device")
         real_save(net, path)
 
-    monkeypatch.setattr(cli, "save_model", save)
+    monkeypatch.setattr(cli.train, "save_model", save)
     code, s, err = run(capsys, "--steps", "3", "--export", str(bad), "--export", str(good))
     assert code == 1
     assert s["wrote"] == [str(good)]
@@ -470,7 +470,7 @@ def test_progress_bar_is_throttled():
             self.loss = type("L", (), {"value": 0.5})()
 
     tty = FakeTTY()
-    bar = cli.ProgressBar(tty, 10_000, interval=3600)
+    bar = cli.report.ProgressBar(tty, 10_000, interval=3600)
     for step in range(1, 10_001):
         bar(Rec(step))
     bar.close()
@@ -482,7 +482,7 @@ def test_ctrl_c_exits_130_and_writes_nothing(capsys, tmp_path, monkeypatch):
         self.step_count = 7
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli.Trainer, "run", interrupted)
+    monkeypatch.setattr(cli.train.Trainer, "run", interrupted)
     out = tmp_path / "w.json"
     code = cli.main(["train", "--export", str(out)])
     stdout, err = capsys.readouterr()

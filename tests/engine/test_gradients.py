@@ -34,8 +34,10 @@ def _problem(loss: str, out: str, hidden: str, bias: bool, seed: int):
     net = init_network(Architecture(n_in, layers, bias), "normal", seed)
     if bias:  # non-zero biases so their gradients are exercised
         flat = net.flat.copy()
-        for _, _, _, bs, be in net.architecture.layout:
-            flat[bs:be] = rng.normal(0, 0.5, be - bs)
+        for span in net.architecture.layout:
+            flat[span.bias_start : span.bias_end] = rng.normal(
+                0, 0.5, span.bias_end - span.bias_start
+            )
         net = type(net).from_flat(net.architecture, flat)
     x = rng.normal(size=(n, n_in))
     if loss == "ce":

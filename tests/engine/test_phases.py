@@ -418,3 +418,28 @@ def test_divergence_in_the_forward_pass_names_the_layer_and_keeps_the_batch(batc
     x_next, _ = tr.next_batch()
     np.testing.assert_array_equal(x_next, diverged_x)
     assert before.step <= tr.step_count < err.step
+
+
+def test_layer_layout_names_every_span_of_the_flat_vector():
+    """Architecture.layout: one LayerLayout per layer, spans tiling the flat vector in
+    order [W_0, b_0, W_1, b_1, ...]; weight_shape is (units, inputs)."""
+    from backprop_lab.engine import LayerLayout
+
+    with_bias = Architecture.build(3, [4], 2, "tanh", "identity")
+    assert with_bias.layout == (
+        LayerLayout(weight_start=0, weight_end=12, weight_shape=(4, 3), bias_start=12, bias_end=16),
+        LayerLayout(
+            weight_start=16, weight_end=24, weight_shape=(2, 4), bias_start=24, bias_end=26
+        ),
+    )
+    assert with_bias.parameter_count == 26
+    no_bias = Architecture.build(3, [4], 2, "tanh", "identity", bias=False)
+    assert no_bias.layout == (
+        LayerLayout(0, 12, (4, 3), 12, 12),
+        LayerLayout(12, 20, (2, 4), 20, 20),
+    )
+    net = init_network(with_bias, "normal", 1)
+    for span, w, b in zip(with_bias.layout, net.weights, net.biases, strict=True):
+        flat_w = net.flat[span.weight_start : span.weight_end].reshape(span.weight_shape)
+        np.testing.assert_array_equal(flat_w, w)
+        np.testing.assert_array_equal(net.flat[span.bias_start : span.bias_end], b)

@@ -12,7 +12,7 @@ import pytest
 from backprop_lab.engine import Architecture, Optimizer, Trainer, TrainingConfig, TrainingDiverged
 from backprop_lab.engine.data import make_dataset
 from backprop_lab.engine.network import init_network
-from backprop_lab.engine.snapshot import Snapshot
+from backprop_lab.engine.transport.snapshot import Snapshot
 from backprop_lab.gui.training import TrainingController
 from backprop_lab.gui.training.mailbox import SnapshotMailbox, merge_snapshots
 from PySide6.QtCore import QObject, Slot

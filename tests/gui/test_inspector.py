@@ -11,8 +11,8 @@ from backprop_lab.engine.chainrule import MAX_LISTED_PATHS, Derivation, explain
 from backprop_lab.engine.data import Dataset
 from backprop_lab.engine.network import Architecture, init_network
 from backprop_lab.engine.optimizers import Optimizer
-from backprop_lab.engine.snapshot import make_snapshot
 from backprop_lab.engine.trainer import Trainer, TrainingConfig
+from backprop_lab.engine.transport.snapshot import make_snapshot
 from backprop_lab.gui import MainWindow
 from backprop_lab.gui.inspector.chain_rule_view import ChainRuleView
 from backprop_lab.gui.inspector.explain_runner import ExplainRequest

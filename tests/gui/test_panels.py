@@ -6,18 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from backprop_lab.engine.data import CSVError, load_csv, make_dataset
-from backprop_lab.engine.network import Architecture, LayerSpec, init_network
+from backprop_lab.engine.losses import losses_for
+from backprop_lab.engine.network import MAX_UNITS, Architecture, LayerSpec, init_network
 from backprop_lab.engine.optimizers import Optimizer
-from backprop_lab.engine.snapshot import make_snapshot
 from backprop_lab.engine.trainer import Trainer, TrainingConfig
+from backprop_lab.engine.transport.snapshot import make_snapshot
 from backprop_lab.gui.panels.data_panel import DataChoice, DataPanel
-from backprop_lab.gui.panels.layer_editor import (
-    MAX_HIDDEN,
-    MAX_WIDTH,
-    LayerEditor,
-    NetworkSpec,
-    losses_for,
-)
+from backprop_lab.gui.panels.layer_editor import MAX_HIDDEN, LayerEditor, NetworkSpec
 from backprop_lab.gui.panels.log_spin_box import LogSpinBox, log_step
 from backprop_lab.gui.panels.training_panel import SPEEDS, TrainingPanel, TrainingSettings
 from PySide6.QtCore import Qt, QTimer
@@ -91,17 +86,18 @@ def test_editor_widgets_edit_the_layers(editor, qtbot):
 
 def test_editor_invalid_widths_cannot_be_entered(editor, qtbot):
     spin = editor._table.cellWidget(0, 0)
-    assert (spin.minimum(), spin.maximum()) == (1, MAX_WIDTH) == (1, 512)
+    # the builder's limit is the engine's: one width limit for the window and the CLI
+    assert (spin.minimum(), spin.maximum()) == (1, MAX_UNITS) == (1, 4096)
     spin.setValue(0)
     assert editor.hidden_layers()[0].units == 1
     spin.setValue(100_000)
-    assert editor.hidden_layers()[0].units == 512
+    assert editor.hidden_layers()[0].units == 4096
     spin.lineEdit().selectAll()
     qtbot.keyClicks(spin.lineEdit(), "-7x")
     qtbot.keyClick(spin.lineEdit(), Qt.Key.Key_Return)
-    assert 1 <= editor.hidden_layers()[0].units <= 512
+    assert 1 <= editor.hidden_layers()[0].units <= 4096
     with pytest.raises(ValueError):
-        editor.set_layer(0, width=513)
+        editor.set_layer(0, width=4097)
     with pytest.raises(ValueError):
         editor.add_layer(8, "softmax")  # output-only activation
     with pytest.raises(IndexError):
@@ -113,6 +109,26 @@ def test_editor_invalid_widths_cannot_be_entered(editor, qtbot):
         "leaky_relu",
         "identity",
     ]
+
+
+def test_editor_refuses_more_parameters_than_the_engine_allows(editor):
+    """Every layer may be MAX_UNITS wide, but not so many of them that the network would
+    pass the engine's parameter limit (50 million): the edit is refused, nothing changes."""
+    editor.set_layer(0, width=MAX_UNITS)
+    editor.set_layer(1, width=MAX_UNITS)
+    editor.add_layer(MAX_UNITS)
+    editor.add_layer(8)
+    before = editor.spec()
+    with pytest.raises(ValueError, match="parameters"):
+        editor.insert_layer(3, MAX_UNITS)
+    with pytest.raises(ValueError, match="parameters"):
+        editor.set_layer(3, width=MAX_UNITS)
+    assert editor.spec() == before
+    spin = editor._table.cellWidget(3, 0)
+    spin.setValue(MAX_UNITS)  # typed into the box: the old width comes back
+    assert spin.value() == 8
+    assert editor.spec() == before
+    assert editor._summary.text().startswith("Not possible: the network would have")
 
 
 def test_editor_limits_the_number_of_hidden_layers(editor):
@@ -175,8 +191,10 @@ def test_editor_set_spec_is_silent_and_checked(editor):
         Architecture.build(2, [6, 6], 2, "relu", "softmax"), "ce", "he", 7
     )
     assert seen == []
-    too_wide = Architecture.build(2, [600], 1, "tanh", "sigmoid")
-    assert "512" in editor.fits(NetworkSpec(too_wide, "bce"))
+    wide = Architecture.build(2, [MAX_UNITS], 1, "tanh", "sigmoid")
+    assert editor.fits(NetworkSpec(wide, "bce")) is None  # up to the engine's limit
+    with pytest.raises(ValueError, match="4096"):  # wider cannot even be described
+        Architecture.build(2, [MAX_UNITS + 1], 1, "tanh", "sigmoid")
     wrong_input = Architecture.build(3, [4], 1, "tanh", "sigmoid")
     assert "3 inputs" in editor.fits(NetworkSpec(wrong_input, "bce"))
     with pytest.raises(ValueError):

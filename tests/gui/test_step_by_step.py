@@ -276,8 +276,8 @@ def test_network_view_follows_every_phase_with_the_engines_numbers(window):
         f = view.phase_frame
         assert f.edge_quantity == GRADIENT and f.edge_layers == expected_active
         for layer in range(1, DEPTH + 1):
-            ws, we, shape, _, _ = f.network.architecture.layout[layer - 1]
-            got = f.edge_values[ws:we].reshape(shape)
+            span = f.network.architecture.layout[layer - 1]
+            got = f.edge_values[span.weight_start : span.weight_end].reshape(span.weight_shape)
             if expected_active[layer - 1]:
                 np.testing.assert_array_equal(got, ref.dW(layer))
                 np.testing.assert_array_equal(f.columns[layer].fill, ref.delta[layer - 1][0])

@@ -7,7 +7,7 @@ import pytest
 from backprop_lab.engine import Architecture, Optimizer, Trainer, TrainingConfig, predict
 from backprop_lab.engine.data import make_dataset
 from backprop_lab.engine.network import init_network
-from backprop_lab.engine.snapshot import GridSpec, Snapshot, make_snapshot
+from backprop_lab.engine.transport.snapshot import GridSpec, Snapshot, make_snapshot
 from backprop_lab.gui.views import (
     DecisionView,
     GradientHeatmaps,
@@ -222,8 +222,8 @@ def test_network_view_draws_every_edge_of_a_small_network(qtbot) -> None:
                 if mode == "weights":
                     v = values[layer][j, i]
                 else:
-                    ws, _, (_, fan_in), _, _ = layout[layer]
-                    v = snap.gradients[ws + j * fan_in + i]
+                    span = layout[layer]
+                    v = snap.gradients[span.weight_start + j * span.weight_shape[1] + i]
                 assert (v < 0) == (k >= levels), (mode, layer, j, i, v, k)
         # the largest magnitude is in the strongest level of its sign
         assert sum(len(e) for e in by_curve) == 88
@@ -258,10 +258,10 @@ def test_network_view_keeps_the_largest_edges_by_the_shown_quantity(qtbot) -> No
     for mode in ("weights", "gradients"):
         view.set_mode(mode)
         values = []
-        for ly, (ws, we, shape, _, _) in enumerate(net.architecture.layout):
+        for ly, span in enumerate(net.architecture.layout):
             src = net.flat if mode == "weights" else snap.gradients
-            block = src[ws:we].reshape(shape)
-            values += [(abs(block[j, i]), (ly, j, i)) for j, i in np.ndindex(shape)]
+            block = src[span.weight_start : span.weight_end].reshape(span.weight_shape)
+            values += [(abs(block[j, i]), (ly, j, i)) for j, i in np.ndindex(span.weight_shape)]
         values.sort(reverse=True)
         assert set(view.drawn_edges()) == {e for _, e in values[:50]}
         quantity = "weight" if mode == "weights" else "gradient"
@@ -272,8 +272,8 @@ def test_network_view_keeps_the_largest_edges_by_the_shown_quantity(qtbot) -> No
 
 
 def _edge_values(snap: Snapshot, layer: int, j: int, i: int) -> tuple[float, float, float]:
-    ws, _, (_, fan_in), _, _ = snap.network.architecture.layout[layer]
-    k = ws + j * fan_in + i
+    span = snap.network.architecture.layout[layer]
+    k = span.weight_start + j * span.weight_shape[1] + i
     return float(snap.network.flat[k]), float(snap.gradients[k]), float(snap.update[k])
 
 
@@ -364,8 +364,8 @@ def test_heatmaps_show_w_and_dw_with_symmetric_levels(qtbot) -> None:
     snap = run.snapshot()
     view.show_snapshot(snap)
     assert len(view.rows) == 3
-    for layer, (ws, we, shape, _, _) in enumerate(snap.network.architecture.layout):
-        dw = snap.gradients[ws:we].reshape(shape)
+    for layer, span in enumerate(snap.network.architecture.layout):
+        dw = snap.gradients[span.weight_start : span.weight_end].reshape(span.weight_shape)
         for kind, expected in (("W", snap.network.weights[layer]), ("dW", dw)):
             image = view.image(layer, kind)
             np.testing.assert_array_equal(image.image, expected)
@@ -399,8 +399,8 @@ def test_heatmap_hover_shows_row_column_value(qtbot) -> None:
     )
     scene_pos = image.mapToScene(QPointF(5.5, 3.5))  # pixel column 5, row 3
     row.scene().sigMouseMoved.emit(scene_pos)
-    ws, we, shape, _, _ = snap.network.architecture.layout[1]
-    value = snap.gradients[ws:we].reshape(shape)[3, 5]
+    span = snap.network.architecture.layout[1]
+    value = snap.gradients[span.weight_start : span.weight_end].reshape(span.weight_shape)[3, 5]
     assert view.hover_label.text() == (f"layer 2  dL/dW[3][5] (unit 3, input 5) = {value:.6g}")
     assert row.text_at("W", 0.2, 7.9) == (
         f"layer 2  W[7][0] (unit 7, input 0) = {snap.network.weights[1][7, 0]:.6g}"

@@ -15,21 +15,20 @@ import argparse
 import json
 import sys
 
-from .chainrule import explain, to_markdown
-from .cli import (
-    PROG,
+from ..chainrule import explain, to_markdown
+from ..losses import LOSSES, check_pairing, default_loss
+from ..optimizers import OPTIMIZERS, Optimizer
+from .options import (
     HelpFormatter,
     UsageError,
-    _load_model,
-    _type,
-    _whole,
     add_data_arguments,
     check_targets,
     load_data,
+    load_model_file,
     parse_lr,
+    parse_whole,
+    typed,
 )
-from .losses import LOSSES, check_pairing, default_loss
-from .optimizers import OPTIMIZERS, Optimizer
 
 
 def parse_index(text: str, parts: int, what: str) -> tuple[int, ...]:
@@ -37,8 +36,8 @@ def parse_index(text: str, parts: int, what: str) -> tuple[int, ...]:
     pieces = [p.strip() for p in text.split(",")]
     if len(pieces) != parts:
         raise ValueError(f"{what} needs {parts} comma-separated whole numbers, got {text!r}")
-    layer = _whole(pieces[0], 1, "a layer number >= 1")
-    return (layer, *(_whole(p, 0, "an index >= 0") for p in pieces[1:]))
+    layer = parse_whole(pieces[0], 1, "a layer number >= 1")
+    return (layer, *(parse_whole(p, 0, "an index >= 0") for p in pieces[1:]))
 
 
 def add_explain_command(subparsers) -> None:
@@ -51,12 +50,14 @@ def add_explain_command(subparsers) -> None:
     )
     p.add_argument("--model", required=True, metavar="FILE", help="a .json/.npz/.safetensors model")
     add_data_arguments(p)
-    p.add_argument("--seed", type=_type("seed", _whole), default=0, help="data seed (default 0)")
+    p.add_argument(
+        "--seed", type=typed("seed", parse_whole), default=0, help="data seed (default 0)"
+    )
     which = p.add_mutually_exclusive_group()
     which.add_argument(
         "--sample",
         metavar="I",
-        type=_type("sample", lambda s: _whole(s, 0, "a sample index >= 0")),
+        type=typed("sample", lambda s: parse_whole(s, 0, "a sample index >= 0")),
         help="derive on training sample I alone (default: 0)",
     )
     which.add_argument(
@@ -69,29 +70,31 @@ def add_explain_command(subparsers) -> None:
     target.add_argument(
         "--weight",
         metavar="L,J,I",
-        type=_type("weight", lambda s: parse_index(s, 3, "--weight")),
+        type=typed("weight", lambda s: parse_index(s, 3, "--weight")),
         help="layer L (from 1), weight[J][I] of that layer (from 0)",
     )
     target.add_argument(
         "--bias",
         metavar="L,J",
-        type=_type("bias", lambda s: parse_index(s, 2, "--bias")),
+        type=typed("bias", lambda s: parse_index(s, 2, "--bias")),
         help="layer L (from 1), bias[J] (from 0)",
     )
     p.add_argument("--loss", choices=LOSSES, help="default: the one that fits the output")
     p.add_argument("--optimizer", choices=OPTIMIZERS, default="sgd")
-    p.add_argument("--lr", type=_type("lr", parse_lr), default=0.1, help="default 0.1")
+    p.add_argument("--lr", type=typed("lr", parse_lr), default=0.1, help="default 0.1")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(run=run_explain, val_split=0.0)
 
 
 def run_explain(args: argparse.Namespace) -> int:
-    net = _load_model(args.model)
+    """Print the derivation the options ask for (Markdown, or JSON with --json); returns 0.
+    Raises UsageError (or ValueError, ModelFileError, CSVError) for bad input."""
+    net = load_model_file(args.model)
     data = load_data(args)
     arch = net.architecture
     loss = args.loss or default_loss(arch.output_activation)
     check_pairing(loss, arch.output_activation)
-    check_targets(data, loss)
+    check_targets(data, arch.output_activation, loss)
     t = data.targets(loss, "train")
     if data.input_size != arch.input_size or t.shape[1] != arch.layers[-1].units:
         raise UsageError(
@@ -124,4 +127,4 @@ def run_explain(args: argparse.Namespace) -> int:
     return 0
 
 
-__all__ = ["PROG", "add_explain_command", "run_explain"]
+__all__ = ["add_explain_command", "parse_index", "run_explain"]

@@ -1,6 +1,6 @@
 """A small framing codec for sending engine objects through a pipe - no pickle.
 
-The GUI's training thread and the worker process (:mod:`engine.worker_process`) talk in
+The GUI's training thread and the worker process (:mod:`engine.transport.worker_process`) talk in
 frames. A frame is::
 
     b"BPLF"                     4 bytes, magic
@@ -32,10 +32,10 @@ from typing import BinaryIO
 
 import numpy as np
 
-from .network import Architecture, LayerSpec, Network
-from .optimizers import Optimizer, OptimizerState
+from ..network import Architecture, LayerSpec, Network
+from ..optimizers import Optimizer, OptimizerState
+from ..trainer import TrainerState, TrainingConfig
 from .snapshot import GridSpec, Snapshot
-from .trainer import TrainerState, TrainingConfig
 
 MAGIC = b"BPLF"
 _PREFIX = struct.Struct("<4sIQ")

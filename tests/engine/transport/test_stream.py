@@ -1,4 +1,4 @@
-"""engine.stream: every frame type round-trips exactly; hostile frames fail cleanly."""
+"""engine.transport.stream: every frame type round-trips exactly; hostile frames fail cleanly."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from backprop_lab.engine import (
     init_network,
 )
 from backprop_lab.engine.data import make_dataset
-from backprop_lab.engine.snapshot import GridSpec, make_snapshot
-from backprop_lab.engine.stream import (
+from backprop_lab.engine.transport.snapshot import GridSpec, make_snapshot
+from backprop_lab.engine.transport.stream import (
     MAGIC,
     FrameError,
     config_from_dict,

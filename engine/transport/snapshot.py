@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .network import Network
-from .phases import IterationRecord, forward, predict
-from .trainer import Trainer
+from ..network import Network
+from ..phases import IterationRecord, forward, predict
+from ..trainer import Trainer
 
 GRID_SIZE = 96  # decision-boundary resolution per axis
 CURVE_SIZE = 256  # fitted-curve resolution (1-D inputs)

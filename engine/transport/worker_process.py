@@ -1,10 +1,10 @@
-"""``python -m engine.worker_process``: the training loop in a child process.
+"""``python -m engine.transport.worker_process``: the training loop in a child process.
 
 Why a process: a Python thread running NumPy iterations flat out holds the GIL so much
 that the GUI thread stalls; a child process trains at full speed on its own core while
 the GUI only reads frames from a pipe (blocking reads release the GIL).
 
-Protocol (frames of :mod:`engine.stream`; commands on stdin, replies on stdout)::
+Protocol (frames of :mod:`engine.transport.stream`; commands on stdin, replies on stdout)::
 
     start   {problem_id, config, speed, sample_index, grid_spec, state...}
             + the state's arrays, + the data arrays when problem_id is new to this process
@@ -14,7 +14,7 @@ Protocol (frames of :mod:`engine.stream`; commands on stdin, replies on stdout):
     pause                   stop after the running iteration
     quit                    exit (so does the end of stdin)
 
-    snapshot    engine.snapshot.Snapshot, at most ~30 Hz (fewer when making one is slow,
+    snapshot    engine.transport.snapshot.Snapshot, at most ~30 Hz (fewer when making one is slow,
                 so snapshots cost at most ~10% of the time), plus a final one
     checkpoint  the full TrainerState, about once a second (for recovery after a crash)
     stopped     {diverged, has_state} + the final TrainerState (if the start frame was
@@ -39,7 +39,8 @@ from typing import BinaryIO
 
 import numpy as np
 
-from .phases import IterationRecord
+from ..phases import IterationRecord
+from ..trainer import Trainer, TrainingDiverged
 from .snapshot import GridSpec, make_snapshot
 from .stream import (
     Frame,
@@ -51,7 +52,6 @@ from .stream import (
     state_to_frame,
     write_frame,
 )
-from .trainer import Trainer, TrainingDiverged
 
 MAX_SNAPSHOT_HZ = 30.0
 SNAPSHOT_SHARE = 0.1  # snapshots may take at most this share of the time

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from backprop_lab.engine.history import LossHistory
+from backprop_lab.engine.transport.history import LossHistory
 
 
 def _feed(h: LossHistory, x: np.ndarray, y: np.ndarray, frame: int) -> None:

@@ -30,21 +30,13 @@ from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from .session.theme import configure_pyqtgraph
+
 APP_NAME = "Backprop Lab"
 ORGANIZATION = "Backprop Lab"
 AUTOTEST_VARIABLE = "BACKPROP_LAB_AUTOTEST"
 AUTOTEST_PLAY_MS = 300
 AUTOTEST_CLOSE_MS = 2300
-
-
-def configure_pyqtgraph() -> None:
-    """pyqtgraph options every view relies on: images indexed [row, column] (W[j, i] is
-    drawn at row j, column i) and no antialiasing (the fast drawing path). Idempotent."""
-    import pyqtgraph as pg
-
-    from .session.theme import plot_options
-
-    pg.setConfigOptions(imageAxisOrder="row-major", antialias=False, **plot_options())
 
 
 class _AutoTest(QObject):

@@ -52,6 +52,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from . import settings as user_settings
 from .inspector.chain_rule_view import ChainRuleView, path_edges
 from .inspector.context import chosen_row, explain_request
 from .inspector.phase_frame import build_frame, data_text
@@ -61,7 +62,6 @@ from .panels.data_panel import DataChoice, DataPanel
 from .panels.layer_editor import LayerEditor, NetworkSpec
 from .panels.training_panel import TrainingPanel, TrainingSettings
 from .progress import run_with_progress
-from .session import settings as user_settings
 from .session.session_manager import SessionManager
 from .training.controller import TrainingController
 from .training.fanout import SnapshotFanout
@@ -279,7 +279,7 @@ class MainWindow(QMainWindow):
             return
         import importlib
 
-        from .app import configure_pyqtgraph
+        from .session.theme import configure_pyqtgraph
 
         configure_pyqtgraph()
         for name, _, attr, module, cls in VIEW_DOCKS:

@@ -17,8 +17,6 @@ output activation and the data (``engine.losses.LOSS_OUTPUTS``; ``ce`` needs cla
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from backprop_lab.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from backprop_lab.engine.data import Dataset, make_dataset
 from backprop_lab.engine.losses import LOSS_OUTPUTS, LOSSES, default_loss
@@ -41,20 +39,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..model.records import NetworkSpec
+
 MAX_WIDTH = 512
 MAX_HIDDEN = MAX_LAYERS - 1
 MAX_SEED = 2**31 - 1
 DEFAULT_WIDTH = 8
-
-
-@dataclass(frozen=True)
-class NetworkSpec:
-    """What the builder describes: the architecture, its loss, how to initialise it."""
-
-    architecture: Architecture
-    loss: str
-    init: str = "xavier"
-    seed: int = 0
 
 
 def losses_for(dataset: Dataset, output_activation: str) -> tuple[str, ...]:

@@ -19,11 +19,10 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 from backprop_lab.engine import __version__
-from backprop_lab.engine.data import Dataset
 from backprop_lab.engine.formats import Session
 from backprop_lab.engine.formats.session import (
     data_for_session,
@@ -33,42 +32,10 @@ from backprop_lab.engine.formats.session import (
 )
 from backprop_lab.engine.trainer import TrainerState
 
-from ..panels.data_panel import DataChoice
-from ..panels.layer_editor import NetworkSpec
-from ..panels.training_panel import TrainingSettings
+from ..model.records import DataChoice, NetworkSpec, Problem, Progress, TrainingSettings
 
 #: settings["gui"] keys of a session file (besides what the engine's fields hold)
 GUI_KEY = "gui"
-
-
-@dataclass(frozen=True)
-class Problem:
-    """What training starts from: the data choice, its Dataset and the network spec."""
-
-    choice: DataChoice
-    dataset: Dataset
-    spec: NetworkSpec
-    dtype: str = "float64"
-
-
-@dataclass(frozen=True)
-class Progress:
-    """Where training stands: the exact trainer state and the plotted histories."""
-
-    state: TrainerState
-    history: dict[str, np.ndarray]
-
-    @property
-    def step(self) -> int:
-        return self.state.step
-
-    def nbytes(self) -> int:
-        """Roughly the memory this progress keeps alive."""
-        s = self.state
-        arrays = [s.network.flat, *s.optimizer_state.buffers.values(), *self.history.values()]
-        if s.order is not None:
-            arrays.append(s.order)
-        return sum(a.nbytes for a in arrays)
 
 
 # ---------------------------------------------------------------- reading the window

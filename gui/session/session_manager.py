@@ -31,8 +31,8 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
+from .. import settings as user
 from ..progress import run_with_progress
-from . import settings as user
 from .about import show_about
 from .autosave import Autosaver, orphaned_autosaves
 from .document import apply_problem, apply_session, current_problem, session_of

@@ -18,8 +18,8 @@ import pytest
 from backprop_lab.engine.data import load_csv
 from backprop_lab.engine.formats import ModelFileError
 from backprop_lab.engine.formats.session import load_session
+from backprop_lab.gui import settings as user
 from backprop_lab.gui.session import session_manager as manager_module
-from backprop_lab.gui.session import settings as user
 from PySide6.QtCore import QTimer
 
 from .session_util import (

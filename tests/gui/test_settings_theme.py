@@ -19,8 +19,8 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 from backprop_lab.engine import __version__
+from backprop_lab.gui import settings as user
 from backprop_lab.gui.progress import run_with_progress
-from backprop_lab.gui.session import settings as user
 from backprop_lab.gui.session import theme as theme_module
 from backprop_lab.gui.session.plot_export import CSV_COLUMNS
 from backprop_lab.gui.views import colormaps

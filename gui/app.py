@@ -9,13 +9,13 @@ first pass of the event loop.
 Automation hook (used by tests/gui/test_entry_point.py): with the environment variable
 ``BACKPROP_LAB_AUTOTEST=play-and-close`` the app prints ``autotest: ...`` progress lines on
 stdout (window shown, views ready, the iteration reached at the end), presses Play once
-the window is up and closes the window about 2 s later, as a user would. The session
-modes ``play-until-killed`` and ``recover-and-close`` (crash recovery) are described in
-:mod:`gui.session.autotest`; in every mode questions are answered without waiting for a
+the window is up and closes the window about 2 s later, as a user would. The modes
+``play-until-killed`` and ``recover-and-close`` (crash recovery) are described in
+:mod:`gui.window.autotest`; in every mode questions are answered without waiting for a
 person. Any other value is ignored.
 
 Once the window is up, a crashed window's autosave is offered for recovery
-(``SessionManager.offer_recovery``).
+(``Recovery.offer_recovery``, :mod:`gui.files.recovery`).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from .session.theme import configure_pyqtgraph
+from .window.theme import configure_pyqtgraph
 
 APP_NAME = "Backprop Lab"
 ORGANIZATION = "Backprop Lab"
@@ -80,7 +80,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     from backprop_lab.engine import __version__
 
-    from .main_window import MainWindow
+    from .window.main_window import MainWindow
 
     app.setApplicationVersion(__version__)
     icon = _icon_path()
@@ -95,11 +95,11 @@ def run(argv: Sequence[str] | None = None) -> int:
     if autotest:
         print("autotest: views ready", flush=True)
         _AutoTest(window)
-    from .session.autotest import install as install_session_autotest
+    from .window.autotest import install as install_automation
 
-    hooks = install_session_autotest(window, os.environ.get(AUTOTEST_VARIABLE, ""))
+    hooks = install_automation(window, os.environ.get(AUTOTEST_VARIABLE, ""))
     if hooks is None or not hooks.offers_recovery:
-        QTimer.singleShot(0, window.session.offer_recovery)
+        QTimer.singleShot(0, window.recovery.offer_recovery)
     code = app.exec()
     window.deleteLater()
     return int(code)

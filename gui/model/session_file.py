@@ -32,7 +32,7 @@ from backprop_lab.engine.formats.session import (
 )
 from backprop_lab.engine.trainer import TrainerState
 
-from ..model.records import DataChoice, NetworkSpec, Problem, Progress, TrainingSettings
+from .records import DataChoice, NetworkSpec, Problem, Progress, TrainingSettings
 
 #: settings["gui"] keys of a session file (besides what the engine's fields hold)
 GUI_KEY = "gui"

@@ -24,8 +24,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from ..model.records import DataChoice, Problem, Progress, TrainingSettings
-from .document import apply_problem, current_problem, current_progress
+from .records import DataChoice, Problem, Progress, TrainingSettings
+from .session_file import apply_problem, current_problem, current_progress
 
 UNDO_LIMIT = 100
 MAX_PROGRESS_BYTES = 256 * 1024 * 1024

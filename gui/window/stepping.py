@@ -24,9 +24,9 @@ from .. import settings as user
 from ..files.errors import describe_error
 from ..inspector.chain_rule_view import ChainRuleView, path_edges
 from ..inspector.context import chosen_row, explain_request
-from ..inspector.phase_frame import build_frame, data_text
 from ..inspector.phase_indicator import PhaseIndicator
 from ..inspector.sample_chooser import SampleChooser
+from ..model.phase_frame import build_frame, data_text
 
 
 class Stepping(QObject):

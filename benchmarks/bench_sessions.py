@@ -157,7 +157,7 @@ def bench_window(repeats: int, folder: Path) -> None:
     from backprop_lab.gui.files.autosave import Autosaver
     from backprop_lab.gui.model.session_file import session_of
 
-    session = session_of(other)
+    session = session_of(other.lab)
     saver = Autosaver(folder / "autosave-bench")
     times = []
     for _ in range(3):

@@ -63,7 +63,7 @@ class Recovery(QObject):
                 self.autosaver.discard()
                 self._autosaved_key = None
             return
-        session = session_of(self.window, source_path=files.path or "")
+        session = session_of(self.window.lab, source_path=files.path or "")
         if session is None:
             return
         s = session.trainer_state
@@ -94,7 +94,7 @@ class Recovery(QObject):
                 orphan.release(remove=True)
                 continue
             try:
-                apply_session(self.window, session)
+                apply_session(self.window.lab, session, self.window.layer_editor.fits)
             except (ValueError, ModelFileError) as e:
                 self.window.show_error("Cannot restore the unsaved work", str(e))
                 orphan.release(remove=True)

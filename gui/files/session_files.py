@@ -25,7 +25,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from .. import settings as user
-from ..model.session_file import apply_problem, apply_session, current_problem, session_of
+from ..model.session_file import apply_problem, apply_session, session_of
 from .errors import describe_error
 from .progress import run_with_progress
 
@@ -61,8 +61,8 @@ class SessionFiles(QObject):
         self.path: str | None = None
         self._saved_step = self.current_step()
         self._shut_down = False
-        self._default_problem = current_problem(window)
-        self._default_settings = window.training_panel.settings()
+        self._default_problem = window.lab.problem
+        self._default_settings = window.lab.settings
         K = QKeySequence.StandardKey
         self.action_new = make_action(window, "&New", "actionNew", self._on_new, [K.New])
         self.action_open = make_action(window, "&Open...", "actionOpen", self._on_open, [K.Open])
@@ -100,7 +100,7 @@ class SessionFiles(QObject):
     def update_title(self) -> None:
         """Title: session name, modified mark, data and network."""
         w = self.window
-        problem = current_problem(w)
+        problem = w.lab.problem
         title = (
             f"{self.name}[*] - {problem.dataset.name}, "
             f"{problem.spec.architecture.describe()} - Backprop Lab"
@@ -168,9 +168,9 @@ class SessionFiles(QObject):
         if not self.resolve_unsaved("starting a new session"):
             return False
         w = self.window
-        w.training_panel.set_settings(self._default_settings)
-        w.training_panel.set_speed(None)
-        apply_problem(w, self._default_problem)
+        w.lab.set_settings(self._default_settings)
+        w.lab.set_speed(None)
+        apply_problem(w.lab, self._default_problem)
         self.window.undo.recorder.resync()
         self._mark_saved(None, self.current_step())
         w.statusBar().showMessage("New session", 3000)
@@ -199,7 +199,7 @@ class SessionFiles(QObject):
             w.show_error("Cannot open the session", describe_error(e, path))
             return False
         try:
-            problems = apply_session(w, session)
+            problems = apply_session(w.lab, session, w.layer_editor.fits)
         except (ValueError, ModelFileError) as e:
             w.show_error("Cannot open the session", f"{name}: {e}")
             return False
@@ -233,7 +233,7 @@ class SessionFiles(QObject):
             path += SUFFIX
         was_running = c.is_running
         c.pause()
-        session = session_of(w)
+        session = session_of(w.lab)
         try:
             if session is None:
                 w.show_error("Cannot save the session", "there is no network to save yet")

@@ -89,12 +89,13 @@ class WeightFiles(QObject):
             f"Imported {os.path.basename(path)}: {net.architecture.describe()}", 5000
         )
         self.window.networkImported.emit(path)
+        self.window.lab.announce_replaced(f"import {os.path.basename(path)}")
         return True
 
     def _spec_for(self, net: Network) -> tuple[NetworkSpec, str | None]:
         """The builder spec that trains ``net`` on the current data, keeping the current
         loss when it suits the network's output, and why it cannot (or None)."""
-        arch, data = net.architecture, self.window.data_panel.dataset
+        arch, data = net.architecture, self.window.lab.dataset
         current = self.window.network_spec
         losses = losses_for(data, arch.output_activation)
         if not losses:

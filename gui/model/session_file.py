@@ -1,75 +1,48 @@
-"""The window's work as data: what a session file, an autosave and an undo step hold.
+"""The model and the session file (``.bplab``, :mod:`engine.formats.session`): what a
+session file, an autosave and an undo step hold, read from and written to a
+:class:`~gui.model.lab.LabModel` - never from widgets.
 
-* :class:`Problem` - the data (the panel's choice and the Dataset made from it) and the
-  builder's network spec: what training starts from.
-* :class:`Progress` - where training stands: the exact ``TrainerState`` and the plotted
-  histories (loss curves, gradient norms) as named arrays.
-
-:func:`session_of` turns the window into an ``engine.formats.Session`` (the ``.bplab``
-file); :func:`apply_session` puts one back so that the next iteration gives the numbers
-it would have given had the window never closed. :func:`apply_problem` does the same for
-a Problem and an optional Progress (undo/redo).
-
-The window computes nothing here: states come from the controller, histories from the
-views, data from the engine.
+:func:`session_of` turns the model into an ``engine.formats.Session``;
+:func:`apply_session` puts one back so that the next iteration gives the numbers it
+would have given had the window never closed. :func:`apply_problem` does the same for
+a Problem and an optional Progress (undo/redo); :func:`progress_of` is where the run
+stands (its exact trainer state and histories).
 """
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
-from dataclasses import replace
+from collections.abc import Callable
 
-import numpy as np
 from backprop_lab.engine import __version__
+from backprop_lab.engine.data import Dataset
 from backprop_lab.engine.formats import Session
 from backprop_lab.engine.formats.session import (
     data_for_session,
     session_config,
     session_dataset,
-    session_from_trainer,
 )
 from backprop_lab.engine.trainer import TrainerState
 
+from .lab import LabModel
 from .records import DataChoice, NetworkSpec, Problem, Progress, TrainingSettings
 
 #: settings["gui"] keys of a session file (besides what the engine's fields hold)
 GUI_KEY = "gui"
 
-
-# ---------------------------------------------------------------- reading the window
-
-
-def current_problem(window) -> Problem:
-    """The problem the window trains now."""
-    dataset = window.controller.dataset or window.data_panel.dataset
-    dtype = "float64"
-    net = window.controller.network
-    if net is not None:
-        dtype = net.dtype.name
-    return Problem(window.data_panel.choice, dataset, window.layer_editor.spec(), dtype)
+#: checks that a spec fits the data: (spec, dataset) -> why not, or None
+FitCheck = Callable[[NetworkSpec, Dataset], str | None]
 
 
-def current_history(window) -> dict[str, np.ndarray]:
-    """The loss-curve and gradient-norm histories the views hold (fresh arrays)."""
-    history: dict[str, np.ndarray] = {}
-    for view in (window.loss_plot, window.grad_norm_plot):
-        get = getattr(view, "history_state", None)  # placeholders before the views load
-        if get is not None:
-            history.update(get())
-    return history
-
-
-def current_progress(window, *, always: bool = False) -> Progress | None:
-    """The exact progress of the (paused) window, or None when nothing has been trained
-    since the network was initialised (unless ``always``). Pauses training first."""
-    c = window.controller
-    c.pause()
-    state = c.latest_state()
+def progress_of(lab: LabModel, *, always: bool = False) -> Progress | None:
+    """The exact progress of the run (training is paused first), or None when nothing
+    has been trained since the network was initialised (unless ``always``)."""
+    lab.settle()
+    state = lab.run
     if state is None or (state.step == 0 and not always):
         return None
-    return Progress(state, current_history(window))
+    return Progress(state, lab.histories.state())
 
 
 def data_recipe(choice: DataChoice) -> dict:
@@ -115,88 +88,77 @@ def choice_from_recipe(data: dict) -> DataChoice:
     )
 
 
-def gui_settings(window) -> dict:
-    """The window settings a session keeps besides the engine's (plain JSON)."""
-    speed = window.controller.speed
-    plot = window.loss_plot
-    log = plot.is_log_scale() if hasattr(plot, "is_log_scale") else False
+def gui_settings(lab: LabModel) -> dict:
+    """The settings a session keeps besides the engine's (plain JSON)."""
     return {
-        "speed": None if speed is None else float(speed),
-        "sample_index": int(window.controller.sample_index),
-        "loss_log_scale": bool(log),
+        "speed": None if lab.speed is None else float(lab.speed),
+        "sample_index": int(lab.sample_index),
+        "loss_log_scale": bool(lab.loss_log_scale),
     }
 
 
 def session_of(
-    window, state: TrainerState | None = None, *, source_path: str = ""
+    lab: LabModel, state: TrainerState | None = None, *, source_path: str = ""
 ) -> Session | None:
-    """The window's work as a Session: ``state`` (default: the controller's latest exact
-    state, which pauses nothing while playing - then it is the worker's last checkpoint)
-    with the current problem, settings and histories. None if there is no state yet."""
-    c = window.controller
-    trainer = c.trainer
+    """The model's work as a Session: ``state`` (default: the run's newest exact state,
+    which pauses nothing while playing - then it is the worker's last checkpoint) with
+    the problem, the configuration, the settings and the histories. None if there is no
+    run yet."""
+    config = lab.config
     if state is None:
-        state = c.latest_state()
-    if trainer is None or state is None:
+        state = lab.run
+    if config is None or state is None:
         return None
-    problem = current_problem(window)
+    problem = lab.problem
     data, arrays = data_for_session(problem.dataset, data_recipe(problem.choice))
-    settings = {GUI_KEY: gui_settings(window)}
+    settings = {GUI_KEY: gui_settings(lab)}
     if source_path:
         settings[GUI_KEY]["source_path"] = os.fspath(source_path)
-    session = session_from_trainer(
-        trainer, data, arrays,
-        init=problem.spec.init, init_seed=problem.spec.seed,
-        history=current_history(window), settings=settings, app_version=__version__,
-    )  # fmt: skip
-    return replace(session, trainer_state=state)
+    o = config.optimizer
+    return Session(
+        trainer_state=state,
+        loss=config.loss,
+        optimizer={k: getattr(o, k) for k in ("name", "lr", "momentum", "beta1", "beta2", "eps")},
+        batch_size=None if config.batch_size is None else int(config.batch_size),
+        l2=config.l2,
+        l1=config.l1,
+        train_seed=config.seed,
+        init=problem.spec.init,
+        init_seed=problem.spec.seed,
+        dtype=state.network.dtype.name,
+        data=data,
+        data_arrays=dict(arrays or {}),
+        history=lab.histories.state(),
+        settings=settings,
+        app_version=__version__,
+    )
 
 
-# ---------------------------------------------------------------- writing the window
-
-
-def apply_problem(window, problem: Problem, progress: Progress | None = None) -> None:
-    """Show ``problem`` and re-initialise the network from its spec, without asking;
+def apply_problem(lab: LabModel, problem: Problem, progress: Progress | None = None) -> None:
+    """Make ``problem`` the model's (the network is re-initialised from its spec);
     then continue from ``progress`` (exact state and histories) if given."""
-    window.data_panel.set_data(problem.choice, problem.dataset)
-    window.layer_editor.set_dataset(problem.dataset)
-    window.apply_spec(problem.spec, problem.dtype)
+    lab.set_problem(problem)
     if progress is not None:
-        window.controller.restore_state(progress.state)
-        restore_history(window, progress.history)
+        lab.set_run(progress.state, lab.config)
+        lab.restore_history(progress.history)
 
 
-def restore_history(window, history: dict[str, np.ndarray]) -> list[str]:
-    """Give the views their saved histories; returns the problems (a history that does
-    not fit is left out, with the reason)."""
-    problems = []
-    for view in (window.loss_plot, window.grad_norm_plot):
-        restore = getattr(view, "restore_history", None)
-        if restore is None:
-            continue
-        try:
-            restore(history)
-        except ValueError as e:
-            problems.append(str(e))
-    return problems
-
-
-def apply_session(window, session: Session) -> list[str]:
-    """Put ``session`` into the window: data, builder, training settings, the exact
-    trainer state and the histories. Returns what could not be restored (normally
-    nothing). Raises ValueError (nothing useful changed) if the session does not fit
-    the window's builder (e.g. a layer wider than the builder allows)."""
+def apply_session(lab: LabModel, session: Session, fits: FitCheck | None = None) -> list[str]:
+    """Put ``session`` into the model: data, spec, training settings, the exact trainer
+    state, the histories and the gui settings. Returns what could not be restored
+    (normally nothing). Raises ValueError (nothing changed) if ``fits`` says the
+    session's network does not fit (e.g. a layer wider than the builder allows)."""
     dataset = session_dataset(session)
     arch = session.trainer_state.network.architecture
     spec = NetworkSpec(arch, session.loss, session.init, int(session.init_seed))
     choice = choice_from_recipe(session.data)
-    problem = window.layer_editor.fits(spec, dataset)
+    problem = fits(spec, dataset) if fits is not None else None
     if problem:
         raise ValueError(problem)
     gui = session.settings.get(GUI_KEY, {}) if isinstance(session.settings, dict) else {}
     gui = gui if isinstance(gui, dict) else {}
     opt = session.optimizer
-    window.training_panel.set_settings(
+    lab.set_settings(
         TrainingSettings(
             learning_rate=float(opt["lr"]),
             optimizer=str(opt["name"]),
@@ -205,32 +167,28 @@ def apply_session(window, session: Session) -> list[str]:
             l1=float(session.l1),
         )
     )
-    apply_problem(window, Problem(choice, dataset, spec, session.dtype))
-    window.controller.set_config(session_config(session))
+    lab.set_problem(Problem(choice, dataset, spec, session.dtype))
     sample = gui.get("sample_index")
     if isinstance(sample, int) and not isinstance(sample, bool) and sample >= 0:
-        window.controller.set_sample_index(sample)
-    window.controller.restore_state(session.trainer_state)
-    problems = restore_history(window, session.history)
+        lab.set_sample_index(sample)
+    lab.set_run(session.trainer_state, session_config(session))
+    problems = lab.restore_history(session.history)
     speed = gui.get("speed")
     if speed is None or (isinstance(speed, int | float) and math.isfinite(speed)):
-        with contextlib.suppress(ValueError):  # a speed this version does not offer
-            window.training_panel.set_speed(speed)
+        lab.set_speed(None if speed is None else float(speed))
     log = gui.get("loss_log_scale")
-    if isinstance(log, bool) and hasattr(window.loss_plot, "set_log_scale"):
-        window.loss_plot.set_log_scale(log)
+    if isinstance(log, bool):
+        lab.set_loss_log_scale(log)
     return problems
 
 
 __all__ = [
-    "Problem",
-    "Progress",
+    "GUI_KEY",
     "apply_problem",
     "apply_session",
     "choice_from_recipe",
-    "current_history",
-    "current_problem",
-    "current_progress",
     "data_recipe",
+    "gui_settings",
+    "progress_of",
     "session_of",
 ]

@@ -14,9 +14,11 @@ actions and menu entries (:mod:`gui.window.menus`):
   full screen;
 * :class:`~gui.window.help.Help` - keyboard shortcuts, About.
 
-The window computes no numbers: the controller owns training (on its thread) and sends
-``engine.snapshot.Snapshot`` frames, which the window hands to every view, the training
-panel and the status bar.
+What the user works on is the model's (``window.lab``, :class:`gui.model.lab.LabModel`;
+kept in step with the panels and the controller by :mod:`.lab_binding`). The window
+computes no numbers: the controller owns training (on its thread) and sends
+``engine.snapshot.Snapshot`` frames; the model keeps their histories, the views, the
+training panel and the status bar show them.
 
 For tests and automation: ``MainWindow()`` builds the window with the default example
 without showing it; ``controller`` is the controller; :meth:`export_weights`,
@@ -30,10 +32,8 @@ question through :meth:`ask`, so tests can replace both instead of facing modal 
 
 from __future__ import annotations
 
-import math
 import os
 
-from backprop_lab.engine.data import Dataset
 from backprop_lab.engine.formats import FORMATS
 from backprop_lab.engine.network import Network
 from backprop_lab.engine.snapshot import Snapshot
@@ -46,7 +46,8 @@ from ..files.plot_files import PlotFiles
 from ..files.recovery import Recovery
 from ..files.session_files import SessionFiles
 from ..files.weight_files import WeightFiles
-from ..model.records import DataChoice, NetworkSpec, TrainingSettings
+from ..model.lab import LabModel
+from ..model.records import DataChoice, NetworkSpec, Problem, TrainingSettings
 from ..panels.data_panel import DataPanel
 from ..panels.layer_editor import LayerEditor
 from ..panels.training_panel import TrainingPanel
@@ -55,10 +56,11 @@ from ..training.fanout import SnapshotFanout
 from .appearance import Appearance
 from .docks import VIEW_DOCKS, Placeholder, create_docks, make_dock, replace_placeholders
 from .help import Help
+from .lab_binding import LabBinding
 from .menus import Menus
 from .stepping import Stepping
 from .theme import configure_pyqtgraph
-from .training_actions import TrainingActions
+from .training_actions import TrainingActions, status_text
 from .undo_actions import UndoActions
 
 #: The example the window opens with: it learns visibly within a second of Play.
@@ -138,12 +140,16 @@ class MainWindow(QMainWindow):
         self.menus.add("view", "docks", self.stepping.step_toolbar.toggleViewAction())
         self.status_label = QLabel(objectName="statusLabel")
         self.statusBar().addPermanentWidget(self.status_label)
+        self.lab = LabModel(
+            self.data_panel.choice, self.data_panel.dataset, self.layer_editor.spec(),
+            self.training_panel.settings(),
+        )  # fmt: skip
+        self.binding = LabBinding(self, self.lab)
         self._connect()
 
-        self._spec: NetworkSpec = self.layer_editor.spec()
         if not defer_views:
             self.install_views()
-        self._apply_problem()
+        self.binding.apply_problem()
         # the parts that keep the user's work: the session file, undo, autosave
         self.undo = UndoActions(self)
         self.session = SessionFiles(self)  # the .bplab file
@@ -171,12 +177,6 @@ class MainWindow(QMainWindow):
         c.errorOccurred.connect(self._on_worker_error)
         self.action_step.triggered.connect(self.step)
         self.action_reset.triggered.connect(self.reset)
-        self.layer_editor.architectureChanged.connect(self._on_architecture_changed)
-        self.data_panel.datasetChanged.connect(self._on_dataset_changed)
-        self.data_panel.loadFailed.connect(self._on_data_failed)
-        self.data_panel.busyChanged.connect(self._on_data_busy)
-        self.training_panel.configChanged.connect(self._on_config_changed)
-        self.training_panel.speedChanged.connect(self._on_speed_changed)
 
     @Slot()
     def install_views(self) -> None:
@@ -187,7 +187,11 @@ class MainWindow(QMainWindow):
         replace_placeholders(self)
         self._views_installed = True
         self._fanout.set_views([*self.views, self.training_panel])
-        self.decision_view.set_dataset(self.data_panel.dataset)
+        self.loss_plot.set_histories(self.lab.histories)
+        self.grad_norm_plot.set_histories(self.lab.histories)
+        self.loss_plot.set_log_scale(self.lab.loss_log_scale)
+        self.loss_plot.logScaleChanged.connect(self.lab.set_loss_log_scale)
+        self.decision_view.set_dataset(self.lab.dataset)
         self.stepping.connect_views()
         if self._last_snapshot is not None:
             self._show_snapshot(self._last_snapshot)
@@ -214,8 +218,8 @@ class MainWindow(QMainWindow):
 
     @property
     def network_spec(self) -> NetworkSpec:
-        """The spec the network was last built from."""
-        return self._spec
+        """The spec the network was last built from (the model's)."""
+        return self.lab.spec
 
     @property
     def views(self) -> tuple[QWidget, ...]:
@@ -258,85 +262,12 @@ class MainWindow(QMainWindow):
         )
         return answer == QMessageBox.StandardButton.Yes
 
-    def _has_progress(self) -> bool:
-        """Training has happened since the last (re)initialisation, or is happening (a
-        controller may count the iterations of a running session only when it pauses)."""
-        progress = self.controller.has_progress
-        progress = progress() if callable(progress) else progress
-        snap = self._last_snapshot
-        return bool(progress or self.controller.is_running or (snap is not None and snap.step))
-
-    def _confirm_discard(self, change: str) -> bool:
-        """True if there is nothing to lose or the user agrees to lose it."""
-        if not self._has_progress():
-            return True
-        return self.ask(
-            "Start training afresh?",
-            f"{change} re-initialises the network from its seed; the training progress "
-            "so far is lost. Continue?",
-        )
-
     # ------------------------------------------------------------------ problem
-    def _config(self):
-        return self.training_panel.training_config(self._spec.loss, self._spec.seed)
-
     def apply_spec(self, spec: NetworkSpec, dtype: str = "float64") -> None:
         """Show ``spec`` in the builder and re-initialise the network from it on the
         current data, without asking (reopened sessions, undo/redo)."""
-        self.layer_editor.set_spec(spec)
-        self._spec = spec
-        self._apply_problem(dtype)
-
-    def _apply_problem(self, dtype: str = "float64") -> None:
-        """(Re)build the network and trainer from the builder, the data and the settings."""
-        spec, data = self._spec, self.data_panel.dataset
-        self.clear_views()
-        self.stepping.forget_inspection()
-        self.decision_view.set_dataset(data)
-        self.sample_chooser.set_sample_count(len(data.x))
-        self.controller.set_problem(
-            data, spec.architecture, self._config(), spec.init, spec.seed, dtype
-        )
-        if self.controller.sample_index != self.sample_chooser.sample_index:
-            self.controller.set_sample_index(self.sample_chooser.sample_index)
-
-    @Slot(object)
-    def _on_architecture_changed(self, spec: NetworkSpec) -> None:
-        if not self._confirm_discard(f"Changing the network ({self.layer_editor.last_edit})"):
-            self.layer_editor.set_spec(self._spec)
-            return
-        self._spec = spec
-        self._apply_problem()
-
-    @Slot(object)
-    def _on_dataset_changed(self, data: Dataset) -> None:
-        if not self._confirm_discard(f"Switching to the data {data.name!r}"):
-            self.data_panel.revert()
-            return
-        self.layer_editor.set_dataset(data)
-        self._spec = self.layer_editor.spec()
-        self._apply_problem()
-        self.statusBar().showMessage(self.data_panel.summary_label.text(), 5000)
-
-    @Slot(str)
-    def _on_data_failed(self, message: str) -> None:
-        self.show_error("Cannot load the data", message)
-
-    @Slot(bool)
-    def _on_data_busy(self, busy: bool) -> None:
-        if busy:
-            self.statusBar().showMessage(self.data_panel.summary_label.text())
-
-    @Slot()
-    def _on_config_changed(self) -> None:
-        try:
-            self.controller.set_config(self._config())
-        except ValueError as e:
-            self.show_error("Invalid training settings", str(e))
-
-    @Slot(object)
-    def _on_speed_changed(self, iterations_per_second: float | None) -> None:
-        self.controller.set_speed(iterations_per_second)
+        lab = self.lab
+        self.lab.set_problem(Problem(lab.choice, lab.dataset, spec, dtype))
 
     # ------------------------------------------------------------------ training
     @Slot()
@@ -354,11 +285,14 @@ class MainWindow(QMainWindow):
         self.stepping.forget_inspection()
         self.statusBar().clearMessage()
         self.controller.reset()
+        self.lab.announce_replaced("reset")
 
     def clear_views(self) -> None:
         """Pause (the run's final snapshot arrives now), then make the views forget."""
         self.controller.pause()
         self.trainingAboutToBeCleared.emit()
+        self.lab.announce_clear()
+        self.lab.clear_history()
         self._fanout.clear()
         for view in self.views:
             view.clear()
@@ -367,6 +301,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_snapshot(self, snap: Snapshot) -> None:
         self._last_snapshot = snap
+        self.lab.record(snap)
         if self._views_installed:
             self._show_snapshot(snap)
         if not self.controller.is_running:
@@ -382,13 +317,7 @@ class MainWindow(QMainWindow):
                 self._fanout.flush()
         else:
             self.training_panel.show_snapshot(snap)
-        loss = "-" if math.isnan(snap.train_loss) else f"{snap.train_loss:.4g}"
-        parts = [f"iteration {snap.step:,}", f"epoch {snap.epoch:,}", f"loss {loss}"]
-        if snap.train_accuracy is not None:
-            parts.append(f"accuracy {snap.train_accuracy:.1%}")
-        if snap.rate > 0:
-            parts.append(f"{snap.rate:,.0f} it/s")
-        self.status_label.setText("   ".join(parts))
+        self.status_label.setText(status_text(snap))
 
     @Slot(str)
     def _on_diverged(self, message: str) -> None:

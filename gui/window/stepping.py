@@ -38,7 +38,6 @@ class Stepping(QObject):
         self.phase_indicator = PhaseIndicator()
         self.sample_chooser = SampleChooser()
         self.chain_rule_view = ChainRuleView()
-        self._inspected: tuple[int, int, int | None] | None = None
         self._create_step_actions()
         self.chain_rule_view.set_actions(self.action_copy_derivation, self.action_export_derivation)
 
@@ -170,14 +169,14 @@ class Stepping(QObject):
         return True
 
     def _inspect(self, layer: int, row: int, col: int | None) -> None:
-        self._inspected = (layer, row, col)
+        self.window.lab.select_weight((layer, row, col))  # the model keeps the choice
         dock = self.window.docks["dockChainRule"]
         dock.show()
         dock.raise_()
         self.refresh_inspector()
 
     def forget_inspection(self) -> None:
-        self._inspected = None
+        self.window.lab.select_weight(None)
         self.chain_rule_view.clear()
         for a in (self.action_copy_derivation, self.action_export_derivation):
             a.setEnabled(False)
@@ -185,10 +184,10 @@ class Stepping(QObject):
     def refresh_inspector(self) -> None:
         """Derive the inspected weight again if its numbers changed (a step, a phase
         iteration begun, another sample)."""
-        if self._inspected is None:
+        if self.window.lab.selected is None:
             return
         request = explain_request(
-            self.window.controller, *self._inspected, self.sample_chooser.sample_index,
+            self.window.controller, *self.window.lab.selected, self.sample_chooser.sample_index,
             self.window.last_snapshot,
         )  # fmt: skip
         if request is not None:
@@ -235,6 +234,7 @@ class Stepping(QObject):
     def _on_sample_choice(self) -> None:
         c, chooser = self.window.controller, self.sample_chooser
         c.set_sample_index(chooser.sample_index)  # the views' node fills follow
+        self.window.lab.set_sample_index(chooser.sample_index)
         if c.iteration_pending and (len(c.phase_stepper.x) > 1) != chooser.use_batch:
             c.restart_iteration(chooser.step_sample)  # same phase, now on the new choice
         elif c.iteration_pending and c.phase_sample not in (None, chooser.step_sample):
@@ -244,6 +244,7 @@ class Stepping(QObject):
 
     @Slot(object)
     def _on_phase_changed(self, stepper: PhaseStepper | None) -> None:
+        self.window.lab.set_step_position(stepper)
         self.action_finish.setEnabled(self.window.controller.iteration_pending)
         self.update_phase_views()
         self.refresh_inspector()

@@ -8,9 +8,23 @@ Reset re-initialises the network from the seed.
 
 from __future__ import annotations
 
+import math
+
+from backprop_lab.engine.snapshot import Snapshot
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QStyle
+
+
+def status_text(snap: Snapshot) -> str:
+    """The status bar's line for a snapshot: iteration, epoch, loss, accuracy, speed."""
+    loss = "-" if math.isnan(snap.train_loss) else f"{snap.train_loss:.4g}"
+    parts = [f"iteration {snap.step:,}", f"epoch {snap.epoch:,}", f"loss {loss}"]
+    if snap.train_accuracy is not None:
+        parts.append(f"accuracy {snap.train_accuracy:.1%}")
+    if snap.rate > 0:
+        parts.append(f"{snap.rate:,.0f} it/s")
+    return "   ".join(parts)
 
 
 class TrainingActions(QObject):
@@ -71,4 +85,4 @@ class TrainingActions(QObject):
         self.action_play.setText("Pause" if running else "Play")
 
 
-__all__ = ["TrainingActions"]
+__all__ = ["TrainingActions", "status_text"]

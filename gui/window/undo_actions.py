@@ -22,7 +22,7 @@ class UndoActions(QObject):
     def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.recorder = UndoRecorder(window, self)
+        self.recorder = UndoRecorder(window.lab, self)
         self.stack = self.recorder.stack
         K = QKeySequence.StandardKey
         self.action_undo = make_action(window, "Undo", "actionUndo", self.stack.undo, [K.Undo])

@@ -146,7 +146,7 @@ def test_diverged_weights_never_replace_the_last_finite_autosave(qtbot):
     steps(w, 5)
     qtbot.waitUntil(lambda: w.recovery.autosaver.last_saved_step == 5, timeout=WAIT_MS)
     good = autosave_path(w.recovery.autosaver.folder).read_bytes()
-    session = session_of(w)
+    session = session_of(w.lab)
     net = session.trainer_state.network
     bad_net = Network.from_flat(net.architecture, np.full_like(net.flat, np.nan))
     bad = replace(session, trainer_state=replace(session.trainer_state, network=bad_net))
@@ -177,7 +177,7 @@ def test_recovery_offer_restores_exactly_or_is_declined(qtbot, tmp_path):
     donor = make_window(qtbot)
     donor.training_panel.optimizer_combo.setCurrentText("adam")
     steps(donor, 17)
-    session = session_of(donor)
+    session = session_of(donor.lab)
     dead = autosave_root() / "run-99999-dead"
     write_autosave(dead, session)
     expected = donor.controller.trainer.get_state()
@@ -215,11 +215,11 @@ def test_a_running_window_is_never_offered_to_another(qtbot):
 def test_autosaver_keeps_only_the_newest_waiting_request(qtbot, tmp_path):
     w = make_window(qtbot)
     steps(w, 2)
-    s2 = session_of(w)
+    s2 = session_of(w.lab)
     steps(w, 2)
-    s4 = session_of(w)
+    s4 = session_of(w.lab)
     steps(w, 2)
-    s6 = session_of(w)
+    s6 = session_of(w.lab)
     saver = Autosaver(tmp_path / "root")
     seen = []
     saver.saved.connect(seen.append)

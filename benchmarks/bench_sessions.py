@@ -55,7 +55,7 @@ def _median(fn, repeats: int) -> tuple[float, float]:
 
 
 def _window():
-    from backprop_lab.gui.main_window import MainWindow
+    from backprop_lab.gui.window.main_window import MainWindow
 
     w = MainWindow()
     w.quiet_messages = True
@@ -154,10 +154,10 @@ def bench_window(repeats: int, folder: Path) -> None:
     med, worst = _median(lambda: other.save_session(folder / "large2.bplab"), max(3, repeats // 3))
     print(f"save, large session:                   median {_ms(med)}   max {_ms(worst)}")
 
-    from backprop_lab.gui.session.autosave import Autosaver
-    from backprop_lab.gui.session.document import session_of
+    from backprop_lab.gui.files.autosave import Autosaver
+    from backprop_lab.gui.model.session_file import session_of
 
-    session = session_of(other)
+    session = session_of(other.lab)
     saver = Autosaver(folder / "autosave-bench")
     times = []
     for _ in range(3):

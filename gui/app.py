@@ -9,13 +9,13 @@ first pass of the event loop.
 Automation hook (used by tests/gui/test_entry_point.py): with the environment variable
 ``BACKPROP_LAB_AUTOTEST=play-and-close`` the app prints ``autotest: ...`` progress lines on
 stdout (window shown, views ready, the iteration reached at the end), presses Play once
-the window is up and closes the window about 2 s later, as a user would. The session
-modes ``play-until-killed`` and ``recover-and-close`` (crash recovery) are described in
-:mod:`gui.session.autotest`; in every mode questions are answered without waiting for a
+the window is up and closes the window about 2 s later, as a user would. The modes
+``play-until-killed`` and ``recover-and-close`` (crash recovery) are described in
+:mod:`gui.window.autotest`; in every mode questions are answered without waiting for a
 person. Any other value is ignored.
 
 Once the window is up, a crashed window's autosave is offered for recovery
-(``SessionManager.offer_recovery``).
+(``Recovery.offer_recovery``, :mod:`gui.files.recovery`).
 """
 
 from __future__ import annotations
@@ -30,21 +30,13 @@ from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from .window.theme import configure_pyqtgraph
+
 APP_NAME = "Backprop Lab"
 ORGANIZATION = "Backprop Lab"
 AUTOTEST_VARIABLE = "BACKPROP_LAB_AUTOTEST"
 AUTOTEST_PLAY_MS = 300
 AUTOTEST_CLOSE_MS = 2300
-
-
-def configure_pyqtgraph() -> None:
-    """pyqtgraph options every view relies on: images indexed [row, column] (W[j, i] is
-    drawn at row j, column i) and no antialiasing (the fast drawing path). Idempotent."""
-    import pyqtgraph as pg
-
-    from .session.theme import plot_options
-
-    pg.setConfigOptions(imageAxisOrder="row-major", antialias=False, **plot_options())
 
 
 class _AutoTest(QObject):
@@ -88,7 +80,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     from backprop_lab.engine import __version__
 
-    from .main_window import MainWindow
+    from .window.main_window import MainWindow
 
     app.setApplicationVersion(__version__)
     icon = _icon_path()
@@ -103,11 +95,11 @@ def run(argv: Sequence[str] | None = None) -> int:
     if autotest:
         print("autotest: views ready", flush=True)
         _AutoTest(window)
-    from .session.autotest import install as install_session_autotest
+    from .window.autotest import install as install_automation
 
-    hooks = install_session_autotest(window, os.environ.get(AUTOTEST_VARIABLE, ""))
+    hooks = install_automation(window, os.environ.get(AUTOTEST_VARIABLE, ""))
     if hooks is None or not hooks.offers_recovery:
-        QTimer.singleShot(0, window.session.offer_recovery)
+        QTimer.singleShot(0, window.recovery.offer_recovery)
     code = app.exec()
     window.deleteLater()
     return int(code)

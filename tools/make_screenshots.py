@@ -73,14 +73,14 @@ def _save(window, path: Path) -> int:
 
 
 def _window(app, theme: str):
-    from backprop_lab.gui.main_window import MainWindow
+    from backprop_lab.gui.window.main_window import MainWindow
 
     w = MainWindow()
     w.quiet_messages = True
     w.ask = lambda title, text: True
     w.session.ask_unsaved = lambda doing: "discard"
-    w.session.set_theme(theme)
-    w.session.reset_layout()
+    w.appearance.set_theme(theme)
+    w.appearance.reset_layout()
     w.resize(*SIZE)
     w.show()
     _settle(app)

@@ -9,7 +9,7 @@ from backprop_lab.engine.stepper import PhaseStepper
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
-from .phase_frame import phase_text
+from ..model.phase_frame import phase_text
 
 RUNNING_TEXT = "Training runs - F11 pauses, then: forward layer 1"
 

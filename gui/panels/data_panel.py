@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import gc
 import os
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from backprop_lab.engine.data import BUILTIN_DATASETS, CSVError, Dataset, load_csv, make_dataset
 from backprop_lab.engine.data.builtin import MAX_SAMPLES, MIN_SAMPLES
@@ -37,22 +37,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..model.records import DataChoice
+
 MAX_SEED = 2**31 - 1
 MAX_TARGETS = 1000
-
-
-@dataclass(frozen=True)
-class DataChoice:
-    """What the panel's widgets say. ``source`` is a built-in name or ``"csv"``."""
-
-    source: str = "circles"
-    noise: float = 0.1
-    samples: int = 200
-    val_split: float = 0.2
-    seed: int = 0
-    csv_path: str = ""
-    targets: int = 1
-    standardize: bool = True
+DEFAULT_CHOICE = DataChoice()
 
 
 class _LoadSignals(QObject):
@@ -87,7 +76,7 @@ class DataPanel(QWidget):
     loadFailed = Signal(str)
     busyChanged = Signal(bool)
 
-    def __init__(self, choice: DataChoice = DataChoice(), parent: QWidget | None = None) -> None:
+    def __init__(self, choice: DataChoice = DEFAULT_CHOICE, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("dataPanel")
         self._updating = False
@@ -307,7 +296,7 @@ class DataPanel(QWidget):
 
     @Slot()
     def _on_import_clicked(self) -> None:
-        from ..session import settings as user  # the folder the last file dialog used
+        from .. import settings as user  # the folder the last file dialog used
 
         path, _ = QFileDialog.getOpenFileName(
             self, "Import CSV", user.last_folder(), "CSV files (*.csv);;All files (*)"

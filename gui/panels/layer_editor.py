@@ -18,8 +18,6 @@ the command line: ``engine.losses.losses_for`` / ``output_activations_for`` /
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from backprop_lab.engine.activations import HIDDEN_ACTIVATIONS
 from backprop_lab.engine.data import Dataset, make_dataset
 from backprop_lab.engine.losses import default_output, losses_for, output_activations_for
@@ -49,19 +47,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..model.records import NetworkSpec
+
 MAX_HIDDEN = MAX_LAYERS - 1
 MAX_SEED = 2**31 - 1
 DEFAULT_WIDTH = 8
-
-
-@dataclass(frozen=True)
-class NetworkSpec:
-    """What the builder describes: the architecture, its loss, how to initialise it."""
-
-    architecture: Architecture
-    loss: str
-    init: str = "xavier"
-    seed: int = 0
 
 
 class LayerEditor(QWidget):

@@ -11,8 +11,6 @@ the counters of the snapshots it is given.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from backprop_lab.engine.data.builtin import MAX_SAMPLES
 from backprop_lab.engine.optimizers import OPTIMIZERS, Optimizer
 from backprop_lab.engine.trainer import TrainingConfig
@@ -31,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..model.records import TrainingSettings
 from .log_spin_box import LogSpinBox
 
 #: (label, iterations per second or None for full speed)
@@ -44,16 +43,7 @@ SPEEDS: tuple[tuple[str, float | None], ...] = (
     ("1 / s", 1.0),
 )
 
-
-@dataclass(frozen=True)
-class TrainingSettings:
-    """The panel's hyper-parameters; ``batch_size`` None means the full batch."""
-
-    learning_rate: float = 0.5
-    optimizer: str = "sgd"
-    batch_size: int | None = 32
-    l2: float = 0.0
-    l1: float = 0.0
+DEFAULT_SETTINGS = TrainingSettings()
 
 
 class TrainingPanel(QWidget):
@@ -63,7 +53,7 @@ class TrainingPanel(QWidget):
     speedChanged = Signal(object)  # float iterations/s, or None = full speed
 
     def __init__(
-        self, settings: TrainingSettings = TrainingSettings(), parent: QWidget | None = None
+        self, settings: TrainingSettings = DEFAULT_SETTINGS, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setObjectName("trainingPanel")

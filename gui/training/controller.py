@@ -45,23 +45,23 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signa
 
 from .mailbox import SnapshotMailbox
 from .process import WorkerProcess
-from .worker import Session, SessionOutcome, TrainingWorker
+from .worker import PlayLink, PlayOutcome, TrainingWorker
 
 PAUSE_TIMEOUT_MS = 5000  # an iteration plus a final snapshot of the largest networks
 
 
 @dataclass
 class _Running:
-    """A play session in progress: its link to the child, the thread and the worker
+    """A play run in progress: its link to the child, the thread and the worker
     (the worker is only referenced so that it lives until its thread has run it)."""
 
-    session: Session
+    link: PlayLink
     thread: QThread
     worker: TrainingWorker
 
     @property
-    def outcome(self) -> SessionOutcome:
-        return self.session.outcome
+    def outcome(self) -> PlayOutcome:
+        return self.link.outcome
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ class TrainingController(QObject):
         self._sample_index = 0
         self._speed: float | None = None
         self._process: WorkerProcess | None = None
-        self._session: _Running | None = None
+        self._play: _Running | None = None
         self._mailbox = SnapshotMailbox()
         self._last_snapshot: Snapshot | None = None
         self._stranded: list[_Running] = []  # threads that would not stop (kept alive)
@@ -117,8 +117,8 @@ class TrainingController(QObject):
     # ------------------------------------------------------------ properties
     @property
     def is_running(self) -> bool:
-        """True between play() and the end of the play session."""
-        return self._session is not None
+        """True between play() and the end of the play run."""
+        return self._play is not None
 
     @property
     def trainer(self) -> Trainer | None:
@@ -211,7 +211,7 @@ class TrainingController(QObject):
         self._last_snapshot = None
         self._emit_local()
 
-    # ------------------------------------------------------------ sessions (issue 5)
+    # ------------------------------------------------------------ session files (issue 5)
     def restore_state(self, state: TrainerState) -> None:
         """Continue from a saved TrainerState (a reopened session, an undone edit): pauses
         first; the next iteration gives the numbers the saved trainer's would have. Emits
@@ -230,8 +230,8 @@ class TrainingController(QObject):
         the first). An iteration being stepped phase by phase is not part of it."""
         if self._trainer is None:
             return None
-        if self._session is not None:
-            return self._session.outcome.checkpoint
+        if self._play is not None:
+            return self._play.outcome.checkpoint
         if self.iteration_pending:
             return replace(
                 self._phase.saved,
@@ -268,20 +268,20 @@ class TrainingController(QObject):
         if self._trainer is not None:
             i = min(i, len(self._trainer.x) - 1)
         self._sample_index = i
-        if self._session is not None:
+        if self._play is not None:
             self._command("sample", {"index": i})
         elif self._trainer is not None:
             self._emit_local(keep_gradients=True)
 
     def _command(self, kind: str, meta: dict) -> None:
-        if self._session is not None:
-            self._session.session.command(kind, meta)
+        if self._play is not None:
+            self._play.link.command(kind, meta)
 
     # ------------------------------------------------------------ play / pause / step
     @Slot()
     def play(self) -> None:
         """Start training on the training thread (no-op if already playing)."""
-        if self._session is not None or self._trainer is None:
+        if self._play is not None or self._trainer is None:
             return
         if self.iteration_pending and self.finish_iteration() is None:  # phase stepping
             return  # (issue 4): the iteration under way is applied first; it diverged
@@ -299,17 +299,17 @@ class TrainingController(QObject):
         if proc.sent_problem != self._problem_id:
             arrays.update(data_to_frame(t.x, t.t, t.x_val, t.t_val))
             proc.sent_problem = self._problem_id
-        session = Session(proc, (meta, arrays))
-        worker = TrainingWorker(session, self._mailbox)
+        link = PlayLink(proc, (meta, arrays))
+        worker = TrainingWorker(link, self._mailbox)
         thread = QThread()
         thread.setObjectName("trainingThread")
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
         worker.finished.connect(worker.deleteLater, Qt.ConnectionType.DirectConnection)
-        worker.finished.connect(self._on_session_finished)
+        worker.finished.connect(self._on_play_finished)
         worker.snapshotPending.connect(self._deliver_timer.start)
-        self._session = _Running(session, thread, worker)
+        self._play = _Running(link, thread, worker)
         thread.start()
         self.runningChanged.emit(True)
 
@@ -317,15 +317,15 @@ class TrainingController(QObject):
     def pause(self) -> None:
         """Stop after the running iteration; returns once the trainer holds the final
         state (or after a timeout, having killed an unresponsive worker process)."""
-        s = self._session
+        s = self._play
         if s is not None:
-            s.session.request_stop()
-            self._end_session(s, PAUSE_TIMEOUT_MS)
+            s.link.request_stop()
+            self._end_play(s, PAUSE_TIMEOUT_MS)
 
     @Slot()
     def toggle(self) -> None:
         """Play if paused, pause if playing."""
-        if self._session is None:
+        if self._play is None:
             self.play()
         else:
             self.pause()
@@ -498,9 +498,9 @@ class TrainingController(QObject):
 
     # ============================================================ end of phase stepping
 
-    # ------------------------------------------------------------ session end
-    def _end_session(self, s: _Running, timeout_ms: int) -> bool:
-        """Join the training thread and apply how the session ended. True if it ended
+    # ------------------------------------------------------------ end of a play run
+    def _end_play(self, s: _Running, timeout_ms: int) -> bool:
+        """Join the training thread and apply how the play run ended. True if it ended
         within the timeout."""
         if s.outcome.handled:
             return True
@@ -513,7 +513,7 @@ class TrainingController(QObject):
             if not s.thread.wait(2000):
                 self._stranded.append(s)  # never destroy a running QThread
         s.outcome.handled = True
-        self._session = None
+        self._play = None
         out = s.outcome
         if out.broken and self._process is not None:
             self._process.stop(0.5)
@@ -534,10 +534,10 @@ class TrainingController(QObject):
         return clean
 
     @Slot(object)
-    def _on_session_finished(self, outcome: SessionOutcome) -> None:
-        s = self._session
+    def _on_play_finished(self, outcome: PlayOutcome) -> None:
+        s = self._play
         if s is not None and s.outcome is outcome and not outcome.handled:
-            self._end_session(s, PAUSE_TIMEOUT_MS)
+            self._end_play(s, PAUSE_TIMEOUT_MS)
 
     @Slot()
     def _on_snapshot_pending(self) -> None:
@@ -596,10 +596,10 @@ class TrainingController(QObject):
         cleanly in time. The controller stays usable (Play starts a new child)."""
         deadline = time.monotonic() + timeout_ms / 1000
         clean = True
-        s = self._session
+        s = self._play
         if s is not None:
-            s.session.request_stop()
-            clean = self._end_session(s, max(timeout_ms - 500, 100))
+            s.link.request_stop()
+            clean = self._end_play(s, max(timeout_ms - 500, 100))
         if self._process is not None:
             clean &= self._process.stop(max(deadline - time.monotonic(), 0.05))
             self._process = None

@@ -40,7 +40,7 @@ class WorkerProcess:
 
     ``send`` may be called from any thread (a lock keeps frames whole); ``read`` only from
     the one thread that consumes replies. ``sent_problem`` records which problem's data the
-    child already holds, so a new play session sends the data only when it changed."""
+    child already holds, so a new play run sends the data only when it changed."""
 
     def __init__(self) -> None:
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the child)

@@ -1,4 +1,4 @@
-"""The training thread: a QObject worker moved to a QThread, one per play session.
+"""The training thread: a QObject worker moved to a QThread, one per play run.
 
 Life cycle (as in superqt's workers): ``QThread.started -> run() -> finished(outcome)``;
 ``finished`` quits the thread and deletes the worker (``deleteLater``). ``run`` sends the
@@ -8,8 +8,8 @@ reports "stopped" or its output ends. Snapshots go into the controller's mailbox
 is nudged with ``snapshotPending`` only when the mailbox was empty, so the GUI thread's
 event queue never fills up with stale frames.
 
-The controller talks to a play session only through its :class:`Session` (plain Python,
-usable from any thread): commands, and the stop flag - :meth:`Session.request_stop` sets
+The controller talks to a play run only through its :class:`PlayLink` (plain Python,
+usable from any thread): commands, and the stop flag - :meth:`PlayLink.request_stop` sets
 it and sends "pause"; the child checks its commands after every iteration and answers
 with a final snapshot and its TrainerState.
 """
@@ -28,8 +28,8 @@ from .process import WorkerProcess
 
 
 @dataclass
-class SessionOutcome:
-    """How a play session ended, filled in by the training thread.
+class PlayOutcome:
+    """How a play run ended, filled in by the training thread.
 
     state: the child's final TrainerState (None if it never started or crashed);
     checkpoint: its latest periodic TrainerState (the fallback after a crash);
@@ -47,13 +47,13 @@ class SessionOutcome:
     handled: bool = False
 
 
-class Session:
-    """One play session's link to the worker process: the "start" frame, then commands
-    in order. Thread-safe; a "pause" before the start means the session never starts."""
+class PlayLink:
+    """One play run's link to the worker process: the "start" frame, then commands
+    in order. Thread-safe; a "pause" before the start means the run never starts."""
 
     def __init__(self, process: WorkerProcess, start: tuple[dict, dict]) -> None:
         self.process = process
-        self.outcome = SessionOutcome()
+        self.outcome = PlayOutcome()
         self._start: tuple[dict, dict] | None = start
         self._lock = threading.Lock()
         self._stop_requested = False
@@ -76,7 +76,7 @@ class Session:
 
     def begin(self) -> bool:
         """Send the start frame and any queued commands (training thread). False if the
-        session was stopped before it began or the child cannot be reached."""
+        run was stopped before it began or the child cannot be reached."""
         with self._lock:
             start, self._start = self._start, None  # the data may be large: let it go
             if self._stop_requested:
@@ -99,25 +99,26 @@ class Session:
 
 
 class TrainingWorker(QObject):
-    """Runs one play :class:`Session` on the training thread (see the module docstring)."""
+    """Runs one play run (its :class:`PlayLink`) on the training thread (see the module
+    docstring)."""
 
     snapshotPending = Signal()
-    finished = Signal(object)  # the SessionOutcome
+    finished = Signal(object)  # the PlayOutcome
 
-    def __init__(self, session: Session, mailbox: SnapshotMailbox) -> None:
+    def __init__(self, link: PlayLink, mailbox: SnapshotMailbox) -> None:
         super().__init__()
-        self._session = session
+        self._link = link
         self._mailbox = mailbox
 
     @Slot()
     def run(self) -> None:
-        """The session (runs in the QThread)."""
-        out = self._session.outcome
+        """The play run (runs in the QThread)."""
+        out = self._link.outcome
         try:
-            if self._session.begin():
+            if self._link.begin():
                 self._read_replies()
             elif out.broken:
-                self._session.process.kill()
+                self._link.process.kill()
         except Exception as e:  # never let an exception escape a QThread
             out.error = out.error or f"training thread failed: {e!r}"
             out.broken = True
@@ -125,7 +126,7 @@ class TrainingWorker(QObject):
             self.finished.emit(out)
 
     def _read_replies(self) -> None:
-        out, proc = self._session.outcome, self._session.process
+        out, proc = self._link.outcome, self._link.process
         while True:
             try:
                 frame = proc.read()

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from backprop_lab.engine.network import MAX_LAYERS
 from backprop_lab.engine.transport.history import LossHistory
 from backprop_lab.engine.transport.snapshot import Snapshot
 from PySide6.QtCore import QEvent, Slot
 from PySide6.QtWidgets import QWidget
 
+from ..model.histories import Histories
 from .axes import SteadyRange, peak_per_pixel
-from .loss_plot import history_part
 from .visibility import would_be_seen
 
 MAX_LEGEND = 12  # more layers than this: no legend (the lines are coloured in depth order)
@@ -33,7 +32,8 @@ class GradNormPlot(pg.PlotWidget):
         # PlotWidget binds PlotItem.clear (remove every item) on the instance; the views
         # contract's clear() (forget the history, keep the items) is this class's method.
         del self.clear
-        self._history: LossHistory | None = None
+        self._histories = Histories()  # its own until the model's are given
+        self._own = True
         self._items: list[pg.PlotDataItem] = []
         self._pending = False
         pi = self.getPlotItem()
@@ -47,20 +47,41 @@ class GradNormPlot(pg.PlotWidget):
         self._extent = SteadyRange(pi)  # axes move only when the data cross round values
         self._legend = pi.addLegend(offset=(-10, 10), brush=pg.mkBrush(0, 0, 0, 160))
 
+    def set_histories(self, histories: Histories) -> None:
+        """Draw the model's gradient norms (gui.model.histories) from now on: snapshots
+        then only say when to redraw, and the model appends, clears and restores."""
+        self._histories, self._own = histories, False
+        self.refresh()
+
+    @property
+    def _history(self) -> LossHistory | None:
+        return self._histories.norms
+
+    def refresh(self) -> None:
+        """Redraw from the histories (the model's changed them)."""
+        h = self._history
+        if h is not None and len(self._items) != h.columns:
+            self._rebuild(h.columns)
+        self._pending = True
+        self._redraw()
+
     @Slot(object)
     def show_snapshot(self, snap: Snapshot) -> None:
-        """Append the snapshot's per-iteration norms; redraw if it can be seen."""
+        """Append the snapshot's per-iteration norms (unless the model keeps them);
+        redraw if it can be seen."""
         depth = snap.network.depth
-        if self._history is None or self._history.columns != depth:
+        if self._own:
+            self._histories.record_norms(snap)
+        if len(self._items) != depth:
             self._rebuild(depth)
-        self._history.append(snap.steps, snap.grad_norms)
         self._pending = True
         if would_be_seen(self):
             self._redraw()
 
     def clear(self) -> None:
-        """Forget the history (a new problem or a reset)."""
-        if self._history is not None:
+        """Forget the history (a new problem or a reset; the model's histories are the
+        model's to clear)."""
+        if self._own and self._history is not None:
             self._history.clear()
         self._pending = True
         self._redraw()
@@ -78,20 +99,8 @@ class GradNormPlot(pg.PlotWidget):
     def restore_history(self, state: dict[str, np.ndarray]) -> None:
         """Show the norms :meth:`history_state` gave (one line per saved column); later
         snapshots continue them. ValueError, and nothing changes, if they do not fit."""
-        part = history_part(state, "norms")
-        if not part:
-            self.clear()
-            return
-        counters = np.asarray(part.get("counters", ()))
-        depth = int(counters[0]) if counters.shape == (8,) else 0
-        if not 1 <= depth <= MAX_LAYERS:
-            raise ValueError(f"gradient-norm history with {depth} layers")
-        history = LossHistory(columns=depth)
-        history.set_state(part)
-        self._rebuild(depth)
-        self._history = history
-        self._pending = True
-        self._redraw()
+        self._histories.restore_norms(state)
+        self.refresh()
 
     def layer_items(self) -> list[pg.PlotDataItem]:
         """One line per layer, the first layer first."""
@@ -110,7 +119,6 @@ class GradNormPlot(pg.PlotWidget):
             # noisy lines ~6x slower to paint (13.7 ms a frame on the default example)
             item = pi.plot(pen=pg.mkPen(colour, width=1), name=f"layer {layer + 1}")
             self._items.append(peak_per_pixel(item))
-        self._history = LossHistory(columns=depth)
 
     def _redraw(self) -> None:
         if not self._pending:
@@ -118,6 +126,8 @@ class GradNormPlot(pg.PlotWidget):
         self._pending = False
         if self._history is None:
             return
+        if len(self._items) != self._history.columns:  # the model's run changed depth
+            self._rebuild(self._history.columns)
         ys, last = [], None
         for layer, item in enumerate(self._items):
             x, y = self._history.arrays(layer)

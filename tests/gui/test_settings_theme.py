@@ -19,11 +19,11 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 from backprop_lab.engine import __version__
-from backprop_lab.gui.progress import run_with_progress
-from backprop_lab.gui.session import settings as user
-from backprop_lab.gui.session import theme as theme_module
-from backprop_lab.gui.session.plot_export import CSV_COLUMNS
+from backprop_lab.gui import settings as user
+from backprop_lab.gui.files.plot_export import CSV_COLUMNS
+from backprop_lab.gui.files.progress import run_with_progress
 from backprop_lab.gui.views import colormaps
+from backprop_lab.gui.window import theme as theme_module
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QImage, QKeySequence, QPalette
 from PySide6.QtWidgets import QApplication, QDockWidget, QProgressDialog
@@ -36,7 +36,7 @@ def test_settings_live_under_the_xdg_folders(qtbot, tmp_path):
     w = make_window(qtbot)
     assert str(user.config_folder()).startswith(os.environ["XDG_CONFIG_HOME"])
     assert str(user.data_folder()).startswith(os.environ["XDG_DATA_HOME"])
-    assert str(w.session.autosaver.folder).startswith(os.environ["XDG_DATA_HOME"])
+    assert str(w.recovery.autosaver.folder).startswith(os.environ["XDG_DATA_HOME"])
     assert w.close()
     ini = user.config_folder() / "settings.ini"
     assert ini.is_file()  # the layout was saved on close
@@ -61,7 +61,7 @@ def test_geometry_and_dock_layout_are_remembered_and_reset(qtbot):
     grad = again.findChild(QDockWidget, "dockGradNorms")
     assert again.dockWidgetArea(grad) == Qt.DockWidgetArea.LeftDockWidgetArea
 
-    again.session.action_reset_layout.trigger()
+    again.action_reset_layout.trigger()
     assert not again.findChild(QDockWidget, "dockHeatmaps").isHidden()
     assert not grad.isHidden()
     assert again.dockWidgetArea(grad) == Qt.DockWidgetArea.RightDockWidgetArea
@@ -82,7 +82,7 @@ def test_stale_dock_tab_bars_are_hidden(qtbot):
     w = make_window(qtbot)
     w.show()
     qtbot.waitExposed(w)
-    w.session.reset_layout()
+    w.appearance.reset_layout()
     qtbot.wait(50)
     groups = [
         frozenset(b.tabText(i) for i in range(b.count()))
@@ -95,7 +95,7 @@ def test_stale_dock_tab_bars_are_hidden(qtbot):
 # ---------------------------------------------------------------- shortcuts and help
 def test_standard_shortcuts_and_the_shortcuts_list(qtbot):
     w = make_window(qtbot)
-    s = w.session
+    s = w  # every part's actions are window attributes too
     K = QKeySequence.StandardKey
     for action, key in (
         (s.action_new, K.New),
@@ -115,7 +115,7 @@ def test_standard_shortcuts_and_the_shortcuts_list(qtbot):
             all_keys[k] = a.text()
     assert QKeySequence("F11") not in s.action_full_screen.shortcuts()  # F11 = Step phase
 
-    dialog = s.show_shortcuts()
+    dialog = w.help.show_shortcuts()
     rows = {(cmd, keys) for _, cmd, keys in dialog.rows()}
     native = QKeySequence.SequenceFormat.NativeText
     for action in (w.action_play, w.action_step, w.action_step_phase, w.action_finish,
@@ -128,7 +128,7 @@ def test_standard_shortcuts_and_the_shortcuts_list(qtbot):
 
 def test_about_names_the_version_and_the_cli_prints_it(qtbot):
     w = make_window(qtbot)
-    box = w.session.show_about()
+    box = w.help.show_about()
     assert __version__ in box.text()
     box.close()
     out = subprocess.run(
@@ -146,7 +146,7 @@ def test_themes_switch_palette_plots_and_colour_maps(qtbot):
     w = make_window(qtbot)
     steps(w, 3)
     app = QApplication.instance()
-    assert w.session.set_theme("dark") == "dark"
+    assert w.appearance.set_theme("dark") == "dark"
     assert app.palette().color(QPalette.ColorRole.Window).lightness() < 80
     assert pg.mkColor(pg.getConfigOption("background")).lightness() < 20
     assert w.loss_plot.backgroundBrush().color().lightness() < 20
@@ -161,7 +161,7 @@ def test_themes_switch_palette_plots_and_colour_maps(qtbot):
     assert captions
     assert all(c.textItem.defaultTextColor().lightness() > 150 for c in captions)
 
-    assert w.session.set_theme("light") == "light"
+    assert w.appearance.set_theme("light") == "light"
     # a live switch recolours the captions already drawn
     assert all(c.textItem.defaultTextColor().lightness() < 120 for c in captions)
     assert app.palette().color(QPalette.ColorRole.Window).lightness() > 180
@@ -172,10 +172,10 @@ def test_themes_switch_palette_plots_and_colour_maps(qtbot):
     assert axis.textPen().color().lightness() < 80
     assert not colormaps.is_dark()
     assert colormaps.diverging().map([0.5], mode="qcolor")[0].lightness() > 180
-    assert w.session.theme_actions["light"].isChecked()
+    assert w.appearance.theme_actions["light"].isChecked()
 
     again = make_window(qtbot)  # the choice is remembered
-    assert again.session.theme.choice == "light"
+    assert again.appearance.theme.choice == "light"
     steps(again, 1)
     captions = again.network_view._captions  # "input (2)", "tanh (8)", ...
     assert captions
@@ -185,10 +185,10 @@ def test_themes_switch_palette_plots_and_colour_maps(qtbot):
 def test_system_theme_follows_the_colour_scheme(qtbot, monkeypatch):
     w = make_window(qtbot)
     monkeypatch.setattr(theme_module, "system_scheme", lambda: "dark")
-    assert w.session.set_theme("system") == "dark"
+    assert w.appearance.set_theme("system") == "dark"
     monkeypatch.setattr(theme_module, "system_scheme", lambda: "light")
-    w.session.theme._on_system_changed()  # what QStyleHints.colorSchemeChanged calls
-    assert w.session.theme.scheme == "light"
+    w.appearance.theme._on_system_changed()  # what QStyleHints.colorSchemeChanged calls
+    assert w.appearance.theme.scheme == "light"
     assert w.loss_plot.backgroundBrush().color().lightness() > 230
     hints = QGuiApplication.styleHints()
     assert hasattr(hints, "colorScheme") and hasattr(hints, "colorSchemeChanged")
@@ -203,15 +203,15 @@ def test_every_plot_exports_as_png_and_svg(qtbot, tmp_path):
     play_until(qtbot, w, lambda: w.last_snapshot.step >= 40)
     for attr in ("network_view", "decision_view", "loss_plot", "grad_norm_plot", "heatmaps"):
         png, svg = tmp_path / f"{attr}.png", tmp_path / f"{attr}.svg"
-        assert w.session.export_plot(attr, png), w.last_message
-        assert w.session.export_plot(attr, svg), w.last_message
+        assert w.plot_files.export_plot(attr, png), w.last_message
+        assert w.plot_files.export_plot(attr, svg), w.last_message
         image = QImage(str(png))
         assert not image.isNull() and image.width() > 50 and image.height() > 50, attr
         assert len(np.unique(_pixels(image))) > 4, attr  # not blank
         root = ET.parse(svg).getroot()
         assert root.tag.endswith("svg"), attr
         assert len(list(root.iter())) > 10, attr
-    assert not w.session.export_plot("loss_plot", tmp_path / "x.bmp")
+    assert not w.plot_files.export_plot("loss_plot", tmp_path / "x.bmp")
     assert w.last_message[0] == "Cannot export the plot"
     assert not (tmp_path / "x.bmp").exists()
 
@@ -226,7 +226,7 @@ def test_loss_history_exports_as_csv(qtbot, tmp_path):
     w = make_window(qtbot)
     losses = steps(w, 25)
     path = tmp_path / "loss.csv"
-    assert w.session.export_loss_csv(path)
+    assert w.plot_files.export_loss_csv(path)
     rows = list(csv.reader(io.StringIO(path.read_text())))
     assert tuple(rows[0]) == CSV_COLUMNS
     table = {int(r[0]): r for r in rows[1:]}
@@ -269,7 +269,7 @@ from PySide6.QtWidgets import QApplication
 app = QApplication([])
 from backprop_lab.gui.app import configure_pyqtgraph
 configure_pyqtgraph()
-from backprop_lab.gui.main_window import MainWindow
+from backprop_lab.gui.window.main_window import MainWindow
 w = MainWindow()
 w.session.ask_unsaved = lambda doing: "discard"
 w.resize(900, 600)

@@ -15,7 +15,7 @@ from backprop_lab.engine.optimizers import Optimizer
 from backprop_lab.engine.stepper import phases_of
 from backprop_lab.engine.trainer import Trainer, TrainingConfig
 from backprop_lab.gui import MainWindow
-from backprop_lab.gui.inspector.phase_frame import CHANGE, GRADIENT, WEIGHT
+from backprop_lab.gui.model.phase_frame import CHANGE, GRADIENT, WEIGHT
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QToolBar
 

@@ -51,25 +51,25 @@ def test_k_edits_undo_and_redo_return_the_exact_networks(qtbot):
     for label, edit in EDITS:
         edit(w)
         labels.append(label)
-        assert w.session.action_undo.text() == f"Undo: {label}"
+        assert w.action_undo.text() == f"Undo: {label}"
         states.append(snapshot_of(w))
-    assert w.session.undo.stack.count() == len(EDITS)
+    assert w.undo.recorder.stack.count() == len(EDITS)
     # the network after each edit is the engine's initialisation from its spec
     spec = w.layer_editor.spec()
     expected = init_network(spec.architecture, spec.init, spec.seed)
     assert w.controller.network.flat.tobytes() == expected.flat.tobytes()
 
     for k in range(len(EDITS), 0, -1):
-        assert w.session.action_undo.text() == f"Undo: {labels[k - 1]}"
-        w.session.action_undo.trigger()
+        assert w.action_undo.text() == f"Undo: {labels[k - 1]}"
+        w.action_undo.trigger()
         assert snapshot_of(w) == states[k - 1], labels[k - 1]
-        assert w.session.action_redo.text() == f"Redo: {labels[k - 1]}"
-    assert not w.session.action_undo.isEnabled()
-    assert w.session.action_undo.text() == "Undo"
+        assert w.action_redo.text() == f"Redo: {labels[k - 1]}"
+    assert not w.action_undo.isEnabled()
+    assert w.action_undo.text() == "Undo"
     for k in range(1, len(EDITS) + 1):
-        w.session.action_redo.trigger()
+        w.action_redo.trigger()
         assert snapshot_of(w) == states[k], labels[k - 1]
-    assert not w.session.action_redo.isEnabled()
+    assert not w.action_redo.isEnabled()
 
 
 def test_undo_brings_the_trained_network_back(qtbot):
@@ -80,23 +80,23 @@ def test_undo_brings_the_trained_network_back(qtbot):
     trained_history = history(w)
     w.layer_editor.set_layer(1, width=4)  # asks, re-initialises
     assert w.controller.trainer.step_count == 0
-    w.session.action_undo.trigger()
+    w.action_undo.trigger()
     assert_states_equal(w.controller.trainer.get_state(), trained)
     assert_histories_equal(history(w), trained_history)
     assert w.training_panel.iteration_label.text() == "25"
     expected_next = steps(w, 3)
 
-    w.session.action_redo.trigger()  # the new architecture, as it was (untrained)
+    w.action_redo.trigger()  # the new architecture, as it was (untrained)
     assert w.layer_editor.spec().architecture.layers[1].units == 4
     steps(w, 6)
     small = w.controller.trainer.get_state()
-    w.session.action_undo.trigger()  # back to the trained one, with the 3 extra steps
+    w.action_undo.trigger()  # back to the trained one, with the 3 extra steps
     assert w.controller.trainer.step_count == 28
-    w.session.action_redo.trigger()  # and the small one keeps its 6 steps
+    w.action_redo.trigger()  # and the small one keeps its 6 steps
     assert_states_equal(w.controller.trainer.get_state(), small)
-    w.session.action_undo.trigger()
-    w.session.action_undo.trigger()  # the optimiser change
-    w.session.action_redo.trigger()
+    w.action_undo.trigger()
+    w.action_undo.trigger()  # the optimiser change
+    w.action_redo.trigger()
     assert w.controller.trainer.step_count == 28
     assert expected_next  # (three losses were trained on the way)
 
@@ -106,18 +106,18 @@ def test_reset_and_import_are_undoable(qtbot, tmp_path):
     steps(w, 12)
     trained = w.controller.trainer.get_state()
     w.action_reset.trigger()
-    assert w.session.action_undo.text() == "Undo: reset"
-    w.session.action_undo.trigger()
+    assert w.action_undo.text() == "Undo: reset"
+    w.action_undo.trigger()
     assert_states_equal(w.controller.trainer.get_state(), trained)
 
     other = init_network(Architecture(2, (LayerSpec(3, "relu"), LayerSpec(1, "sigmoid"))), "he", 5)
     path = tmp_path / "other.npz"
     save_model(other, path)
     assert w.import_weights(path)
-    assert w.session.action_undo.text() == "Undo: import other.npz"
-    w.session.action_undo.trigger()
+    assert w.action_undo.text() == "Undo: import other.npz"
+    w.action_undo.trigger()
     assert_states_equal(w.controller.trainer.get_state(), trained)
-    w.session.action_redo.trigger()
+    w.action_redo.trigger()
     assert w.controller.network.flat.tobytes() == other.flat.tobytes()
 
 
@@ -129,7 +129,7 @@ def test_a_declined_edit_leaves_no_command(qtbot):
     w.layer_editor.set_layer(0, width=3)  # declined: the editor reverts
     assert questions
     assert w.layer_editor.spec().architecture.layers[0].units == 8
-    assert w.session.undo.stack.count() == 0
+    assert w.undo.recorder.stack.count() == 0
     assert w.controller.trainer.step_count == 3
 
 
@@ -138,15 +138,15 @@ def test_undo_marks_the_session_clean_again(qtbot, tmp_path):
     assert w.save_session(tmp_path / "s.bplab")
     w.layer_editor.set_seed(3)
     assert w.session.is_modified()
-    w.session.action_undo.trigger()
+    w.action_undo.trigger()
     assert not w.session.is_modified()
-    w.session.action_redo.trigger()
+    w.action_redo.trigger()
     assert w.session.is_modified()
 
 
 def test_standard_undo_redo_keys(qtbot):
     w = make_window(qtbot)
-    undo, redo = w.session.action_undo, w.session.action_redo
+    undo, redo = w.action_undo, w.action_redo
     assert undo.objectName() == "actionUndo" and redo.objectName() == "actionRedo"
     undo_keys = set(QKeySequence.keyBindings(QKeySequence.StandardKey.Undo))
     assert undo_keys and undo_keys <= set(undo.shortcuts())
@@ -163,7 +163,7 @@ def test_undo_while_playing_pauses_and_restores(qtbot):
     w.layer_editor.set_layer(0, width=5)
     w.action_play.trigger()
     qtbot.waitUntil(lambda: w.last_snapshot.step >= 5, timeout=30_000)
-    w.session.action_undo.trigger()
+    w.action_undo.trigger()
     assert not w.controller.is_running
     assert_states_equal(w.controller.trainer.get_state(), trained)
 
@@ -177,7 +177,7 @@ def test_settings_undo_applies_to_the_trainer(qtbot, field):
     else:
         w.training_panel.optimizer_combo.setCurrentText("momentum")
     assert w.controller.trainer.config != before
-    w.session.action_undo.trigger()
+    w.action_undo.trigger()
     assert w.controller.trainer.config == before
     losses = steps(w, 2)
     assert np.all(np.isfinite(losses))

@@ -30,7 +30,7 @@ def network_digest(network) -> str:
     return hashlib.sha256(network.flat.tobytes()).hexdigest()
 
 
-class SessionAutoTest(QObject):
+class AutomationHooks(QObject):
     """Answers the questions and runs the session modes (see the module docstring)."""
 
     def __init__(self, window, mode: str) -> None:
@@ -39,7 +39,7 @@ class SessionAutoTest(QObject):
         window.session.ask_unsaved = self.ask_unsaved
         window.ask = self.ask
         if mode == "play-until-killed":
-            window.session.autosaver.saved.connect(self._on_autosaved)
+            window.recovery.autosaver.saved.connect(self._on_autosaved)
             QTimer.singleShot(PLAY_MS, self._play)
         elif mode == "recover-and-close":
             QTimer.singleShot(0, self._recover)
@@ -67,7 +67,7 @@ class SessionAutoTest(QObject):
     @Slot()
     def _recover(self) -> None:
         w = self.window
-        if w.session.offer_recovery():
+        if w.recovery.offer_recovery():
             state = w.controller.trainer.get_state()
             print(
                 f"autotest: restored iteration {state.step} network "
@@ -79,9 +79,9 @@ class SessionAutoTest(QObject):
         QTimer.singleShot(CLOSE_MS, w.close)
 
 
-def install(window, mode: str) -> SessionAutoTest | None:
+def install(window, mode: str) -> AutomationHooks | None:
     """Install the hooks for ``mode`` (None if it is not an automation mode)."""
-    return SessionAutoTest(window, mode) if mode in MODES else None
+    return AutomationHooks(window, mode) if mode in MODES else None
 
 
-__all__ = ["MODES", "SessionAutoTest", "install", "network_digest"]
+__all__ = ["MODES", "AutomationHooks", "install", "network_digest"]

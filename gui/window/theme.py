@@ -8,7 +8,7 @@ style with its own palette, so both themes look the same everywhere.
 
 pyqtgraph (imported only once the views are, so that the window can appear first):
 ``setConfigOptions(background=..., foreground=...)`` for plots made later (see
-:func:`plot_options`, which ``gui.app.configure_pyqtgraph`` uses), and every existing
+:func:`plot_options`, which :func:`configure_pyqtgraph` uses), and every existing
 plot is re-coloured (background, axes, legends, the training-loss
 curve); heatmap images and colour bars take the theme's diverging map
 (:func:`gui.views.colormaps.set_dark`). The network view's edge colours are blended
@@ -49,6 +49,14 @@ def plot_options() -> dict:
     """pyqtgraph's background and foreground for the theme last applied."""
     colours = PLOT_COLOURS[_scheme]
     return {"background": colours.background, "foreground": colours.foreground}
+
+
+def configure_pyqtgraph() -> None:
+    """pyqtgraph options every view relies on: images indexed [row, column] (W[j, i] is
+    drawn at row j, column i) and no antialiasing (the fast drawing path). Idempotent."""
+    import pyqtgraph as pg
+
+    pg.setConfigOptions(imageAxisOrder="row-major", antialias=False, **plot_options())
 
 
 def _plots_loaded() -> bool:
@@ -228,6 +236,7 @@ __all__ = [
     "PLOT_COLOURS",
     "PlotColours",
     "Theme",
+    "configure_pyqtgraph",
     "dark_palette",
     "light_palette",
     "plot_options",

@@ -1,16 +1,17 @@
 """Undo/redo for every edit of the network, the data and the training settings.
 
-The panels apply an edit as soon as the user makes it and the window reacts (a new
-architecture or new data re-initialise the network, asking first if training progress
-would be lost). :class:`UndoRecorder` listens *after* the window and turns each accepted
-edit into a command on a ``QUndoStack``, labelled as the builder describes it ("layer 2
-width 8 -> 16", "learning rate 0.5 -> 1", "data circles -> moons", "reset", "import
-net.json"). A command's first ``redo`` (QUndoStack.push calls it) does nothing: the edit
-is already applied.
+The panels apply an edit as soon as the user makes it; the window asks first if
+training progress would be lost, and an accepted edit changes the model
+(:class:`~gui.model.lab.LabModel`), which re-initialises the network.
+:class:`UndoRecorder` listens to the model and turns each accepted edit into a command
+on a ``QUndoStack``, labelled as the builder describes it ("layer 2 width 8 -> 16",
+"learning rate 0.5 -> 1", "data circles -> moons", "reset", "import net.json"). A
+command's first ``redo`` (QUndoStack.push calls it) does nothing: the edit is already
+applied.
 
 Edits that re-initialise the network (architecture, data, reset, imported weights) keep
 the training progress they replaced - the exact trainer state and the plotted histories,
-captured when the window announces ``trainingAboutToBeCleared`` (paused, views not yet
+captured when the model announces ``runAboutToBeCleared`` (paused, histories not yet
 cleared) - so undoing one brings the trained network back, not just its architecture.
 Redo and undo each keep the progress they leave, so training between them is not lost
 either. Progress is memory: beyond :data:`MAX_PROGRESS_BYTES` the oldest commands forget
@@ -24,9 +25,9 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from ..panels.data_panel import DataChoice
-from ..panels.training_panel import TrainingSettings
-from .document import Problem, Progress, apply_problem, current_problem, current_progress
+from .lab import LabModel
+from .records import DataChoice, Problem, Progress, TrainingSettings
+from .session_file import apply_problem, progress_of
 
 UNDO_LIMIT = 100
 MAX_PROGRESS_BYTES = 256 * 1024 * 1024
@@ -126,57 +127,51 @@ class ProblemCommand(QUndoCommand):
 
 
 class UndoRecorder(QObject):
-    """Records the window's edits on :attr:`stack` (see the module docstring)."""
+    """Records the model's edits on :attr:`stack` (see the module docstring)."""
 
-    def __init__(self, window, parent: QObject | None = None) -> None:
-        super().__init__(parent if parent is not None else window)
-        self.window = window
+    def __init__(self, lab: LabModel, parent: QObject | None = None) -> None:
+        super().__init__(parent if parent is not None else lab)
+        self.lab = lab
         self.stack = QUndoStack(self)
         self.stack.setUndoLimit(UNDO_LIMIT)
         self._applying = False
-        self._pending: Progress | None = None  # progress captured before the window clears it
-        self._problem = current_problem(window)
-        self._settings = window.training_panel.settings()
-        window.trainingAboutToBeCleared.connect(self._on_about_to_clear)
-        window.layer_editor.architectureChanged.connect(self._on_architecture_changed)
-        window.data_panel.datasetChanged.connect(self._on_dataset_changed)
-        window.training_panel.configChanged.connect(self._on_settings_changed)
-        window.action_reset.triggered.connect(self._on_reset)
-        window.networkImported.connect(self._on_imported)
+        self._pending: Progress | None = None  # progress captured before the run is cleared
+        self._problem = lab.problem
+        self._settings = lab.settings
+        lab.runAboutToBeCleared.connect(self._on_about_to_clear)
+        lab.changed.connect(self._on_changed)
+        lab.runReplaced.connect(self._on_replaced)
 
     # ------------------------------------------------------------ state
     @property
     def applying(self) -> bool:
-        """True while an undo or redo is changing the window."""
+        """True while an undo or redo is changing the model."""
         return self._applying
 
     def resync(self) -> None:
-        """Forget the history and take the window as it is (New, Open)."""
+        """Forget the history and take the model as it is (New, Open)."""
         self.stack.clear()
         self._pending = None
-        self._problem = current_problem(self.window)
-        self._settings = self.window.training_panel.settings()
+        self._problem = self.lab.problem
+        self._settings = self.lab.settings
 
     # ------------------------------------------------------------ applying commands
     def switch(self, problem: Problem, progress: Progress | None) -> Progress | None:
-        """Show ``problem`` (continuing from ``progress``); returns the progress it
-        replaced (None if nothing had been trained)."""
+        """Make ``problem`` the model's (continuing from ``progress``); returns the
+        progress it replaced (None if nothing had been trained)."""
         self._applying = True
         try:
-            left = current_progress(self.window, always=True)
-            apply_problem(self.window, problem, progress)
-            self._problem = current_problem(self.window)
+            left = progress_of(self.lab, always=True)
+            apply_problem(self.lab, problem, progress)
+            self._problem = self.lab.problem
         finally:
             self._applying = False
         return left
 
     def _apply_settings(self, settings: TrainingSettings) -> None:
-        w = self.window
         self._applying = True
         try:
-            w.training_panel.set_settings(settings)
-            spec = w.layer_editor.spec()
-            w.controller.set_config(w.training_panel.training_config(spec.loss, spec.seed))
+            self.lab.set_settings(settings)
             self._settings = settings
         finally:
             self._applying = False
@@ -184,7 +179,7 @@ class UndoRecorder(QObject):
     def _push_problem(self, text: str, after_progress: Progress | None = None) -> None:
         before, progress = self._problem, self._pending
         self._pending = None
-        self._problem = current_problem(self.window)
+        self._problem = self.lab.problem
         self.stack.push(ProblemCommand(self, text, before, progress, self._problem, after_progress))
         self._limit_memory()
 
@@ -197,56 +192,42 @@ class UndoRecorder(QObject):
                 if total > MAX_PROGRESS_BYTES:
                     cmd.forget_progress()
 
-    # ------------------------------------------------------------ the window's edits
+    # ------------------------------------------------------------ the model's edits
     @Slot()
     def _on_about_to_clear(self) -> None:
         if not self._applying and self._pending is None:
-            self._pending = current_progress(self.window)
-
-    @Slot(object)
-    def _on_architecture_changed(self, _spec) -> None:
-        if self._applying:
-            return
-        if self.window.layer_editor.spec() == self._problem.spec:  # declined: reverted
-            self._pending = None
-            return
-        self._push_problem(self.window.layer_editor.last_edit or "network")
-
-    @Slot(object)
-    def _on_dataset_changed(self, dataset) -> None:
-        if self._applying:
-            return
-        panel = self.window.data_panel
-        if panel.dataset is self._problem.dataset:  # declined: reverted
-            self._pending = None
-            return
-        old = self._problem.choice
-        self._push_problem(data_label(old, panel.choice, panel.dataset.name))
-
-    @Slot()
-    def _on_reset(self) -> None:
-        if self._applying or self._pending is None:
-            return  # nothing was trained: a reset changed nothing
-        self._push_problem("reset")
+            self._pending = progress_of(self.lab)
 
     @Slot(str)
-    def _on_imported(self, path: str) -> None:
+    def _on_changed(self, aspect: str) -> None:
         if self._applying:
             return
-        import os
+        lab = self.lab
+        if aspect == "spec":
+            if lab.spec == self._problem.spec:  # nothing changed
+                self._pending = None
+                return
+            self._push_problem(lab.last_edit or "network")
+        elif aspect == "data":
+            if lab.dataset is self._problem.dataset:
+                self._pending = None
+                return
+            self._push_problem(data_label(self._problem.choice, lab.choice, lab.dataset.name))
+        elif aspect == "settings":
+            new = lab.settings
+            if new != self._settings:
+                old, self._settings = self._settings, new
+                self.stack.push(SettingsCommand(self._apply_settings, old, new))
 
-        self._push_problem(
-            f"import {os.path.basename(path)}", current_progress(self.window, always=True)
-        )
-
-    @Slot()
-    def _on_settings_changed(self) -> None:
+    @Slot(str)
+    def _on_replaced(self, how: str) -> None:
         if self._applying:
             return
-        new = self.window.training_panel.settings()
-        if new != self._settings:
-            old, self._settings = self._settings, new
-            self.stack.push(SettingsCommand(self._apply_settings, old, new))
+        if how == "reset":
+            if self._pending is not None:  # else nothing was trained: a reset changed nothing
+                self._push_problem("reset")
+            return
+        self._push_problem(how, progress_of(self.lab, always=True))
 
 
 __all__ = ["ProblemCommand", "SettingsCommand", "UndoRecorder", "data_label", "settings_label"]

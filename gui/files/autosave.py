@@ -34,7 +34,7 @@ from backprop_lab.engine.formats.session import (
 )
 from PySide6.QtCore import QLockFile, QObject, QTimer, Signal, Slot
 
-from .settings import data_folder
+from ..settings import data_folder
 
 FOLDER_PREFIX = "run-"
 LOCK_SUFFIX = ".lock"

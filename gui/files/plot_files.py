@@ -1,0 +1,101 @@
+"""Plot export, one part of the main window (``window.plot_files``): File > Export Plot
+(each view as PNG or SVG) and File > Export Loss History as CSV. The writing is
+:mod:`.plot_export`'s (imported on first use: it needs pyqtgraph)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
+
+from .. import settings as user
+from .errors import describe_error
+from .session_files import make_action
+
+PLOT_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
+
+#: (menu text, window attribute) of the views File > Export Plot offers
+PLOTS = (
+    ("Network view", "network_view"),
+    ("Decision boundary / fit", "decision_view"),
+    ("Loss curve", "loss_plot"),
+    ("Gradient norms", "grad_norm_plot"),
+    ("Weights and gradients", "heatmaps"),
+)
+
+
+class PlotFiles(QObject):
+    """Plot and loss-history export for one window (see the module docstring)."""
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.export_plot_menu = QMenu(
+            "Export &Plot", window.menus.file, objectName="menuExportPlot"
+        )
+        for text, attr in PLOTS:
+            a = make_action(window, f"{text}...", f"actionExportPlot_{attr}", self._on_export_plot)
+            a.setData(attr)
+            self.export_plot_menu.addAction(a)
+        self.action_export_csv = make_action(
+            window, "Export Loss History as &CSV...", "actionExportLossCsv", self._on_export_csv
+        )
+        window.menus.add_menu("file", "weights", self.export_plot_menu)
+        window.menus.add("file", "weights", self.action_export_csv)
+
+    def export_plot(self, attr: str, path: str | os.PathLike) -> bool:
+        """Export the view ``attr`` (e.g. "loss_plot") as PNG or SVG; False + message."""
+        from . import plot_export
+
+        w = self.window
+        try:
+            written = plot_export.export_plot(getattr(w, attr), path)
+        except (OSError, ValueError) as e:
+            w.show_error("Cannot export the plot", describe_error(e, path))
+            return False
+        w.statusBar().showMessage(f"Plot saved to {written}", 5000)
+        return True
+
+    def export_loss_csv(self, path: str | os.PathLike) -> bool:
+        """Export the loss history as CSV; False and a message if it failed."""
+        from . import plot_export
+
+        w = self.window
+        try:
+            written = plot_export.export_loss_csv(w.loss_plot, path)
+        except (OSError, ValueError, AttributeError) as e:
+            w.show_error("Cannot export the loss history", describe_error(e, path))
+            return False
+        w.statusBar().showMessage(f"Loss history saved to {written}", 5000)
+        return True
+
+    @Slot()
+    def _on_export_plot(self) -> None:
+        action = self.sender()
+        attr = action.data() if isinstance(action, QAction) else None
+        if attr is None:
+            return
+        start = os.path.join(user.last_folder(), f"{attr.replace('_', '-')}.png")
+        path, chosen = QFileDialog.getSaveFileName(self.window, "Export plot", start, PLOT_FILTER)
+        if not path:
+            return
+        if not Path(path).suffix:
+            path += ".svg" if "svg" in chosen.lower() else ".png"
+        user.remember_folder(path)
+        self.export_plot(attr, path)
+
+    @Slot()
+    def _on_export_csv(self) -> None:
+        start = os.path.join(user.last_folder(), "loss-history.csv")
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "Export loss history", start, "CSV table (*.csv)"
+        )
+        if path:
+            user.remember_folder(path)
+            self.export_loss_csv(path)
+
+
+__all__ = ["PLOTS", "PLOT_FILTER", "PlotFiles"]

@@ -1,0 +1,146 @@
+"""Autosave and crash recovery, one part of the main window (``window.recovery``).
+
+Autosave (:mod:`.autosave`): while training plays, every :data:`AUTOSAVE_RUNNING_MS`
+(the worker's latest exact checkpoint); when it pauses; and :data:`AUTOSAVE_IDLE_MS`
+after any other change - only while there is unsaved work (``window.session``). Saving,
+New, Open and a clean exit remove the autosave. :meth:`Recovery.offer_recovery` (called
+by ``gui.app.run`` once the window is up) asks through ``MainWindow.ask`` whether to
+restore a crashed window's work.
+"""
+
+from __future__ import annotations
+
+import os
+
+from backprop_lab.engine.formats import ModelFileError
+from backprop_lab.engine.formats.session import load_session
+from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtWidgets import QMainWindow
+
+from ..model.session_file import apply_session, session_of
+from .autosave import Autosaver, orphaned_autosaves
+from .session_files import UNTITLED
+
+AUTOSAVE_RUNNING_MS = 3000
+AUTOSAVE_IDLE_MS = 1000
+
+
+class Recovery(QObject):
+    """Autosave and recovery for one window (see the module docstring)."""
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self._autosaved_key: tuple | None = None
+        self._shut_down = False
+        self.autosaver = Autosaver(parent=self)
+        self._run_timer = QTimer(self)
+        self._run_timer.setInterval(AUTOSAVE_RUNNING_MS)
+        self._run_timer.timeout.connect(self.autosave)
+        self._idle_timer = QTimer(self)
+        self._idle_timer.setSingleShot(True)
+        self._idle_timer.setInterval(AUTOSAVE_IDLE_MS)
+        self._idle_timer.timeout.connect(self.autosave)
+        window.undo.historyChanged.connect(self._on_changed)
+        window.controller.snapshotReady.connect(self._on_snapshot)
+        window.controller.runningChanged.connect(self._on_running_changed)
+        self.autosaver.failed.connect(self._on_autosave_failed)
+
+    def discard(self) -> None:
+        """Remove the autosave (the work is in a file now, or was thrown away)."""
+        self.autosaver.discard()
+        self._autosaved_key = None
+
+    @Slot()
+    def autosave(self) -> None:
+        """Autosave now (in the background) if there is unsaved work; otherwise remove
+        the autosave."""
+        if self._shut_down:
+            return
+        files = self.window.session
+        if not files.is_modified():
+            if self._autosaved_key is not None or self.autosaver.last_saved_step is not None:
+                self.autosaver.discard()
+                self._autosaved_key = None
+            return
+        session = session_of(self.window.lab, source_path=files.path or "")
+        if session is None:
+            return
+        s = session.trainer_state
+        key = (s.step, id(s.network), self.window.undo.stack.index(), session.optimizer["lr"])
+        if key == self._autosaved_key:
+            return
+        self._autosaved_key = key
+        self.autosaver.write(session)
+
+    def offer_recovery(self) -> bool:
+        """If a window did not exit cleanly, offer (``MainWindow.ask``) to restore its
+        newest autosave. True if one was restored."""
+        orphans = orphaned_autosaves()
+        for k, orphan in enumerate(orphans):
+            try:
+                session = load_session(orphan.path)
+            except (ModelFileError, OSError, MemoryError):
+                orphan.release(remove=True)
+                continue
+            gui = session.settings.get("gui", {}) if isinstance(session.settings, dict) else {}
+            source = gui.get("source_path") if isinstance(gui, dict) else None
+            name = os.path.basename(source) if isinstance(source, str) and source else UNTITLED
+            question = (
+                f"Backprop Lab did not close normally. Restore the unsaved work of "
+                f"{name} (iteration {session.trainer_state.step:,})?"
+            )
+            if not self.window.ask("Restore unsaved work?", question):
+                orphan.release(remove=True)
+                continue
+            try:
+                apply_session(self.window.lab, session, self.window.layer_editor.fits)
+            except (ValueError, ModelFileError) as e:
+                self.window.show_error("Cannot restore the unsaved work", str(e))
+                orphan.release(remove=True)
+                continue
+            self.window.undo.recorder.resync()
+            # restored work is unsaved work
+            self.window.session.mark_unsaved(source if isinstance(source, str) else None)
+            self.autosaver.adopt(orphan)
+            for rest in orphans[k + 1 :]:
+                rest.release(remove=False)  # offered again at the next start
+            self.window.statusBar().showMessage(
+                f"Restored unsaved work at iteration {session.trainer_state.step:,}", 5000
+            )
+            return True
+        return False
+
+    @Slot(str)
+    def _on_autosave_failed(self, message: str) -> None:
+        self.window.statusBar().showMessage(f"Autosave skipped: {message}", 5000)
+
+    @Slot()
+    def _on_changed(self) -> None:
+        if not self.window.controller.is_running and not self.window.undo.recorder.applying:
+            self._idle_timer.start()
+
+    @Slot(object)
+    def _on_snapshot(self, snap) -> None:
+        self._on_changed()
+
+    @Slot(bool)
+    def _on_running_changed(self, running: bool) -> None:
+        if running:
+            self._idle_timer.stop()
+            self._run_timer.start()
+        else:
+            self._run_timer.stop()
+            self.autosave()  # the exact state on pause
+
+    def shutdown(self) -> None:
+        """A clean exit: stop autosaving and remove the autosave."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        self._run_timer.stop()
+        self._idle_timer.stop()
+        self.autosaver.close()
+
+
+__all__ = ["AUTOSAVE_IDLE_MS", "AUTOSAVE_RUNNING_MS", "Recovery"]

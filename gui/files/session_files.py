@@ -1,0 +1,317 @@
+"""The session file (``.bplab``, see :mod:`engine.formats.session`), one part of the main
+window (``window.session``): File > New / Open... / Open Recent / Save / Save As....
+
+:meth:`SessionFiles.open` and :meth:`SessionFiles.save_to` do what the menu items do
+without the file dialog. The title says the session's name, the data and the network,
+with Qt's modified mark (``[*]``). The work is *modified* when the undo stack is not at
+its saved point or the iteration count differs from the saved one. Closing, New and
+Open ask Save / Discard / Cancel first (:meth:`SessionFiles.ask_unsaved`, which tests
+may replace). Saving pauses training for the exact state and resumes it; reading and
+writing run on a worker thread behind :func:`gui.files.progress.run_with_progress`, so a
+large session never freezes the window and a broken or hostile file is refused with the
+engine's message while the current session stays as it was. Saving, New and Open remove
+the autosave (:mod:`gui.files.recovery`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from backprop_lab.engine.formats import ModelFileError
+from backprop_lab.engine.formats.session import SUFFIX, load_session, save_session
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
+
+from .. import settings as user
+from ..model.session_file import apply_problem, apply_session, session_of
+from .errors import describe_error
+from .progress import run_with_progress
+
+SESSION_FILTER = f"Backprop Lab sessions (*{SUFFIX})"
+UNTITLED = "Untitled"
+
+
+def make_action(parent: QMainWindow, text: str, name: str, slot, keys=()) -> QAction:
+    """An action ``name`` with ``text``, every key binding of ``keys`` (standard keys
+    or key strings, without duplicates) and ``slot`` connected to ``triggered``."""
+    action = QAction(text, parent, objectName=name)
+    shortcuts = []
+    for k in keys:
+        seqs = (
+            QKeySequence.keyBindings(k)
+            if isinstance(k, QKeySequence.StandardKey)
+            else [QKeySequence(k)]
+        )
+        shortcuts += [s for s in seqs if not s.isEmpty() and s not in shortcuts]
+    if shortcuts:
+        action.setShortcuts(shortcuts)
+    action.triggered.connect(slot)
+    return action
+
+
+class SessionFiles(QObject):
+    """The session file of one window (see the module docstring)."""
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        user.ensure_app_names()
+        self.window = window
+        self.path: str | None = None
+        self._saved_step = self.current_step()
+        self._shut_down = False
+        self._default_problem = window.lab.problem
+        self._default_settings = window.lab.settings
+        K = QKeySequence.StandardKey
+        self.action_new = make_action(window, "&New", "actionNew", self._on_new, [K.New])
+        self.action_open = make_action(window, "&Open...", "actionOpen", self._on_open, [K.Open])
+        self.action_save = make_action(window, "&Save", "actionSave", self._on_save, [K.Save])
+        self.action_save_as = make_action(
+            window, "Save &As...", "actionSaveAs", self._on_save_as, [K.SaveAs, "Ctrl+Shift+S"]
+        )
+        self.recent_menu = QMenu("Open &Recent", window.menus.file, objectName="menuOpenRecent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        menus = window.menus
+        menus.add("file", "session", self.action_new, self.action_open)
+        menus.add_menu("file", "session", self.recent_menu)
+        menus.add_separator("file", "session")
+        menus.add("file", "session", self.action_save, self.action_save_as)
+        window.undo.historyChanged.connect(self.update_title)
+        window.controller.snapshotReady.connect(self._on_snapshot)
+        window.controller.runningChanged.connect(self._on_running_changed)
+
+    # ------------------------------------------------------------ state
+    def current_step(self) -> int:
+        """The iteration the window shows."""
+        snap = self.window.last_snapshot
+        return 0 if snap is None else int(snap.step)
+
+    def is_modified(self) -> bool:
+        """True when there is work that is not in the session file (or any file)."""
+        return not self.window.undo.stack.isClean() or self.current_step() != self._saved_step
+
+    @property
+    def name(self) -> str:
+        """The session's file name, or "Untitled"."""
+        return os.path.basename(self.path) if self.path else UNTITLED
+
+    @Slot()
+    def update_title(self) -> None:
+        """Title: session name, modified mark, data and network."""
+        w = self.window
+        problem = w.lab.problem
+        title = (
+            f"{self.name}[*] - {problem.dataset.name}, "
+            f"{problem.spec.architecture.describe()} - Backprop Lab"
+        )
+        if w.windowTitle() != title:
+            w.setWindowTitle(title)
+        modified = self.is_modified()
+        if w.isWindowModified() != modified:
+            w.setWindowModified(modified)
+
+    def mark_unsaved(self, path: str | None) -> None:
+        """Take the work as unsaved work of the session file ``path`` (None: Untitled),
+        e.g. work restored from an autosave."""
+        self.path = os.path.abspath(path) if path else None
+        self._saved_step = -1
+        self.update_title()
+
+    def _mark_saved(self, path: str | None, step: int) -> None:
+        self.path = os.path.abspath(path) if path else None
+        self._saved_step = step
+        self.window.undo.stack.setClean()
+        self.window.recovery.discard()
+        if path:
+            user.add_recent_file(path)
+            user.remember_folder(path)
+        self.update_title()
+
+    # ------------------------------------------------------------ questions
+    def ask_unsaved(self, doing: str) -> str:
+        """Ask whether to save the work before ``doing`` (e.g. "closing"): "save",
+        "discard" or "cancel". Tests replace this method."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Unsaved changes",
+            f"Save the changes to {self.name} before {doing}?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            self.window,
+        )
+        box.setObjectName("unsavedChangesBox")
+        box.setInformativeText(
+            "Training progress and edits since the last save are lost if you discard them."
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        answer = box.exec()
+        box.deleteLater()
+        return {
+            QMessageBox.StandardButton.Save: "save",
+            QMessageBox.StandardButton.Discard: "discard",
+        }.get(QMessageBox.StandardButton(answer), "cancel")
+
+    def resolve_unsaved(self, doing: str) -> bool:
+        """True if the work may be replaced: nothing unsaved, or saved, or discarded."""
+        if not self.is_modified():
+            return True
+        answer = self.ask_unsaved(doing)
+        if answer == "save":
+            return self.save()
+        return answer == "discard"
+
+    # ------------------------------------------------------------ New / Open / Save
+    def new(self) -> bool:
+        """Start afresh with the default example (asks about unsaved work first)."""
+        if not self.resolve_unsaved("starting a new session"):
+            return False
+        w = self.window
+        w.lab.set_settings(self._default_settings)
+        w.lab.set_speed(None)
+        apply_problem(w.lab, self._default_problem)
+        self.window.undo.recorder.resync()
+        self._mark_saved(None, self.current_step())
+        w.statusBar().showMessage("New session", 3000)
+        return True
+
+    def open(self, path: str | os.PathLike | None = None) -> bool:
+        """Open a session file (asks about unsaved work first; ``path`` None: a file
+        dialog). A broken file shows the engine's message and changes nothing."""
+        if not self.resolve_unsaved("opening another session"):
+            return False
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self.window, "Open session", user.last_folder(),
+                f"{SESSION_FILTER};;All files (*)",
+            )  # fmt: skip
+            if not path:
+                return False
+        return self._load(os.fspath(path))
+
+    def _load(self, path: str) -> bool:
+        w = self.window
+        name = os.path.basename(path)
+        try:
+            session = run_with_progress(w, f"Opening {name}...", load_session, path)
+        except (ModelFileError, OSError, MemoryError) as e:
+            w.show_error("Cannot open the session", describe_error(e, path))
+            return False
+        try:
+            problems = apply_session(w.lab, session, w.layer_editor.fits)
+        except (ValueError, ModelFileError) as e:
+            w.show_error("Cannot open the session", f"{name}: {e}")
+            return False
+        self.window.undo.recorder.resync()
+        self._mark_saved(path, session.trainer_state.step)
+        note = f"Opened {name} at iteration {session.trainer_state.step:,}"
+        if problems:
+            note += " (loss curves not restored: " + "; ".join(problems) + ")"
+        w.statusBar().showMessage(note, 5000)
+        return True
+
+    def save(self) -> bool:
+        """Save to the session's file, or ask for one (Save As) if it has none."""
+        return self.save_to(self.path) if self.path else self.save_as()
+
+    def save_as(self) -> bool:
+        """Ask for a file name, then save there."""
+        start = self.path or os.path.join(user.last_folder(), f"session{SUFFIX}")
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "Save session", start, f"{SESSION_FILTER};;All files (*)"
+        )
+        return bool(path) and self.save_to(path)
+
+    def save_to(self, path: str | os.PathLike) -> bool:
+        """Save the session to ``path`` (``.bplab`` added if it has no suffix) atomically:
+        training pauses for the exact state and resumes. False and a message if it
+        failed (an existing file stays as it was)."""
+        w, c = self.window, self.window.controller
+        path = os.fspath(path)
+        if not Path(path).suffix:
+            path += SUFFIX
+        was_running = c.is_running
+        c.pause()
+        session = session_of(w.lab)
+        try:
+            if session is None:
+                w.show_error("Cannot save the session", "there is no network to save yet")
+                return False
+            try:
+                run_with_progress(
+                    w, f"Saving {os.path.basename(path)}...", save_session, path, session
+                )
+            except (ModelFileError, OSError, MemoryError) as e:
+                w.show_error("Cannot save the session", describe_error(e, path))
+                return False
+        finally:
+            if was_running and not self._shut_down:
+                c.play()
+        self._mark_saved(path, session.trainer_state.step)
+        w.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    # ------------------------------------------------------------ menu slots
+    @Slot()
+    def _on_new(self) -> None:
+        self.new()
+
+    @Slot()
+    def _on_open(self) -> None:
+        self.open()
+
+    @Slot()
+    def _on_save(self) -> None:
+        self.save()
+
+    @Slot()
+    def _on_save_as(self) -> None:
+        self.save_as()
+
+    @Slot()
+    def _fill_recent_menu(self) -> None:
+        menu = self.recent_menu
+        menu.clear()
+        files = user.recent_files()
+        for k, path in enumerate(files, start=1):
+            shown = f"{os.path.basename(path)}  ({os.path.dirname(path)})".replace("&", "&&")
+            a = menu.addAction(f"&{k % 10} {shown}")
+            a.setData(path)
+            a.triggered.connect(self._on_recent)
+        if not files:
+            menu.addAction("No recent sessions").setEnabled(False)
+        menu.addSeparator()
+        clear = menu.addAction("Clear Menu")
+        clear.setEnabled(bool(files))
+        clear.triggered.connect(self._on_clear_recent)
+
+    @Slot()
+    def _on_recent(self) -> None:
+        action = self.sender()
+        if isinstance(action, QAction) and action.data():
+            self.open(str(action.data()))
+
+    @Slot()
+    def _on_clear_recent(self) -> None:
+        user.clear_recent_files()
+
+    @Slot(object)
+    def _on_snapshot(self, snap) -> None:
+        self.update_title()
+
+    @Slot(bool)
+    def _on_running_changed(self, running: bool) -> None:
+        self.update_title()
+
+    # ------------------------------------------------------------ closing
+    def confirm_close(self) -> bool:
+        """Called when the window is asked to close: False to keep it open (Cancel)."""
+        return self.resolve_unsaved("closing")
+
+    def shutdown(self) -> None:
+        """The window closes: a save no longer resumes training."""
+        self._shut_down = True
+
+
+__all__ = ["SESSION_FILTER", "UNTITLED", "SessionFiles", "make_action"]

@@ -1,0 +1,135 @@
+"""Weight files, one part of the main window: File > Export weights... (Ctrl+E; JSON,
+NumPy .npz, safetensors, ONNX) and File > Import weights... (Ctrl+I).
+
+:meth:`WeightFiles.export_weights` and :meth:`WeightFiles.import_weights` do what the
+menu items do, minus the file dialog (``MainWindow`` forwards both). Reading and writing
+run behind :func:`gui.files.progress.run_with_progress`; an imported network must fit
+the data, and the builder then shows its architecture.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from backprop_lab.engine.formats import ModelFileError, load_model, save_model
+from backprop_lab.engine.losses import losses_for
+from backprop_lab.engine.network import Network
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMainWindow
+
+from .. import settings as user
+from ..model.records import NetworkSpec
+from .errors import describe_error
+from .progress import run_with_progress
+
+EXPORT_FILTERS = {
+    ".json": "JSON model (*.json)",
+    ".npz": "NumPy arrays (*.npz)",
+    ".safetensors": "safetensors (*.safetensors)",
+    ".onnx": "ONNX inference graph (*.onnx)",
+}
+IMPORT_FILTER = "Weight files (*.json *.npz *.safetensors)"
+
+
+class WeightFiles(QObject):
+    """Export and import of the network's weights for one window."""
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.action_export = QAction("Export weights...", window, objectName="actionExportWeights")
+        self.action_export.setShortcut(QKeySequence("Ctrl+E"))
+        self.action_import = QAction("Import weights...", window, objectName="actionImportWeights")
+        self.action_import.setShortcut(QKeySequence("Ctrl+I"))
+        self.action_export.triggered.connect(self._on_export)
+        self.action_import.triggered.connect(self._on_import)
+        window.menus.add("file", "weights", self.action_export, self.action_import)
+
+    def export_weights(self, path: str | os.PathLike) -> bool:
+        """Save the current (last finite) weights to ``path``; the format follows the
+        suffix (.json if there is none). False and a message if it failed."""
+        path = os.fspath(path)
+        if not Path(path).suffix:
+            path += ".json"
+        try:
+            net = self.window.current_network()
+            run_with_progress(self.window, "Exporting the weights...", save_model, net, path)
+        except (ModelFileError, OSError) as e:
+            self.window.show_error("Cannot export the weights", describe_error(e, path))
+            return False
+        self.window.statusBar().showMessage(f"Weights saved to {path}", 5000)
+        return True
+
+    def import_weights(self, path: str | os.PathLike) -> bool:
+        """Replace the network by the one saved in ``path`` after checking that it fits
+        the data (the builder then shows its architecture). A bad file or a network that
+        does not fit shows a message, changes nothing and returns False."""
+        path = os.fspath(path)
+        try:
+            net = run_with_progress(self.window, "Reading the weights...", load_model, path)
+        except (ModelFileError, OSError) as e:
+            self.window.show_error("Cannot import the weights", describe_error(e, path))
+            return False
+        spec, problem = self._spec_for(net)
+        if problem:
+            name = os.path.basename(path)
+            self.window.show_error("Cannot import the weights", f"{name}: {problem}")
+            return False
+        try:
+            if spec != self.window.network_spec:
+                self.window.apply_spec(spec)
+            self.window.clear_views()
+            self.window.controller.set_network(net)
+        except ValueError as e:
+            self.window.show_error("Cannot import the weights", str(e))
+            return False
+        self.window.statusBar().showMessage(
+            f"Imported {os.path.basename(path)}: {net.architecture.describe()}", 5000
+        )
+        self.window.networkImported.emit(path)
+        self.window.lab.announce_replaced(f"import {os.path.basename(path)}")
+        return True
+
+    def _spec_for(self, net: Network) -> tuple[NetworkSpec, str | None]:
+        """The builder spec that trains ``net`` on the current data, keeping the current
+        loss when it suits the network's output, and why it cannot (or None)."""
+        arch, data = net.architecture, self.window.lab.dataset
+        current = self.window.network_spec
+        losses = losses_for(data, arch.output_activation)
+        if not losses:
+            return current, (
+                f"its {arch.output_activation} output layer does not suit the data {data.name!r}"
+            )
+        loss = current.loss if current.loss in losses else losses[0]
+        spec = NetworkSpec(arch, loss, current.init, current.seed)
+        problem = self.window.layer_editor.fits(spec, data)
+        if problem:
+            problem = f"the network {arch.describe()} does not fit the data: {problem}"
+        return spec, problem
+
+    @Slot()
+    def _on_export(self) -> None:
+        start = os.path.join(user.last_folder(), "network.json")
+        filters = ";;".join(EXPORT_FILTERS.values())
+        path, chosen = QFileDialog.getSaveFileName(self.window, "Export weights", start, filters)
+        if not path:
+            return
+        if not Path(path).suffix:
+            suffix = next((s for s, f in EXPORT_FILTERS.items() if f == chosen), ".json")
+            path += suffix
+        user.remember_folder(path)
+        self.export_weights(path)
+
+    @Slot()
+    def _on_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, "Import weights", user.last_folder(), f"{IMPORT_FILTER};;All files (*)"
+        )
+        if path:
+            user.remember_folder(path)
+            self.import_weights(path)
+
+
+__all__ = ["EXPORT_FILTERS", "IMPORT_FILTER", "WeightFiles"]

@@ -1,0 +1,130 @@
+"""The window's appearance, one part of the main window (``window.appearance``): the
+remembered layout (restored at start, saved on a clean exit), View > Reset Layout,
+View > Theme (follow the system, light, dark; see :mod:`.theme`) and View > Full Screen.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Slot
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu
+
+from .. import settings as user
+from ..files.session_files import make_action
+from .layout import hide_stale_tab_bars
+from .theme import CHOICES, Theme
+
+
+class Appearance(QObject):
+    """Layout, theme and full screen of one window (see the module docstring). Made
+    after every other part: it remembers the first-start layout of all the docks and
+    toolbars."""
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self._shut_down = False
+        self.theme = Theme(window, user.theme_choice())
+        K = QKeySequence.StandardKey
+        # F11 is the debugger's step-into (Step phase); full screen takes the platform's
+        # other keys
+        full = [
+            k
+            for k in QKeySequence.keyBindings(K.FullScreen)
+            if k != QKeySequence("F11") and not k.isEmpty()
+        ] or [QKeySequence("Ctrl+Shift+F")]
+        self.action_full_screen = make_action(
+            window, "&Full Screen", "actionFullScreen", self._on_full_screen, full
+        )
+        self.action_full_screen.setCheckable(True)
+        self.action_reset_layout = make_action(
+            window, "Reset &Layout", "actionResetLayout", self.reset_layout
+        )
+        self.theme_group = QActionGroup(self)
+        self.theme_actions: dict[str, QAction] = {}
+        for choice in CHOICES:
+            a = make_action(
+                window,
+                choice.capitalize() if choice != "system" else "Follow the System",
+                f"actionTheme{choice.capitalize()}",
+                self._on_theme,
+            )
+            a.setCheckable(True)
+            a.setData(choice)
+            a.setChecked(choice == self.theme.choice)
+            self.theme_group.addAction(a)
+            self.theme_actions[choice] = a
+        theme_menu = QMenu("&Theme", window.menus.view, objectName="menuTheme")
+        for a in self.theme_actions.values():
+            theme_menu.addAction(a)
+        window.menus.add_menu("view", "appearance", theme_menu)
+        window.menus.add("view", "appearance", self.action_full_screen, self.action_reset_layout)
+        self._default_state = window.saveState(user.LAYOUT_VERSION)
+        self._restore_layout()
+        window.installEventFilter(self)
+        self.theme.apply()
+        window.viewsInstalled.connect(self._on_views_installed)
+
+    def _restore_layout(self) -> None:
+        saved = user.saved_layout()
+        if saved is not None:
+            geometry, state = saved
+            self.window.restoreGeometry(geometry)
+            self.window.restoreState(state, user.LAYOUT_VERSION)
+
+    @Slot()
+    def reset_layout(self) -> None:
+        """Every dock and toolbar back where it was at the first start."""
+        self.window.restoreState(self._default_state, user.LAYOUT_VERSION)
+        for dock in getattr(self.window, "docks", {}).values():
+            dock.setFloating(False)
+        user.forget_layout()
+        QTimer.singleShot(0, self.tidy_tab_bars)
+
+    @Slot()
+    def tidy_tab_bars(self) -> None:
+        """Hide the dead dock tab bars Qt leaves behind (see gui.window.layout)."""
+        hide_stale_tab_bars(self.window)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Show:
+            QTimer.singleShot(0, self.tidy_tab_bars)  # once the layout has been made
+        return False
+
+    @Slot()
+    def _on_views_installed(self) -> None:
+        self.theme.apply_to_plots()
+
+    @Slot()
+    def _on_theme(self) -> None:
+        action = self.sender()
+        choice = action.data() if isinstance(action, QAction) else None
+        if choice in CHOICES:
+            self.set_theme(choice)
+
+    def set_theme(self, choice: str) -> str:
+        """Use and remember a theme: "system", "light" or "dark"; returns the scheme."""
+        scheme = self.theme.set_choice(choice)
+        user.set_theme_choice(choice)
+        self.theme_actions[choice].setChecked(True)
+        return scheme
+
+    @Slot(bool)
+    def _on_full_screen(self, on: bool) -> None:
+        if on:
+            self.window.showFullScreen()
+        else:
+            self.window.showNormal()
+
+    def shutdown(self) -> None:
+        """A clean exit: leave full screen and remember the layout."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        w = self.window
+        if w.isFullScreen():
+            w.showNormal()
+        user.save_layout(w.saveGeometry(), w.saveState(user.LAYOUT_VERSION))
+
+
+__all__ = ["Appearance"]

@@ -1,0 +1,158 @@
+"""The window and the model (:class:`gui.model.lab.LabModel`): the panels' edits go to
+the model, and the model's changes go to the panels and to the training controller.
+
+Panels -> model: an edit of the network or the data re-initialises the network, so it
+asks first when training progress would be lost (:meth:`MainWindow.ask`); declined, the
+panel goes back and the model does not change. Settings and speed go straight through.
+
+Model -> panels and controller: whatever changed the model (an edit, undo/redo, a session
+file, a weight file), the panels show it and the controller trains it - a new problem
+rebuilds the network and the trainer and the views forget the old run; a given run (a
+reopened session, an undone edit) is restored exactly; restored histories are redrawn.
+The controller is the model's source of the run (``LabModel.attach_run``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from backprop_lab.engine.data import Dataset
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtWidgets import QMainWindow
+
+from ..model.lab import LabModel
+from ..model.records import NetworkSpec, Problem
+
+
+class LabBinding(QObject):
+    """Keeps one window's panels and controller and its model in step."""
+
+    def __init__(self, window: QMainWindow, lab: LabModel) -> None:
+        super().__init__(window)
+        self.window, self.lab = window, lab
+        c = window.controller
+        lab.attach_run(lambda: (c.latest_state(), c.trainer.config if c.trainer else None), c.pause)
+        lab.changed.connect(self._on_lab_changed)
+        window.layer_editor.architectureChanged.connect(self._on_architecture_changed)
+        window.data_panel.datasetChanged.connect(self._on_dataset_changed)
+        window.data_panel.loadFailed.connect(self._on_data_failed)
+        window.data_panel.busyChanged.connect(self._on_data_busy)
+        window.training_panel.configChanged.connect(self._on_config_changed)
+        window.training_panel.speedChanged.connect(self._on_speed_changed)
+
+    # ------------------------------------------------------------ panels -> model
+    def has_progress(self) -> bool:
+        """Training has happened since the last (re)initialisation, or is happening (a
+        controller may count the iterations of a running session only when it pauses)."""
+        c = self.window.controller
+        progress = c.has_progress
+        progress = progress() if callable(progress) else progress
+        snap = self.window.last_snapshot
+        return bool(progress or c.is_running or (snap is not None and snap.step))
+
+    def confirm_discard(self, change: str) -> bool:
+        """True if there is nothing to lose or the user agrees to lose it."""
+        if not self.has_progress():
+            return True
+        return self.window.ask(
+            "Start training afresh?",
+            f"{change} re-initialises the network from its seed; the training progress "
+            "so far is lost. Continue?",
+        )
+
+    @Slot(object)
+    def _on_architecture_changed(self, spec: NetworkSpec) -> None:
+        editor = self.window.layer_editor
+        if not self.confirm_discard(f"Changing the network ({editor.last_edit})"):
+            editor.set_spec(self.lab.spec)
+            return
+        self.lab.set_spec(spec, edit=editor.last_edit)
+
+    @Slot(object)
+    def _on_dataset_changed(self, data: Dataset) -> None:
+        w = self.window
+        if not self.confirm_discard(f"Switching to the data {data.name!r}"):
+            w.data_panel.revert()
+            return
+        w.layer_editor.set_dataset(data)
+        problem = Problem(w.data_panel.choice, data, w.layer_editor.spec())
+        self.lab.set_problem(problem, aspect="data")
+        w.statusBar().showMessage(w.data_panel.summary_label.text(), 5000)
+
+    @Slot(str)
+    def _on_data_failed(self, message: str) -> None:
+        self.window.show_error("Cannot load the data", message)
+
+    @Slot(bool)
+    def _on_data_busy(self, busy: bool) -> None:
+        if busy:
+            self.window.statusBar().showMessage(self.window.data_panel.summary_label.text())
+
+    @Slot()
+    def _on_config_changed(self) -> None:
+        self.lab.set_settings(self.window.training_panel.settings())
+
+    @Slot(object)
+    def _on_speed_changed(self, iterations_per_second: float | None) -> None:
+        self.lab.set_speed(iterations_per_second)
+
+    # ------------------------------------------------------------ model -> panels, controller
+    @Slot(str)
+    def _on_lab_changed(self, aspect: str) -> None:
+        w, lab, c = self.window, self.lab, self.window.controller
+        if aspect in ("problem", "data", "spec"):
+            if w.data_panel.dataset is not lab.dataset:
+                w.data_panel.set_data(lab.choice, lab.dataset)
+            if w.layer_editor.dataset is not lab.dataset:
+                w.layer_editor.set_dataset(lab.dataset)
+            if w.layer_editor.spec() != lab.spec:
+                w.layer_editor.set_spec(lab.spec)
+            self.apply_problem()
+        elif aspect == "settings":
+            if w.training_panel.settings() != lab.settings:
+                w.training_panel.set_settings(lab.settings)
+            try:
+                c.set_config(lab.training_config())
+            except ValueError as e:
+                w.show_error("Invalid training settings", str(e))
+        elif aspect == "speed":
+            try:
+                if w.training_panel.speed() != lab.speed:
+                    w.training_panel.set_speed(lab.speed)  # -> speedChanged -> here again
+            except ValueError:  # a speed this version does not offer
+                lab.speed = w.training_panel.speed()
+            c.set_speed(lab.speed)
+        elif aspect == "sample":
+            if c.sample_index != lab.sample_index:
+                c.set_sample_index(lab.sample_index)
+        elif aspect == "run":
+            state, config = lab.given_run
+            if config is not None:
+                c.set_config(config)
+            if state is not None:
+                c.restore_state(state)
+        elif aspect == "history":
+            for view in (w.loss_plot, w.grad_norm_plot):
+                refresh = getattr(view, "refresh", None)  # placeholders have none
+                if refresh is not None:
+                    refresh()
+        elif aspect == "view":
+            with contextlib.suppress(AttributeError):  # placeholders have no log scale
+                w.loss_plot.set_log_scale(lab.loss_log_scale)
+
+    def apply_problem(self) -> None:
+        """(Re)build the network and trainer from the model's problem and settings."""
+        w, lab, c = self.window, self.lab, self.window.controller
+        spec, data = lab.spec, lab.dataset
+        w.clear_views()
+        w.stepping.forget_inspection()
+        w.decision_view.set_dataset(data)
+        w.sample_chooser.set_sample_count(len(data.x))
+        config = lab.training_config()
+        c.set_problem(data, spec.architecture, config, spec.init, spec.seed, lab.dtype)
+        if c.sample_index != w.sample_chooser.sample_index:
+            c.set_sample_index(w.sample_chooser.sample_index)
+        lab.set_sample_index(c.sample_index)
+
+
+__all__ = ["LabBinding"]

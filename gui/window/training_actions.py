@@ -1,0 +1,88 @@
+"""Play, Step and Reset (and Quit), one part of the main window: the actions, the Train
+menu, and Play's look following the controller (Play / Pause).
+
+The numbers are the controller's: Play starts its thread (finishing an iteration being
+stepped first), Step runs exactly one iteration on the mini-batch or the chosen sample,
+Reset re-initialises the network from the seed.
+"""
+
+from __future__ import annotations
+
+import math
+
+from backprop_lab.engine.transport.snapshot import Snapshot
+from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QStyle
+
+
+def status_text(snap: Snapshot) -> str:
+    """The status bar's line for a snapshot: iteration, epoch, loss, accuracy, speed."""
+    loss = "-" if math.isnan(snap.train_loss) else f"{snap.train_loss:.4g}"
+    parts = [f"iteration {snap.step:,}", f"epoch {snap.epoch:,}", f"loss {loss}"]
+    if snap.train_accuracy is not None:
+        parts.append(f"accuracy {snap.train_accuracy:.1%}")
+    if snap.rate > 0:
+        parts.append(f"{snap.rate:,.0f} it/s")
+    return "   ".join(parts)
+
+
+class TrainingActions(QObject):
+    """The window's training actions (see the module docstring)."""
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        style = window.style()
+        self.action_play = QAction("Play", window, objectName="actionPlay", checkable=True)
+        self.action_play.setShortcut(QKeySequence(Qt.Key.Key_Space))
+        self.action_play.setToolTip("Play / pause training (Space)")
+        self.action_play.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
+        self.action_step = QAction("Step", window, objectName="actionStep")
+        self.action_step.setShortcut(QKeySequence(Qt.Key.Key_F10))
+        self.action_step.setToolTip("One iteration: forward, loss, backward, update (F10)")
+        self.action_step.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward))
+        self.action_reset = QAction("Reset", window, objectName="actionReset")
+        self.action_reset.setShortcut(QKeySequence("Ctrl+R"))
+        self.action_reset.setToolTip("Re-initialise the weights from the seed (Ctrl+R)")
+        self.action_reset.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
+        self.action_quit = QAction("Quit", window, objectName="actionQuit")
+        self.action_quit.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+        self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
+        if not self.action_quit.shortcuts():
+            self.action_quit.setShortcut(QKeySequence("Ctrl+Q"))  # platforms without a standard
+        for a in (self.action_play, self.action_step, self.action_reset):
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        window.menus.add("train", "training", self.action_play, self.action_step)
+        window.menus.add("train", "training", self.action_reset)
+        window.menus.add("file", "quit", self.action_quit)
+        self.action_play.toggled.connect(self._on_play_toggled)
+        self.action_quit.triggered.connect(window.close)
+        window.controller.runningChanged.connect(self.on_running_changed)
+
+    @Slot(bool)
+    def _on_play_toggled(self, checked: bool) -> None:
+        c = self.window.controller
+        if checked and not c.is_running:
+            self.window.statusBar().clearMessage()
+            c.play()  # finishes an iteration under way first (issue 4)
+            if not c.is_running:  # it diverged: training stays paused
+                self.window.stepping.update_phase_views()
+                self.on_running_changed(False)
+        elif not checked and c.is_running:
+            c.pause()
+
+    @Slot(bool)
+    def on_running_changed(self, running: bool) -> None:
+        """Play shows Pause while training runs, Play otherwise (without toggling)."""
+        blocked = self.action_play.blockSignals(True)
+        self.action_play.setChecked(running)
+        self.action_play.blockSignals(blocked)
+        pixmap = (
+            QStyle.StandardPixmap.SP_MediaPause if running else QStyle.StandardPixmap.SP_MediaPlay
+        )
+        self.action_play.setIcon(self.window.style().standardIcon(pixmap))
+        self.action_play.setText("Pause" if running else "Play")
+
+
+__all__ = ["TrainingActions", "status_text"]

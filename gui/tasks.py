@@ -24,7 +24,11 @@ The contract of a :class:`Task` (superqt's worker life cycle):
   deleted while its task runs. Connections to its slots die with it (Qt disconnects the
   receivers it destroys), and the task ends on its own. A close path cancels and waits
   for its tasks with a timeout (:meth:`Task.wait`, :func:`wait_for_tasks`) and abandons
-  them if they do not end in time.
+  them if they do not end in time. (Qt's pool still joins a thread whose function never
+  ends when the process exits: give long functions the cancel flag.)
+* Python's cyclic garbage collector may run in a task's thread and free Qt wrappers
+  there; a caller that has just dropped many widgets collects first, in the GUI thread
+  (the data panel does before a CSV read).
 
 :func:`start_with_progress` runs a task behind a window-modal busy dialog that appears
 only if the task takes longer than :data:`SHOW_AFTER_MS`, and continues in callbacks once

@@ -212,6 +212,21 @@ def test_wait_for_tasks_cancels_and_gives_up_after_its_timeout(qtbot, release):
     assert recorder.names() == ["started", "finished"]
 
 
+def test_tasks_are_started_in_the_gui_thread_only():
+    errors = []
+
+    def elsewhere():
+        try:
+            start_task(sum, [1])
+        except RuntimeError as e:
+            errors.append(str(e))
+
+    thread = threading.Thread(target=elsewhere)
+    thread.start()
+    thread.join(WAIT_MS / 1000)
+    assert errors == ["background tasks are started in the GUI thread"]
+
+
 # ---------------------------------------------------------------- behind a busy dialog
 class Continuation(QObject):
     """on_done / on_error of start_with_progress; notes whether the dialog was still up."""

@@ -393,3 +393,35 @@ def test_closing_the_window_mid_task_is_clean(qtbot, release):
         pass
     assert recorder.names() == ["started", "returned", "finished"]
     assert then.calls == []  # nothing continues in a deleted window
+
+
+def test_closing_the_main_window_mid_read_abandons_it_after_a_timeout(qtbot, monkeypatch, release):
+    from backprop_lab.gui import MainWindow
+    from backprop_lab.gui.panels import data_panel
+    from backprop_lab.gui.panels.data_panel import DataPanel
+
+    began = threading.Event()
+
+    def stuck_read(choice):
+        began.set()
+        release.wait(WAIT_MS / 1000)
+        raise AssertionError("an abandoned read is never reported")
+
+    monkeypatch.setattr(data_panel, "_read_csv", stuck_read)
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.quiet_messages = True
+    panel = w.data_panel
+    monkeypatch.setattr(panel, "shutdown", lambda timeout_ms: DataPanel.shutdown(panel, 50))
+    failed, changed = [], []
+    panel.loadFailed.connect(failed.append)
+    panel.datasetChanged.connect(changed.append)
+    panel.load_csv_file("big.csv")
+    assert began.wait(WAIT_MS / 1000)
+    read = panel._read
+    assert w.close()  # did not wait for the read beyond the panel's timeout
+    assert read.is_cancelled and not read.is_done
+    release.set()
+    with qtbot.waitSignal(read.finished, timeout=WAIT_MS):
+        pass
+    assert (failed, changed) == ([], [])

@@ -30,9 +30,11 @@ The contract of a :class:`Task` (superqt's worker life cycle):
   there; a caller that has just dropped many widgets collects first, in the GUI thread
   (the data panel does before a CSV read).
 
-:func:`start_with_progress` runs a task behind a window-modal busy dialog that appears
-only if the task takes longer than :data:`SHOW_AFTER_MS`, and continues in callbacks once
-it is over (dialog closed): ``on_done(value)`` or ``on_error(exception)``.
+:func:`start_with_progress` runs a task for a window: user input to the window is
+dropped while it runs, a window-modal busy dialog appears only if it takes longer than
+:data:`SHOW_AFTER_MS`, and once it is over (dialog closed) it continues in a callback,
+``on_done(value)`` or ``on_error(exception)``. (It replaces ``gui.progress``'s
+``run_with_progress``, a nested event loop, once that one's callers continue in slots.)
 """
 
 from __future__ import annotations

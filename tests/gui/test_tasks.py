@@ -1,6 +1,8 @@
 """gui.tasks: the order of a task's signals, errors, results in the GUI thread,
 cancellation, waiting without an event loop, the busy dialog of slow tasks, no slot run
-inside another, and a window closed while its task runs."""
+inside another, and a window closed while its task runs.
+
+(A little over 400 lines: one file per module under test, and gui.tasks is one contract.)"""
 
 from __future__ import annotations
 

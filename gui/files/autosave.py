@@ -6,9 +6,9 @@ has died - a crash, ``kill -9`` - is stale and can be taken; a live window's loc
 cannot, so two windows never offer each other's work). :class:`Autosaver` writes the
 window's session there (``engine.formats.session.write_autosave``: checked first, so
 diverged weights never replace the last finite autosave; the previous autosave is kept
-until the new one is complete) on a background thread, one write at a time (a request
-while one is running waits and only the newest waiting request is written). The writer
-thread makes no Qt calls: a GUI-thread timer notices when it is done.
+until the new one is complete) as a background task (:mod:`gui.tasks`), one write at a
+time (a request while one is running waits and only the newest waiting request is
+written).
 
 At start-up :func:`orphaned_autosaves` finds the folders of windows that did not exit
 cleanly; :meth:`Autosaver.adopt` moves a restored autosave into this window's folder. A
@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import threading
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,13 +31,14 @@ from backprop_lab.engine.formats.session import (
     remove_autosave,
     write_autosave,
 )
-from PySide6.QtCore import QLockFile, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QLockFile, QObject, Signal, Slot
 
 from ..settings import data_folder
+from ..tasks import Task, start_task
 
 FOLDER_PREFIX = "run-"
 LOCK_SUFFIX = ".lock"
-POLL_MS = 25  # how often the GUI thread looks whether a write is done
+WRITE_ERRORS = (ModelFileError, OSError, MemoryError, ValueError)  # reported by message
 
 
 def autosave_root() -> Path:
@@ -90,26 +90,14 @@ def orphaned_autosaves(root: Path | None = None) -> list[Orphan]:
     return [orphan for _, orphan in found]
 
 
-class _Write(threading.Thread):
-    """One autosave on its own thread; ``step`` (-1: failed) and ``error`` when done."""
-
-    def __init__(self, folder: Path, session: Session) -> None:
-        super().__init__(name="backprop-lab-autosave", daemon=True)
-        self.folder, self.session = folder, session
-        self.step, self.error = -1, ""
-
-    def run(self) -> None:
-        try:
-            write_autosave(self.folder, self.session)
-        except (ModelFileError, OSError, MemoryError, ValueError) as e:
-            self.error = str(e)
-        else:
-            self.step = int(self.session.trainer_state.step)
-        self.session = None  # let the arrays go
+def _write(folder: Path, session: Session) -> int:
+    """Autosave ``session`` in ``folder`` (on a task's thread); returns its iteration."""
+    write_autosave(folder, session)
+    return int(session.trainer_state.step)
 
 
 class Autosaver(QObject):
-    """This window's autosave folder and its background writer."""
+    """This window's autosave folder and its background writes."""
 
     saved = Signal(int)  # the iteration of a completed autosave
     failed = Signal(str)  # why an autosave was not written
@@ -123,12 +111,9 @@ class Autosaver(QObject):
         with contextlib.suppress(OSError):
             root.mkdir(parents=True, exist_ok=True)
             self._locked = self._lock.tryLock(0)
-        self._thread: _Write | None = None
+        self._task: Task | None = None  # the write in progress (maybe cancelled)
         self._waiting: Session | None = None
         self._closed = False
-        self._poll = QTimer(self)
-        self._poll.setInterval(POLL_MS)
-        self._poll.timeout.connect(self._check)
         self.last_saved_step: int | None = None
 
     @property
@@ -138,51 +123,50 @@ class Autosaver(QObject):
 
     @property
     def busy(self) -> bool:
-        return self._thread is not None
+        """True until the write in progress has been reported (or dropped)."""
+        return self._task is not None
 
     def write(self, session: Session) -> None:
         """Autosave ``session`` in the background (after the write in progress)."""
         if self._closed:
             return
-        if self._thread is not None:
+        if self._task is not None:
             self._waiting = session
             return
-        self._thread = _Write(self.folder, session)
-        self._thread.start()
-        self._poll.start()
+        self._task = start_task(_write, self.folder, session)
+        self._task.returned.connect(self._on_written)
+        self._task.errored.connect(self._on_failed)
+        self._task.finished.connect(self._on_finished)
+
+    @Slot(object)
+    def _on_written(self, step: int) -> None:
+        self.last_saved_step = step
+        self.saved.emit(step)
+
+    @Slot(object)
+    def _on_failed(self, error: BaseException) -> None:
+        known = isinstance(error, WRITE_ERRORS)
+        self.failed.emit(str(error) if known else f"{type(error).__name__}: {error}")
 
     @Slot()
-    def _check(self) -> None:
-        thread = self._thread
-        if thread is None or thread.is_alive():
-            return
-        self._thread = None
-        self._poll.stop()
-        if self._closed:
-            return
-        if thread.step >= 0:
-            self.last_saved_step = thread.step
-            self.saved.emit(thread.step)
-        else:
-            self.failed.emit(thread.error)
+    def _on_finished(self) -> None:
+        self._task = None
         waiting, self._waiting = self._waiting, None
         if waiting is not None:
             self.write(waiting)
 
     def wait(self, timeout_s: float = 5.0) -> bool:
-        """Wait for the write in progress (the waiting one is dropped). True if done."""
+        """Wait (without an event loop) for the write in progress; the waiting one is
+        dropped. True if no write is left running."""
         self._waiting = None
-        thread = self._thread
-        if thread is None:
-            return True
-        thread.join(timeout_s)
-        return not thread.is_alive()
+        return self._task is None or self._task.wait(round(timeout_s * 1000))
 
     def discard(self) -> None:
-        """Delete this window's autosaves (nothing unsaved is left to recover)."""
+        """Delete this window's autosaves (nothing unsaved is left to recover); the
+        write in progress, if any, is not reported."""
         if self.wait():
-            self._thread = None
-            self._poll.stop()
+            if self._task is not None:
+                self._task.cancel()
             remove_autosave(self.folder)
             self.last_saved_step = None
 
@@ -200,7 +184,8 @@ class Autosaver(QObject):
             return
         finished = self.wait()
         self._closed = True
-        self._poll.stop()
+        if self._task is not None:
+            self._task.cancel()  # not reported: the window is going
         if finished:
             shutil.rmtree(self.folder, ignore_errors=True)
         if self._locked:

@@ -6,6 +6,10 @@ A view is exported as the pyqtgraph scene it draws in (a PlotWidget, or the plot
 a view widget such as the network view). Views made of several scenes (the per-layer
 heatmaps) are rendered whole: PNG through ``QWidget.grab``, SVG through ``QSvgGenerator``.
 PNGs have the device pixel ratio of the screen, so they are as crisp as the window.
+
+Drawing a view (:func:`render_plot`) paints widgets and scenes, so it runs in the GUI
+thread; encoding and writing the file (:func:`write_plot`) touch no widget and may run
+as a background task. benchmarks/bench_plot_export.py times both halves.
 """
 
 from __future__ import annotations
@@ -56,6 +60,18 @@ def _png_bytes(image: QImage) -> bytes:
 
 def plot_bytes(widget: QWidget, suffix: str) -> bytes:
     """The view as a PNG or SVG file's bytes (``suffix`` ".png" or ".svg")."""
+    return encode_plot(render_plot(widget, suffix))
+
+
+def encode_plot(rendered: QImage | bytes) -> bytes:
+    """The file bytes of what :func:`render_plot` made: a QImage is encoded as PNG, SVG
+    bytes are returned as they are. Touches no widget (any thread)."""
+    return _png_bytes(rendered) if isinstance(rendered, QImage) else rendered
+
+
+def render_plot(widget: QWidget, suffix: str) -> QImage | bytes:
+    """The view drawn for a ``suffix`` ".png" (a QImage, encoded by :func:`encode_plot`)
+    or ".svg" file (its bytes). Paints the view: GUI thread only."""
     suffix = suffix.lower()
     if suffix not in PLOT_SUFFIXES:
         raise ValueError(f"plots are exported as PNG or SVG, not {suffix or 'no suffix'}")
@@ -73,9 +89,9 @@ def plot_bytes(widget: QWidget, suffix: str) -> bytes:
         ratio = max(widget.devicePixelRatioF(), 1.0)
         width = max(round(scenes[0].width() * ratio), 1)
         exporter.parameters()["width"] = width  # the height follows the aspect ratio
-        return _png_bytes(exporter.export(toBytes=True))
+        return exporter.export(toBytes=True)
     if suffix == ".png":
-        return _png_bytes(widget.grab().toImage())
+        return widget.grab().toImage()
     return _svg_bytes(widget)
 
 
@@ -94,13 +110,23 @@ def _svg_bytes(widget: QWidget) -> bytes:
     return bytes(data.data())
 
 
+def plot_path(path: str | os.PathLike) -> Path:
+    """Where a plot export goes: ``path``, with .png added if it has no suffix."""
+    path = Path(os.fspath(path))
+    return path if path.suffix else path.with_suffix(".png")
+
+
+def write_plot(path: Path, rendered: QImage | bytes) -> Path:
+    """Encode what :func:`render_plot` made and write it to ``path`` atomically; returns
+    the path. Touches no widget (any thread, e.g. a background task)."""
+    atomic_write(path, encode_plot(rendered))
+    return path
+
+
 def export_plot(widget: QWidget, path: str | os.PathLike) -> Path:
     """Write the view to ``path`` (.png or .svg; no suffix: .png); returns the path."""
-    path = Path(os.fspath(path))
-    if not path.suffix:
-        path = path.with_suffix(".png")
-    atomic_write(path, plot_bytes(widget, path.suffix))
-    return path
+    path = plot_path(path)
+    return write_plot(path, render_plot(widget, path.suffix))
 
 
 def loss_table(state: dict[str, np.ndarray]) -> list[tuple]:
@@ -144,10 +170,14 @@ __all__ = [
     "CSV_COLUMNS",
     "CSV_FILTER",
     "PLOT_FILTERS",
+    "encode_plot",
     "export_loss_csv",
     "export_plot",
     "loss_csv_bytes",
     "loss_table",
     "plot_bytes",
+    "plot_path",
+    "render_plot",
     "scenes_of",
+    "write_plot",
 ]

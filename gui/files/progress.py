@@ -16,10 +16,11 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QEventLoop, QObject, QTimer, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-SHOW_AFTER_MS = 400
+from ..tasks import SHOW_AFTER_MS, busy_dialog
+
 POLL_MS = 5
 
 
@@ -69,15 +70,7 @@ class _Waiter(QObject):
     def _show_dialog(self) -> None:
         if self.finished:
             return
-        d = QProgressDialog(self._label, "", 0, 0, self._parent)
-        d.setObjectName("progressDialog")
-        d.setCancelButton(None)
-        d.setWindowModality(Qt.WindowModality.WindowModal)
-        d.setMinimumDuration(0)
-        d.setAutoClose(False)
-        d.setAutoReset(False)
-        d.show()
-        self.dialog = d
+        self.dialog = busy_dialog(self._parent, self._label)
 
 
 def run_with_progress(

@@ -1,5 +1,5 @@
 """Runs :func:`engine.chainrule.explain` for the chain-rule inspector: in the GUI thread
-when it is cheap, on a QThreadPool worker when it is not.
+when it is cheap, as a background task (:mod:`gui.tasks`) when it is not.
 
 Measured on the 2-core test machine (float64): 784-256-128-10, a first-layer weight on
 one sample 20-25 ms, on a mini-batch of 128 ~35 ms, on a batch of 5,000 ~570 ms;
@@ -9,13 +9,11 @@ one sample 20-25 ms, on a mini-batch of 128 ~35 ms, on a batch of 5,000 ~570 ms;
 
 Everything given to ``explain`` is immutable (networks, batches and optimiser states are
 read-only arrays that nobody writes), so the worker can read them while the GUI thread
-goes on. The worker emits the result through a signal of this GUI-thread object, which
-Qt therefore queues to the ``@Slot`` receiver in the GUI thread.
+goes on; the task delivers the result to a ``@Slot`` in the GUI thread.
 """
 
 from __future__ import annotations
 
-import contextlib
 import math
 import time
 from dataclasses import dataclass
@@ -24,7 +22,9 @@ import numpy as np
 from backprop_lab.engine.chainrule import Derivation, explain
 from backprop_lab.engine.network import Network
 from backprop_lab.engine.optimizers import Optimizer, OptimizerState
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
+
+from ..tasks import Task, start_task
 
 SYNC_WORK = 4_000_000  # batch size x parameters done in the GUI thread (~5-25 ms)
 SYNC_PATHS = 200_000  # paths enumerated in the GUI thread
@@ -123,41 +123,25 @@ def compute(request: ExplainRequest, background: bool = False) -> ExplainResult:
     return ExplainResult(r, d, error, time.perf_counter() - start, background)
 
 
-class _Job(QRunnable):
-    def __init__(self, runner: ExplainRunner, request: ExplainRequest) -> None:
-        super().__init__()
-        self._runner = runner
-        self._request = request
-
-    def run(self) -> None:
-        result = compute(self._request, background=True)
-        # RuntimeError: the runner is gone (its window closed without shutdown)
-        with contextlib.suppress(RuntimeError):
-            self._runner._computed.emit(result)
-
-
 class ExplainRunner(QObject):
     """Computes derivations; ``finished`` (in the GUI thread) carries every result.
 
     :meth:`submit` computes a cheap request at once (and also returns it); an expensive
-    one runs on a one-thread pool. While one runs, only the newest waiting request is
-    kept ("latest wins")."""
+    one runs as a background task, one at a time. While one runs, only the newest
+    waiting request is kept ("latest wins")."""
 
     finished = Signal(object)  # ExplainResult
-    _computed = Signal(object)  # emitted by the pool thread; queued to _on_computed
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._job: _Job | None = None
+        self._task: Task | None = None
+        self._request: ExplainRequest | None = None  # the one the task computes
         self._waiting: ExplainRequest | None = None
-        self._computed.connect(self._on_computed)
 
     @property
     def busy(self) -> bool:
-        """True while a request runs on the worker."""
-        return self._job is not None
+        """True while a request runs in the background."""
+        return self._task is not None
 
     def submit(self, request: ExplainRequest) -> ExplainResult | None:
         """Compute ``request``: now if it is cheap (returns the result, also emitted), else
@@ -167,30 +151,44 @@ class ExplainRunner(QObject):
             result = compute(request)
             self.finished.emit(result)
             return result
-        if self._job is not None:
+        if self._task is not None:
             self._waiting = request
         else:
             self._start(request)
         return None
 
     def _start(self, request: ExplainRequest) -> None:
-        self._job = _Job(self, request)
-        self._job.setAutoDelete(False)
-        self._pool.start(self._job)
+        self._request = request
+        self._task = start_task(compute, request, background=True)
+        self._task.returned.connect(self._on_computed)
+        self._task.errored.connect(self._on_failed)
+        self._task.finished.connect(self._on_finished)
 
     @Slot(object)
     def _on_computed(self, result: ExplainResult) -> None:
-        self._job = None
-        waiting, self._waiting = self._waiting, None
         self.finished.emit(result)
+
+    @Slot(object)
+    def _on_failed(self, error: BaseException) -> None:
+        # compute() turns the errors explain raises into results; this is anything else
+        message = f"{type(error).__name__}: {error}"
+        self.finished.emit(ExplainResult(self._request, None, message, 0.0, True))
+
+    @Slot()
+    def _on_finished(self) -> None:
+        self._task = self._request = None
+        waiting, self._waiting = self._waiting, None
         if waiting is not None:
             self._start(waiting)
 
     def shutdown(self, timeout_ms: int = 5000) -> bool:
-        """Forget waiting requests and wait (at most ``timeout_ms``) for the running one."""
+        """Forget waiting requests, drop the running one's result and wait (at most
+        ``timeout_ms``) for it to end. True if nothing is left running."""
         self._waiting = None
-        self._pool.clear()
-        return self._pool.waitForDone(max(int(timeout_ms), 1))
+        if self._task is None:
+            return True
+        self._task.cancel()
+        return self._task.wait(timeout_ms)
 
 
 __all__ = ["SYNC_PATHS", "SYNC_WORK", "ExplainRequest", "ExplainResult", "ExplainRunner"]

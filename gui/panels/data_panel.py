@@ -3,10 +3,12 @@ or a CSV file (a file dialog, or a file dropped on the window; ``targets`` = how
 the last columns are targets).
 
 Built-in sets are generated at once (milliseconds). A CSV file is read by
-``engine.data.load_csv`` on a thread-pool thread - a 100 MB file takes seconds - while a
-busy bar runs; the result comes back to a ``@Slot`` in the GUI thread. A file that cannot
-be loaded emits :attr:`DataPanel.loadFailed` with the engine's one-line message (file, row,
-column, reason) and leaves the current data as it was.
+``engine.data.load_csv`` as a background task (:mod:`gui.tasks`) - a 100 MB file takes
+seconds - while a busy bar runs; the result comes back to a ``@Slot`` in the GUI thread.
+One file is read at a time: a newer request cancels the read in progress (its result is
+dropped) and starts when it ends. A file that cannot be loaded emits
+:attr:`DataPanel.loadFailed` with the engine's one-line message (file, row, column,
+reason) and leaves the current data as it was.
 
 :attr:`DataPanel.datasetChanged` carries each new ``engine.data.Dataset``. The window may
 decline it (to keep training progress); :meth:`DataPanel.revert` then shows the previous
@@ -21,7 +23,7 @@ from dataclasses import replace
 
 from backprop_lab.engine.data import BUILTIN_DATASETS, CSVError, Dataset, load_csv, make_dataset
 from backprop_lab.engine.data.builtin import MAX_SAMPLES, MIN_SAMPLES
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -38,35 +40,16 @@ from PySide6.QtWidgets import (
 )
 
 from ..model.records import DataChoice
+from ..tasks import Task, start_task
 
 MAX_SEED = 2**31 - 1
 MAX_TARGETS = 1000
 DEFAULT_CHOICE = DataChoice()
 
 
-class _LoadSignals(QObject):
-    loaded = Signal(int, object)  # request number, Dataset
-    failed = Signal(int, str)  # request number, one-line message
-
-
-class _CsvTask(QRunnable):
-    """Runs load_csv on a pool thread; reports through signals living in the GUI thread."""
-
-    def __init__(self, request: int, choice: DataChoice, signals: _LoadSignals) -> None:
-        super().__init__()
-        self.request, self.choice, self.signals = request, choice, signals
-
-    def run(self) -> None:
-        c = self.choice
-        try:
-            data = load_csv(c.csv_path, c.targets, c.val_split, c.seed, standardize=c.standardize)
-        except CSVError as e:
-            self.signals.failed.emit(self.request, str(e))
-        except Exception as e:  # e.g. MemoryError: say so instead of losing the thread
-            name = os.path.basename(c.csv_path)
-            self.signals.failed.emit(self.request, f"{name}: {type(e).__name__}: {e}")
-        else:
-            self.signals.loaded.emit(self.request, data)
+def _read_csv(c: DataChoice) -> Dataset:
+    """The CSV file of ``c`` as a Dataset (on a task's thread; raises CSVError)."""
+    return load_csv(c.csv_path, c.targets, c.val_split, c.seed, standardize=c.standardize)
 
 
 class DataPanel(QWidget):
@@ -80,13 +63,9 @@ class DataPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("dataPanel")
         self._updating = False
-        self._request = 0  # number of the newest CSV request; older answers are ignored
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._signals = _LoadSignals(self)
-        self._signals.loaded.connect(self._on_loaded)
-        self._signals.failed.connect(self._on_failed)
-        self._pending = choice  # the CSV request in flight
+        self._read: Task | None = None  # the CSV read in progress (maybe cancelled)
+        self._queued: DataChoice | None = None  # the read to start when it ends
+        self._pending = choice  # the CSV request whose answer is wanted
         self._last_csv: tuple[DataChoice, Dataset] | None = None  # to switch back to it
 
         self.source_combo = QComboBox(objectName="datasetCombo")
@@ -235,7 +214,7 @@ class DataPanel(QWidget):
         if choice.source == "csv":
             self._start_csv(choice)
             return
-        self._request += 1  # a pending CSV answer is no longer wanted
+        self._drop_reads()  # a pending CSV answer is no longer wanted
         self._set_busy(False)
         self._accept(choice, self._generate(choice))
 
@@ -250,7 +229,7 @@ class DataPanel(QWidget):
     def set_data(self, choice: DataChoice, dataset: Dataset) -> None:
         """Show ``choice`` with the Dataset already made from it (a reopened session, an
         undone edit) without emitting datasetChanged; a pending CSV read is dropped."""
-        self._request += 1
+        self._drop_reads()
         self._set_busy(False)
         if choice.source == "csv":
             self._last_csv = (choice, dataset)
@@ -285,7 +264,7 @@ class DataPanel(QWidget):
         if c.source == "csv" and self._choice.source != "csv":
             # the loaded CSV file was picked again from the list
             if self._last_csv is not None:
-                self._request += 1
+                self._drop_reads()
                 self._accept(*self._last_csv)
             return
         if c.source == "csv":
@@ -307,14 +286,28 @@ class DataPanel(QWidget):
 
     # ------------------------------------------------------------------ background load
     def _start_csv(self, choice: DataChoice) -> None:
-        self._request += 1
         self._set_busy(True)
         self.summary_label.setText(f"Reading {os.path.basename(choice.csv_path)}...")
-        # collect Qt wrappers here, in the GUI thread: the cyclic GC could otherwise run
-        # in the pool thread and free widgets there, which can deadlock against Qt's locks
-        gc.collect()
-        self._pool.start(_CsvTask(self._request, choice, self._signals))
         self._pending = choice
+        if self._read is not None:
+            self._read.cancel()  # its answer is no longer wanted; this one follows it
+            self._queued = choice
+        else:
+            self._start_read(choice)
+
+    def _start_read(self, choice: DataChoice) -> None:
+        # collect Qt wrappers here, in the GUI thread: the cyclic GC could otherwise run
+        # in the task's thread and free widgets there, which can deadlock against Qt's locks
+        gc.collect()
+        self._read = start_task(_read_csv, choice)
+        self._read.returned.connect(self._on_loaded)
+        self._read.errored.connect(self._on_failed)
+        self._read.finished.connect(self._on_read_finished)
+
+    def _drop_reads(self) -> None:
+        self._queued = None
+        if self._read is not None:
+            self._read.cancel()
 
     def _set_busy(self, busy: bool) -> None:
         if busy != self.busy:
@@ -322,27 +315,35 @@ class DataPanel(QWidget):
             self.import_button.setEnabled(not busy)
             self.busyChanged.emit(busy)
 
-    @Slot(int, object)
-    def _on_loaded(self, request: int, data: Dataset) -> None:
-        if request != self._request:
-            return
+    @Slot(object)
+    def _on_loaded(self, data: Dataset) -> None:
         self._set_busy(False)
         self._accept(self._pending, data)
 
-    @Slot(int, str)
-    def _on_failed(self, request: int, message: str) -> None:
-        if request != self._request:
-            return
+    @Slot(object)
+    def _on_failed(self, error: BaseException) -> None:
+        if isinstance(error, CSVError):
+            message = str(error)
+        else:  # e.g. MemoryError: say what happened
+            name = os.path.basename(self._pending.csv_path)
+            message = f"{name}: {type(error).__name__}: {error}"
         self._set_busy(False)
         self._show_summary()
         self.loadFailed.emit(message)
 
+    @Slot()
+    def _on_read_finished(self) -> None:
+        self._read = None
+        queued, self._queued = self._queued, None
+        if queued is not None:
+            self._start_read(queued)
+
     def shutdown(self, timeout_ms: int = 3000) -> bool:
         """Forget any pending CSV answer and wait up to ``timeout_ms`` for a read in
-        progress. True if no thread is left running."""
-        self._request += 1
+        progress. True if no read is left running."""
+        self._drop_reads()
         self._set_busy(False)
-        return self._pool.waitForDone(timeout_ms)
+        return self._read is None or self._read.wait(timeout_ms)
 
 
 __all__ = ["DataChoice", "DataPanel"]

@@ -233,6 +233,49 @@ def test_autosaver_keeps_only_the_newest_waiting_request(qtbot, tmp_path):
     assert not saver.folder.exists()
 
 
+def test_a_write_in_progress_when_the_autosave_is_discarded_is_not_reported(
+    qtbot, tmp_path, monkeypatch
+):
+    from backprop_lab.gui.files import autosave
+
+    began, release = threading.Event(), threading.Event()
+
+    def slow_write(folder, session):
+        began.set()
+        release.wait(WAIT_MS / 1000)
+        return 7
+
+    monkeypatch.setattr(autosave, "_write", slow_write)
+    saver = Autosaver(tmp_path / "root")
+    saved, failed = [], []
+    saver.saved.connect(saved.append)
+    saver.failed.connect(failed.append)
+    saver.write(object())  # (slow_write does not look at it)
+    assert began.wait(WAIT_MS / 1000)
+    assert not saver.wait(0.02) and saver.busy  # still writing: wait gave up
+    release.set()
+    saver.discard()  # waits for the write, then drops its report
+    qtbot.waitUntil(lambda: not saver.busy, timeout=WAIT_MS)
+    assert (saved, failed, saver.last_saved_step) == ([], [], None)
+    saver.close()
+    assert not saver.folder.exists()
+
+
+def test_an_unexpected_autosave_error_is_reported_by_name(qtbot, tmp_path, monkeypatch):
+    from backprop_lab.gui.files import autosave
+
+    def broken_write(folder, session):
+        raise TypeError("not a session")
+
+    monkeypatch.setattr(autosave, "_write", broken_write)
+    saver = Autosaver(tmp_path / "root")
+    with qtbot.waitSignal(saver.failed, timeout=WAIT_MS) as blocker:
+        saver.write(object())
+    assert blocker.args == ["TypeError: not a session"]
+    qtbot.waitUntil(lambda: not saver.busy, timeout=WAIT_MS)
+    saver.close()
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def test_autosave_root_follows_xdg_data_home(tmp_path):
     assert str(autosave_root()).startswith(os.environ["XDG_DATA_HOME"])

@@ -301,6 +301,34 @@ def test_a_large_batch_is_derived_on_the_worker_and_stale_results_are_ignored(qt
     assert view.runner.shutdown(5000)
 
 
+def test_an_unexpected_error_on_the_worker_is_shown_and_the_runner_goes_on(qtbot, monkeypatch):
+    from backprop_lab.gui.inspector import explain_runner
+
+    arch = Architecture.build(784, [256, 128], 10, "relu", "softmax")
+    net = init_network(arch, "he", 0)
+    data = _mnist_like(128)
+    opt = Optimizer("sgd", 0.1)
+    big = ExplainRequest(
+        net, data.x, data.targets("ce"), "ce", 1, 3, 5, opt, None, 0, 0.0, 0.0, "t"
+    )
+    assert not big.cheap()
+
+    def broken(*args):
+        raise TypeError("a bug, not bad numbers")
+
+    monkeypatch.setattr(explain_runner, "explain", broken)
+    view = ChainRuleView()
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.runner.finished, timeout=WAIT_MS) as blocker:
+        view.inspect(big)
+    result = blocker.args[0]
+    assert result.request is big and result.derivation is None and result.background
+    assert result.error == "TypeError: a bug, not bad numbers"
+    assert "Cannot derive" in view.title.text() and "TypeError" in view.title.text()
+    qtbot.waitUntil(lambda: not view.runner.busy, timeout=WAIT_MS)
+    assert view.runner.shutdown(5000)
+
+
 def test_network_view_highlights_only_drawn_path_edges(qtbot):
     arch = Architecture.build(2, [3, 3], 1, "tanh", "sigmoid")
     net = init_network(arch)

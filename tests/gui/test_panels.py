@@ -354,6 +354,24 @@ def test_data_panel_stays_responsive_while_reading_a_large_csv(data_panel, qtbot
     assert len(blocker.args[0].x) + len(blocker.args[0].x_val) == 40_000
 
 
+def test_a_newer_csv_request_replaces_the_read_in_progress(data_panel, qtbot, tmp_path):
+    rng = np.random.default_rng(3)
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    np.savetxt(first, np.column_stack([rng.normal(size=(20_000, 2)), rng.integers(0, 2, 20_000)]),
+               fmt="%.17g", delimiter=",")  # fmt: skip
+    np.savetxt(second, np.column_stack([rng.normal(size=(30, 2)), rng.integers(0, 2, 30)]),
+               fmt="%.17g", delimiter=",")  # fmt: skip
+    shown, failed = [], []
+    data_panel.datasetChanged.connect(shown.append)
+    data_panel.loadFailed.connect(failed.append)
+    data_panel.load_csv_file(str(first))
+    data_panel.load_csv_file(str(second))  # while the first is (or may be) still read
+    qtbot.waitUntil(lambda: not data_panel.busy and data_panel._read is None, timeout=60_000)
+    assert failed == [] and len(shown) == 1  # the first file's answer was dropped
+    assert_same_data(shown[0], load_csv(second, 1, 0.2, 0, standardize=True))
+    assert data_panel.source_combo.currentText() == "CSV: second.csv"
+
+
 def test_data_panel_malformed_csv_keeps_the_data(data_panel, qtbot, tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text("x,y,t\n1,2,0\n3,abc,1\n")

@@ -1,6 +1,6 @@
 """Launch time of the desktop app, against the GUI issue's bar (window shown within 1.5 s).
 
-Starts the real entry point (``python -m gui``) in a fresh process with fresh settings
+Starts the real entry point (``python -m backprop_lab.gui``) in a fresh process with fresh settings
 folders and ``BACKPROP_LAB_AUTOTEST=play-and-close`` (see gui/app.py), and times, from
 just before the process is started, the ``autotest: window shown`` line (the window is
 laid out and painted) and the ``autotest: views ready`` line (the plots are created and
@@ -25,7 +25,7 @@ BAR_S = 1.5
 
 
 def start_app(mode: str, folder: str | None = None) -> subprocess.Popen:
-    """``python -m gui`` from this checkout, offscreen, with ``BACKPROP_LAB_AUTOTEST=mode``
+    """``python -m backprop_lab.gui`` from this checkout, offscreen, with ``BACKPROP_LAB_AUTOTEST=mode``
     (gui/app.py) and its settings and data folders under ``folder`` (fresh when None; pass
     the same folder to a second launch that must find the first one's autosave). Its
     stdout (the ``autotest:`` lines) is a text pipe."""
@@ -66,7 +66,7 @@ def main() -> None:
     shown = [s for s, _ in runs]
     ready = [r for _, r in runs]
     med = statistics.median(shown)
-    print(f"load average {os.getloadavg()[0]:.2f}; {args.runs} launches of python -m gui")
+    print(f"load average {os.getloadavg()[0]:.2f}; {args.runs} launches of python -m backprop_lab.gui")
     print(f"window shown: median {med:.2f} s (min {min(shown):.2f}, max {max(shown):.2f}) "
           f"- bar {BAR_S} s: {'ok' if med <= BAR_S else 'MISSED'}")  # fmt: skip
     print(f"views ready:  median {statistics.median(ready):.2f} s "

@@ -1,4 +1,5 @@
-"""``python -m engine.transport.worker_process``: the training loop in a child process.
+"""``python -m backprop_lab.engine.transport.worker_process``: the training loop in a child
+process.
 
 Why a process: a Python thread running NumPy iterations flat out holds the GIL so much
 that the GUI thread stalls; a child process trains at full speed on its own core while

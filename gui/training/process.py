@@ -1,7 +1,8 @@
 """The worker process as seen from the GUI process: start it, send it commands, read its
 frames, stop it. No Qt here; :mod:`gui.training.worker` reads the frames on a QThread.
 
-The child is ``python -m engine.transport.worker_process`` started with :class:`subprocess.Popen`
+The child is ``python -m backprop_lab.engine.transport.worker_process`` started with
+:class:`subprocess.Popen`
 (no multiprocessing: it pickles). Its stderr goes to an anonymous temporary file, so it
 can never block on a full pipe, and the tail is quoted when the process dies.
 """

@@ -66,7 +66,9 @@ def main() -> None:
     shown = [s for s, _ in runs]
     ready = [r for _, r in runs]
     med = statistics.median(shown)
-    print(f"load average {os.getloadavg()[0]:.2f}; {args.runs} launches of python -m backprop_lab.gui")
+    print(
+        f"load average {os.getloadavg()[0]:.2f}; {args.runs} launches of python -m backprop_lab.gui"
+    )
     print(f"window shown: median {med:.2f} s (min {min(shown):.2f}, max {max(shown):.2f}) "
           f"- bar {BAR_S} s: {'ok' if med <= BAR_S else 'MISSED'}")  # fmt: skip
     print(f"views ready:  median {statistics.median(ready):.2f} s "

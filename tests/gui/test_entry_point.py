@@ -16,7 +16,8 @@ IGNORED_STDERR = ("This plugin does not support propagateSizeHints()",)
 
 
 def entry_point_command() -> list[str]:
-    """The ``backprop-lab`` console script next to this Python, else ``python -m backprop_lab.gui``."""
+    """The ``backprop-lab`` console script next to this Python, else
+    ``python -m backprop_lab.gui``."""
     script = Path(sys.executable).with_name("backprop-lab")
     if script.is_file() and os.access(script, os.X_OK):
         return [str(script)]

@@ -461,6 +461,21 @@ def test_worker_process_reports_garbage_on_stderr_and_exits():
     assert gone(proc.pid)
 
 
+def test_worker_process_quits_cleanly_when_asked():
+    """A "quit" frame (stdin still open) ends the child with exit code 0: no reader thread is left
+    blocked on stdin to make the interpreter's shutdown abort."""
+    from backprop_lab.gui.training.process import WorkerProcess
+
+    proc = WorkerProcess()
+    try:
+        proc.send("quit")
+        assert proc.exit_code(30.0) == 0, proc.stderr_tail()
+        assert proc.stderr_tail() == ""
+    finally:
+        proc.stop(5.0)
+    assert gone(proc.pid)
+
+
 def test_fanout_gives_every_view_all_history_one_view_per_turn(qtbot, controller, rec):
     from backprop_lab.gui.training.fanout import SnapshotFanout
 

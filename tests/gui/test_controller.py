@@ -395,6 +395,33 @@ def test_divergence_pauses_with_the_step_and_layer(qtbot, controller, rec):
 # ---------------------------------------------------------------- process life cycle
 
 
+def test_the_worker_process_starts_on_the_first_play_or_warm_up(qtbot, controller, rec):
+    controller.set_problem(CIRCLES, ARCH, CONFIG)
+    controller.step()
+    controller.begin_phase_step(None, 2)
+    controller.advance_phase()
+    controller.finish_iteration()
+    assert controller.worker_pid is None  # set_problem, Step and phase stepping need none
+    assert controller.shutdown() and controller.worker_pid is None
+    controller.play()
+    qtbot.waitUntil(lambda: rec.last.step > 10, timeout=WAIT_MS)
+    pid = controller.worker_pid
+    assert pid is not None and not gone(pid)
+    controller.pause()
+    controller.set_problem(CIRCLES, ARCH, CONFIG)
+    assert controller.worker_pid == pid  # kept for the next play session
+    assert controller.shutdown() and gone(pid) and controller.worker_pid is None
+    controller.warm_up()
+    warm = controller.worker_pid
+    assert warm is not None and not gone(warm)
+    controller.warm_up()
+    assert controller.worker_pid == warm  # idempotent
+    controller.play()
+    qtbot.waitUntil(lambda: rec.last.step > 10, timeout=WAIT_MS)
+    assert controller.worker_pid == warm  # Play used the warmed-up process
+    assert controller.shutdown() and gone(warm)
+
+
 def test_shutdown_mid_training_leaves_no_process(qtbot, controller, rec):
     controller.set_problem(CIRCLES, ARCH, CONFIG)
     controller.play()

@@ -92,6 +92,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     if autotest:
         print("autotest: window shown", flush=True)
     window.install_views()
+    window.controller.warm_up()  # the training process imports NumPy while the user looks
     if autotest:
         print("autotest: views ready", flush=True)
         _AutoTest(window)

@@ -211,10 +211,15 @@ class WorkerLoop:
 
 
 def _read_commands(inp: BinaryIO, commands: queue.SimpleQueue) -> None:
-    """Reader thread: stdin frames into the queue; None at the end (parent gone)."""
+    """Reader thread: stdin frames into the queue up to "quit"; None at the end (parent
+    gone). Nothing is read after "quit": a daemon thread still blocked reading stdin when
+    the interpreter exits holds the buffer's lock, and the interpreter then waits a second
+    for it and aborts (SIGABRT, "could not acquire lock ... at interpreter shutdown")."""
     try:
         while (frame := read_frame(inp)) is not None:
             commands.put(frame)
+            if frame.kind == "quit":
+                break
     except Exception:
         traceback.print_exc()
     finally:

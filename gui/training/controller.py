@@ -2,7 +2,9 @@
 
 It owns the authoritative :class:`engine.trainer.Trainer` (touched only in the GUI thread,
 only while paused) and, while playing, a training thread (:mod:`gui.training.worker`)
-that drives a worker process (:mod:`engine.transport.worker_process`):
+that drives a worker process (:mod:`engine.transport.worker_process`). The process is
+started by the first Play (or earlier by :meth:`TrainingController.warm_up`) and then kept
+for the next play runs; Step and phase stepping never need it:
 
 * **play** sends the trainer's full TrainerState (and the data, once per problem) to the
   child, which runs the engine's own training loop at full speed on its own core and
@@ -175,7 +177,6 @@ class TrainingController(QObject):
         self._grid_spec = GridSpec.around(dataset.x) if dataset.input_size == 2 else None
         self._sample_index = min(self._sample_index, len(trainer.x) - 1)
         self._last_snapshot = None
-        self._ensure_process()  # warm up: the child imports NumPy while the user looks
         self._emit_local()
 
     @staticmethod
@@ -578,6 +579,13 @@ class TrainingController(QObject):
         self.snapshotReady.emit(snap)
 
     # ------------------------------------------------------------ the child process
+    def warm_up(self) -> None:
+        """Start the worker process now, if it is not running, so that the first Play does
+        not wait for it to import NumPy (gui.app calls this once the window is up).
+        Without it the first Play starts the process: a controller nobody plays - most
+        windows in the tests - never starts one. Idempotent."""
+        self._ensure_process()
+
     def _ensure_process(self) -> WorkerProcess:
         if self._process is not None and not self._process.alive():
             self._process.stop(0.1)  # reap it; a new one starts below

@@ -10,7 +10,6 @@ import io
 import json
 import os
 import struct
-import time
 import tracemalloc
 import zipfile
 import zlib
@@ -37,7 +36,8 @@ def make_net(arch=XOR, dtype="float64", seed=0) -> Network:
 
 
 def rejected(path: Path, match: str | None = None, max_alloc: int | None = None) -> str:
-    """load_model(path) must raise ModelFileError matching ``match`` quickly and cheaply.
+    """load_model(path) must raise ModelFileError matching ``match`` cheaply (how fast is
+    timed by benchmarks/bench_file_checks.py, not here).
 
     Allocation limit: 4 MB plus 3x the file size (binary formats) or 40x (JSON, whose
     numbers become Python objects). Returns the message."""
@@ -46,18 +46,15 @@ def rejected(path: Path, match: str | None = None, max_alloc: int | None = None)
         factor = 40 if path.suffix.lower() == ".json" else 3
         max_alloc = 4 * MB + factor * min(size, 64 * MB)
     tracemalloc.start()
-    start = time.perf_counter()
     try:
         with pytest.raises(ModelFileError, match=match) as e:
             load_model(path)
     finally:
-        elapsed = time.perf_counter() - start
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
     message = str(e.value)
     assert message.startswith(f"{path.name}: "), message
     assert "\n" not in message
-    assert elapsed < 1.0, f"took {elapsed:.2f} s"
     assert peak < max_alloc, f"allocated {peak / MB:.1f} MB"
     return message
 

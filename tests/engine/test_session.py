@@ -7,7 +7,6 @@ import io
 import json
 import os
 import struct
-import time
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -358,18 +357,17 @@ def rewrite(src: Path, dst: Path, doc=None, members=None, compress=zipfile.ZIP_S
 
 
 def rejected(path: Path, match: str | None) -> str:
-    """load_session(path) raises a one-line ModelFileError matching ``match`` in under a
-    second, allocating at most 4 MB + 3x the file size (match None: the file loads)."""
+    """load_session(path) raises a one-line ModelFileError matching ``match``, allocating
+    at most 4 MB + 3x the file size (match None: the file loads). How fast it refuses is
+    timed by benchmarks/bench_file_checks.py, not here."""
     if match is None:
         load_session(path)
         return ""
     tracemalloc.start()
-    start = time.perf_counter()
     try:
         with pytest.raises(ModelFileError, match=match) as e:
             load_session(path)
     finally:
-        elapsed = time.perf_counter() - start
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
     size = path.stat().st_size if path.is_file() else 0
@@ -377,7 +375,6 @@ def rejected(path: Path, match: str | None) -> str:
     message = str(e.value)
     assert message.startswith(f"{path.name}: "), message
     assert "\n" not in message
-    assert elapsed < 1.0, f"took {elapsed:.2f} s"
     return message
 
 
@@ -577,11 +574,12 @@ def test_other_byte_orders_and_layouts_load(tmp_path):
     assert b.trainer_state.network.flat.dtype == np.dtype("=f8")
 
 
-# ================================================================ speed
+# ================================================================ size
 
 
-def test_large_session_saves_and_loads_quickly(tmp_path):
-    """784-256-128-10 with adam: 235,146 parameters, three float64 vectors (5.6 MB)."""
+def test_large_session_saves_and_loads_exactly(tmp_path):
+    """784-256-128-10 with adam: 235,146 parameters, three float64 vectors (5.6 MB). (Its
+    save and load times are measured by benchmarks/bench_file_checks.py.)"""
     arch = Architecture.build(784, [256, 128], 10, "relu", "softmax")
     rng = np.random.default_rng(0)
     x = rng.normal(size=(64, 784))
@@ -600,15 +598,10 @@ def test_large_session_saves_and_loads_quickly(tmp_path):
     session = make_session(trainer, data_for_session(ds, recipe), history={
         "steps": np.arange(17_000, dtype=np.int64), "loss": rng.random((17_000, 4))})  # fmt: skip
     path = tmp_path / "big.bplab"
-    start = time.perf_counter()
     save_session(path, session)
-    saved = time.perf_counter() - start
-    start = time.perf_counter()
     loaded = load_session(path)
-    elapsed = time.perf_counter() - start
     assert path.stat().st_size > 5 * MB
     assert_same_session(session, loaded)
-    assert saved < 2.0 and elapsed < 1.0, (saved, elapsed)
     assert losses(restore_trainer(loaded), 2) == losses(trainer, 2)
 
 

@@ -56,8 +56,23 @@ def discard_unsaved_work():
     SessionFiles.ask_unsaved = original
 
 
+@pytest.fixture(scope="session", autouse=True)
+def freeze_what_is_already_loaded(qapp):
+    """Move everything alive once the app's modules are imported (modules, classes, Qt
+    wrappers: nothing a test frees) out of the garbage collector's sight, so that the
+    collection after every test below scans only what tests made (~60 ms -> a few ms)."""
+    import gc
+
+    import backprop_lab.gui  # noqa: F401 (the window and everything it imports)
+
+    gc.collect()
+    gc.freeze()
+    yield
+    gc.unfreeze()
+
+
 @pytest.fixture(autouse=True)
-def collect_qt_garbage_in_the_gui_thread(qapp):
+def collect_qt_garbage_in_the_gui_thread(qapp, freeze_what_is_already_loaded):
     """Collect each test's garbage in the GUI thread right after it. Otherwise Python's
     cyclic GC may run in a pool thread of a later test (e.g. a CSV read) and free widgets
     there; shiboken then defers their deletion to the GUI thread while Qt mutexes are

@@ -75,6 +75,7 @@ def history(w: MainWindow) -> dict:
 
 
 def curve(w: MainWindow) -> tuple[np.ndarray, np.ndarray]:
-    """The loss plot's first data item (the training loss by iteration)."""
-    x, y = w.loss_plot.getPlotItem().listDataItems()[0].getData()
+    """The loss plot's first data item's data (the training loss by iteration) - all of
+    it, not what getData() gives: the part drawn, clipped and downsampled."""
+    x, y = w.loss_plot.getPlotItem().listDataItems()[0].getOriginalDataset()
     return np.asarray(x if x is not None else []), np.asarray(y if y is not None else [])

@@ -395,6 +395,33 @@ def test_divergence_pauses_with_the_step_and_layer(qtbot, controller, rec):
 # ---------------------------------------------------------------- process life cycle
 
 
+def test_the_worker_process_starts_on_the_first_play_or_warm_up(qtbot, controller, rec):
+    controller.set_problem(CIRCLES, ARCH, CONFIG)
+    controller.step()
+    controller.begin_phase_step(None, 2)
+    controller.advance_phase()
+    controller.finish_iteration()
+    assert controller.worker_pid is None  # set_problem, Step and phase stepping need none
+    assert controller.shutdown() and controller.worker_pid is None
+    controller.play()
+    qtbot.waitUntil(lambda: rec.last.step > 10, timeout=WAIT_MS)
+    pid = controller.worker_pid
+    assert pid is not None and not gone(pid)
+    controller.pause()
+    controller.set_problem(CIRCLES, ARCH, CONFIG)
+    assert controller.worker_pid == pid  # kept for the next play session
+    assert controller.shutdown() and gone(pid) and controller.worker_pid is None
+    controller.warm_up()
+    warm = controller.worker_pid
+    assert warm is not None and not gone(warm)
+    controller.warm_up()
+    assert controller.worker_pid == warm  # idempotent
+    controller.play()
+    qtbot.waitUntil(lambda: rec.last.step > 10, timeout=WAIT_MS)
+    assert controller.worker_pid == warm  # Play used the warmed-up process
+    assert controller.shutdown() and gone(warm)
+
+
 def test_shutdown_mid_training_leaves_no_process(qtbot, controller, rec):
     controller.set_problem(CIRCLES, ARCH, CONFIG)
     controller.play()
@@ -456,6 +483,21 @@ def test_worker_process_reports_garbage_on_stderr_and_exits():
         assert proc.read() is None  # the child quit: its output ended
         assert proc.exit_code(30.0) == 0
         assert "FrameError" in proc.stderr_tail() and "magic" in proc.stderr_tail()
+    finally:
+        proc.stop(5.0)
+    assert gone(proc.pid)
+
+
+def test_worker_process_quits_cleanly_when_asked():
+    """A "quit" frame (stdin still open) ends the child with exit code 0: no reader thread is left
+    blocked on stdin to make the interpreter's shutdown abort."""
+    from backprop_lab.gui.training.process import WorkerProcess
+
+    proc = WorkerProcess()
+    try:
+        proc.send("quit")
+        assert proc.exit_code(30.0) == 0, proc.stderr_tail()
+        assert proc.stderr_tail() == ""
     finally:
         proc.stop(5.0)
     assert gone(proc.pid)

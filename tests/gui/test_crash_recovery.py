@@ -38,6 +38,15 @@ AUTOSAVED = re.compile(r"autotest: autosaved iteration (\d+)")
 RESTORED = re.compile(r"autotest: restored iteration (\d+) network ([0-9a-f]{64})")
 
 
+@pytest.fixture(autouse=True)
+def quick_idle_autosave(monkeypatch):
+    """Windows made here autosave idle changes after 100 ms instead of 1 s: the tests
+    wait for that autosave, and how long the app waits is not what they check."""
+    from backprop_lab.gui.files import recovery
+
+    monkeypatch.setattr(recovery, "AUTOSAVE_IDLE_MS", 100)
+
+
 def _env(tmp_path: Path, mode: str) -> dict:
     env = dict(os.environ)
     env.update(QT_QPA_PLATFORM="offscreen", BACKPROP_LAB_AUTOTEST=mode)

@@ -10,6 +10,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 SCRIPT = textwrap.dedent(
     """
     import sys
@@ -73,6 +75,11 @@ SCRIPT = textwrap.dedent(
 )
 
 
+@pytest.mark.skipif(
+    sys.version_info >= (3, 12),
+    reason="True is immortal on Python >= 3.12: its reference count never changes, so "
+    "this regression cannot show (and cannot crash the interpreter) there",
+)
 def test_emitting_a_bool_signal_keeps_refcounts_exact():
     proc = subprocess.run(
         [sys.executable, "-c", SCRIPT],

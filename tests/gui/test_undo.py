@@ -10,9 +10,26 @@ import numpy as np
 import pytest
 from backprop_lab.engine.formats import save_model
 from backprop_lab.engine.network import Architecture, LayerSpec, init_network
+from backprop_lab.engine.trainer import Trainer
 from PySide6.QtGui import QKeySequence
 
 from .session_util import assert_histories_equal, assert_states_equal, history, make_window, steps
+
+
+def engine_losses(w, state, n: int) -> list[float]:
+    """The losses of ``n`` iterations of an engine Trainer (the window's data and
+    settings) continuing from ``state``."""
+    ds, config = w.controller.dataset, w.controller.trainer.config
+    t = Trainer(
+        init_network(state.network.architecture),
+        ds.x,
+        ds.targets(config.loss),
+        config,
+        ds.x_val,
+        ds.targets(config.loss, "val"),
+    )
+    t.set_state(state)
+    return [t.step().loss.value for _ in range(n)]
 
 
 def snapshot_of(w):
@@ -84,7 +101,9 @@ def test_undo_brings_the_trained_network_back(qtbot):
     assert_states_equal(w.controller.trainer.get_state(), trained)
     assert_histories_equal(history(w), trained_history)
     assert w.training_panel.iteration_label.text() == "25"
-    expected_next = steps(w, 3)
+    # the undone trainer goes on exactly as the trained one would have
+    assert steps(w, 3) == engine_losses(w, trained, 3)
+    trained_plus_3 = w.controller.trainer.get_state()
 
     w.action_redo.trigger()  # the new architecture, as it was (untrained)
     assert w.layer_editor.spec().architecture.layers[1].units == 4
@@ -92,13 +111,16 @@ def test_undo_brings_the_trained_network_back(qtbot):
     small = w.controller.trainer.get_state()
     w.action_undo.trigger()  # back to the trained one, with the 3 extra steps
     assert w.controller.trainer.step_count == 28
+    assert_states_equal(w.controller.trainer.get_state(), trained_plus_3)
     w.action_redo.trigger()  # and the small one keeps its 6 steps
     assert_states_equal(w.controller.trainer.get_state(), small)
     w.action_undo.trigger()
     w.action_undo.trigger()  # the optimiser change
     w.action_redo.trigger()
     assert w.controller.trainer.step_count == 28
-    assert expected_next  # (three losses were trained on the way)
+    now = w.controller.trainer.get_state()  # (a new optimiser starts with fresh buffers)
+    assert now.network.equals(trained_plus_3.network)
+    assert (now.step, now.epoch, now.cursor) == (28, trained_plus_3.epoch, trained_plus_3.cursor)
 
 
 def test_reset_and_import_are_undoable(qtbot, tmp_path):

@@ -18,7 +18,7 @@ from backprop_lab.gui.views import (
 from backprop_lab.gui.views.axes import axis_end, rounded_out
 from backprop_lab.gui.views.colormaps import nice_ceiling
 from backprop_lab.gui.views.loss_plot import MAX_VAL_SYMBOLS
-from backprop_lab.gui.views.network_view import LEVEL_INTENSITY
+from backprop_lab.gui.views.network_view import LEVEL_EDGES, LEVEL_INTENSITY
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtWidgets import QTabWidget, QWidget
 
@@ -217,6 +217,7 @@ def test_network_view_draws_every_edge_of_a_small_network(qtbot) -> None:
         view.set_mode(mode)
         by_curve = _edge_signs_by_curve(view)
         layout = snap.network.architecture.layout
+        value, level = {}, {}
         for k, edges in enumerate(by_curve):
             for layer, j, i in edges:
                 if mode == "weights":
@@ -225,8 +226,21 @@ def test_network_view_draws_every_edge_of_a_small_network(qtbot) -> None:
                     span = layout[layer]
                     v = snap.gradients[span.weight_start + j * span.weight_shape[1] + i]
                 assert (v < 0) == (k >= levels), (mode, layer, j, i, v, k)
-        # the largest magnitude is in the strongest level of its sign
-        assert sum(len(e) for e in by_curve) == 88
+                value[(layer, j, i)], level[(layer, j, i)] = abs(float(v)), k % levels
+        assert sum(len(e) for e in by_curve) == 88 and len(value) == 88  # each edge once
+        # the largest magnitude is in the strongest level of its sign; every magnitude
+        # at least LEVEL_EDGES[-1] of it too, and every one below LEVEL_EDGES[0] of it in
+        # the weakest; a larger magnitude is never in a weaker level
+        top = max(value.values())
+        assert level[max(value, key=value.get)] == levels - 1, mode
+        for edge, v in value.items():
+            if v >= LEVEL_EDGES[-1] * top:
+                assert level[edge] == levels - 1, (mode, edge, v / top)
+            if v < LEVEL_EDGES[0] * top:
+                assert level[edge] == 0, (mode, edge, v / top)
+        ranked = sorted(value, key=value.get)
+        assert [level[e] for e in ranked] == sorted(level[e] for e in ranked), mode
+        assert len(set(level.values())) > 1, mode  # the levels really tell magnitudes apart
     assert view.mode == "gradients"
     assert len(view._nodes.data) == 2 + 8 + 8 + 1
 
@@ -340,16 +354,35 @@ def test_network_view_mode_buttons_and_before_the_first_step(qtbot) -> None:
     assert view.mode == "weights"
 
 
+def record_set_data(items, given: list) -> None:
+    """Make every ``setData`` of ``items`` also append (array, copy) to ``given`` for
+    each array it is handed - what pyqtgraph holds on to and may draw from later."""
+    for item in items:
+
+        def spy(*args, _set=item.setData, **kwargs):
+            given.extend(frozen_copies(a for a in (*args, *kwargs.values()) if is_array(a)))
+            return _set(*args, **kwargs)
+
+        item.setData = spy
+
+
+def is_array(a) -> bool:
+    return isinstance(a, np.ndarray)
+
+
 def test_network_view_arrays_are_not_mutated_and_clear_empties(qtbot) -> None:
     run = Run()
     view = shown(qtbot, NetworkView())
+    given: list = []
+    items = [*view._curves, view._inactive, view._highlight, view._lit, view._nodes]
+    record_set_data(items, given)
     view.show_snapshot(run.snapshot())
-    kept = frozen_copies(a for c in view._curves for a in c.getData())
-    kept += frozen_copies([view._nodes.data["x"], view._nodes.data["y"]])
-    for mode in ("gradients", "weights"):
+    view.select_edge(1, 2, 3)
+    for mode in ("gradients", "weights", "gradients"):
         view.set_mode(mode)
         view.show_snapshot(run.snapshot())
-    assert_unchanged(kept)
+    assert len(given) > 2 * len(view._curves)  # the edges were redrawn, every time anew
+    assert_unchanged(given)  # nothing handed to pyqtgraph was changed afterwards
     view.clear()
     assert view.segment_count() == 0 and view.drawn_edges() == []
 

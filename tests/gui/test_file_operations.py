@@ -308,13 +308,29 @@ def test_close_then_save_finishes_the_save_then_closes(qtbot, tmp_path, monkeypa
     assert not w.close()  # not yet: the save runs
     assert gated_save.entered.wait(BLOCK_S)
     assert w.isVisible()
-    assert w.close() is False  # closing again meanwhile asks nothing and waits
-    assert asked == ["closing"]
     gated_save.open()
     qtbot.waitUntil(lambda: not w.isVisible(), timeout=WAIT_MS)
-    assert asked == ["closing"]  # saved: the second close did not ask again
+    assert asked == ["closing"]  # saved: closing again did not ask again
     assert load_session(path).trainer_state.step == 5
     assert not w.controller.is_running
+
+
+def test_a_close_while_a_file_operation_runs_waits_for_it(qtbot, tmp_path, monkeypatch, gated_save):
+    w = make_window(qtbot)
+    w.show()
+    steps(w, 3)
+    path = tmp_path / "first.bplab"
+    choose_file(monkeypatch, path)
+    w.action_save_as.trigger()
+    assert gated_save.entered.wait(BLOCK_S)
+    asked = []
+    w.session.ask_unsaved = lambda doing: asked.append(doing) or "cancel"
+    assert not w.close()  # not while the file is written...
+    assert asked == [] and w.isVisible()
+    gated_save.open()
+    qtbot.waitUntil(lambda: not w.isVisible(), timeout=WAIT_MS)  # ... but right after
+    assert asked == []  # saved: nothing to ask
+    assert load_session(path).trainer_state.step == 3
 
 
 def test_close_then_a_failing_save_keeps_the_window_open(qtbot, tmp_path, monkeypatch):

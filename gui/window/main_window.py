@@ -382,9 +382,8 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ closing
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Ask about unsaved work (Save / Discard / Cancel; Save closes once the save
-        is done), then stop and join the training thread, a CSV read and the other
-        background tasks (each with a timeout) before the window goes."""
+        """Ask about unsaved work (Save / Discard / Cancel; Save closes after the save),
+        then stop and join the training thread and the background tasks (timeouts)."""
         if not self._closing and not self.session.confirm_close():
             event.ignore()
             return

@@ -33,8 +33,8 @@ The contract of a :class:`Task` (superqt's worker life cycle):
 :func:`start_with_progress` runs a task for a window: user input to the window is
 dropped while it runs, a window-modal busy dialog appears only if it takes longer than
 :data:`SHOW_AFTER_MS`, and once it is over (dialog closed) it continues in a callback,
-``on_done(value)`` or ``on_error(exception)``. (It replaces ``gui.progress``'s
-``run_with_progress``, a nested event loop, once that one's callers continue in slots.)
+``on_done(value)`` or ``on_error(exception)`` (the menu items' file operations,
+:mod:`gui.files.operations`, run this way).
 """
 
 from __future__ import annotations

@@ -28,9 +28,9 @@ def open_dropped(window, path: str) -> None:
     if suffix == ".csv":
         window.data_panel.load_csv_file(path)
     elif suffix == SESSION_SUFFIX:
-        window.open_session(path)
+        window.session.start_open(path)  # in the background, as File > Open does
     else:
-        window.import_weights(path)
+        window.weight_files.start_import(path)
 
 
 __all__ = ["dropped_file", "open_dropped"]

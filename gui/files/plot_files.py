@@ -1,10 +1,13 @@
 """Plot export, one part of the main window (``window.plot_files``): File > Export Plot
-(each view as PNG or SVG) and File > Export Loss History as CSV. The writing is
-:mod:`.plot_export`'s (imported on first use: it needs pyqtgraph)."""
+(each view as PNG or SVG; the view is drawn at once, the file written in the background
+behind a busy dialog, see :mod:`.operations`) and File > Export Loss History as CSV. The
+drawing and writing are :mod:`.plot_export`'s (imported on first use: it needs
+pyqtgraph)."""
 
 from __future__ import annotations
 
 import os
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Slot
@@ -13,9 +16,11 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
 
 from .. import settings as user
 from .errors import describe_error
+from .operations import FileOperation
 from .session_files import make_action
 
 PLOT_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
+PLOT_ERRORS = (OSError, ValueError)  # a plot that could not be exported
 
 #: (menu text, window attribute) of the views File > Export Plot offers
 PLOTS = (
@@ -45,19 +50,53 @@ class PlotFiles(QObject):
         )
         window.menus.add_menu("file", "weights", self.export_plot_menu)
         window.menus.add("file", "weights", self.action_export_csv)
+        window.file_operations.busyChanged.connect(self.export_plot_menu.setDisabled)
 
     def export_plot(self, attr: str, path: str | os.PathLike) -> bool:
-        """Export the view ``attr`` (e.g. "loss_plot") as PNG or SVG; False + message."""
+        """Export the view ``attr`` (e.g. "loss_plot") as PNG or SVG here and now;
+        False and a message if it failed."""
+        ops = self.window.file_operations
+        if ops.refuse_if_busy():
+            return False
+        op = self._plot_operation(attr, path)
+        return op is not None and ops.run(op)
+
+    def start_export_plot(self, attr: str, path: str | os.PathLike) -> bool:
+        """File > Export Plot's way: the view is drawn now, the file is encoded and
+        written in the background behind the busy dialog."""
+        ops = self.window.file_operations
+        if ops.refuse_if_busy():
+            return False
+        op = self._plot_operation(attr, path)
+        return op is not None and ops.start(op)
+
+    def _plot_operation(self, attr: str, path: str | os.PathLike) -> FileOperation | None:
+        """Draw the view (GUI thread); None and a message if it cannot be drawn."""
         from . import plot_export
 
         w = self.window
+
+        def failed(error: BaseException) -> None:
+            w.show_error("Cannot export the plot", describe_error(error, path))
+
+        target = plot_export.plot_path(path)
         try:
-            written = plot_export.export_plot(getattr(w, attr), path)
-        except (OSError, ValueError) as e:
-            w.show_error("Cannot export the plot", describe_error(e, path))
-            return False
-        w.statusBar().showMessage(f"Plot saved to {written}", 5000)
-        return True
+            rendered = plot_export.render_plot(getattr(w, attr), target.suffix)
+        except PLOT_ERRORS as e:
+            failed(e)
+            return None
+
+        def end(written: Path) -> bool:
+            w.statusBar().showMessage(f"Plot saved to {written}", 5000)
+            return True
+
+        return FileOperation(
+            f"Exporting {target.name}...",
+            partial(plot_export.write_plot, target, rendered),
+            end,
+            failed,
+            PLOT_ERRORS,
+        )
 
     def export_loss_csv(self, path: str | os.PathLike) -> bool:
         """Export the loss history as CSV; False and a message if it failed."""
@@ -85,7 +124,7 @@ class PlotFiles(QObject):
         if not Path(path).suffix:
             path += ".svg" if "svg" in chosen.lower() else ".png"
         user.remember_folder(path)
-        self.export_plot(attr, path)
+        self.start_export_plot(attr, path)
 
     @Slot()
     def _on_export_csv(self) -> None:

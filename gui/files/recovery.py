@@ -57,6 +57,9 @@ class Recovery(QObject):
         the autosave."""
         if self._shut_down:
             return
+        if self.window.file_operations.busy:  # the session is being opened or saved
+            self._idle_timer.start()  # try again later
+            return
         files = self.window.session
         if not files.is_modified():
             if self._autosaved_key is not None or self.autosaver.last_saved_step is not None:
@@ -75,7 +78,10 @@ class Recovery(QObject):
 
     def offer_recovery(self) -> bool:
         """If a window did not exit cleanly, offer (``MainWindow.ask``) to restore its
-        newest autosave. True if one was restored."""
+        newest autosave. True if one was restored. Nothing is offered while a file
+        operation is under way."""
+        if self.window.file_operations.busy:
+            return False
         orphans = orphaned_autosaves()
         for k, orphan in enumerate(orphans):
             try:

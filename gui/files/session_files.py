@@ -1,24 +1,33 @@
 """The session file (``.bplab``, see :mod:`engine.formats.session`), one part of the main
 window (``window.session``): File > New / Open... / Open Recent / Save / Save As....
 
-:meth:`SessionFiles.open` and :meth:`SessionFiles.save_to` do what the menu items do
-without the file dialog. The title says the session's name, the data and the network,
-with Qt's modified mark (``[*]``). The work is *modified* when the undo stack is not at
-its saved point or the iteration count differs from the saved one. Closing, New and
-Open ask Save / Discard / Cancel first (:meth:`SessionFiles.ask_unsaved`, which tests
-may replace). Saving pauses training for the exact state and resumes it; reading and
-writing run on a worker thread behind :func:`gui.files.progress.run_with_progress`, so a
-large session never freezes the window and a broken or hostile file is refused with the
-engine's message while the current session stays as it was. Saving, New and Open remove
+:meth:`SessionFiles.open` and :meth:`SessionFiles.save_to` do what the menu items do,
+here and now, without the file dialog (the automation methods ``MainWindow.open_session``
+and ``save_session``). The menu items run the same operations through
+:mod:`.operations`: the file is read or written by a background task behind a busy
+dialog, and the session is applied (or marked saved) when it is done, so a large
+session never freezes the window. A broken or hostile file is refused with the engine's
+message while the current session stays as it was. The title says the session's name,
+the data and the network, with Qt's modified mark (``[*]``). The work is *modified* when
+the undo stack is not at its saved point or the iteration count differs from the saved
+one. Closing, New and Open ask Save / Discard / Cancel first (:meth:`SessionFiles.
+ask_unsaved`, which tests may replace); from a menu item or the close button, Save
+writes in the background and the New, Open or close follows once it has succeeded.
+Saving pauses training for the exact state and resumes it. Saving, New and Open remove
 the autosave (:mod:`gui.files.recovery`).
+
+(Over 400 lines: the two ways - here and now, and from the menu - of the same three
+operations, kept side by side so that they stay the same.)
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
-from backprop_lab.engine.formats import ModelFileError
+from backprop_lab.engine.formats import ModelFileError, Session
 from backprop_lab.engine.formats.session import SUFFIX, load_session, save_session
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction, QKeySequence
@@ -27,10 +36,11 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 from .. import settings as user
 from ..model.session_file import apply_problem, apply_session, session_of
 from .errors import describe_error
-from .progress import run_with_progress
+from .operations import FileOperation, FileOperations
 
 SESSION_FILTER = f"Backprop Lab sessions (*{SUFFIX})"
 UNTITLED = "Untitled"
+FILE_ERRORS = (ModelFileError, OSError, MemoryError)  # a session file that failed
 
 
 def make_action(parent: QMainWindow, text: str, name: str, slot, keys=()) -> QAction:
@@ -61,6 +71,8 @@ class SessionFiles(QObject):
         self.path: str | None = None
         self._saved_step = self.current_step()
         self._shut_down = False
+        self._close_when_idle = False
+        self.operations: FileOperations = window.file_operations
         self._default_problem = window.lab.problem
         self._default_settings = window.lab.settings
         K = QKeySequence.StandardKey
@@ -80,6 +92,7 @@ class SessionFiles(QObject):
         window.undo.historyChanged.connect(self.update_title)
         window.controller.snapshotReady.connect(self._on_snapshot)
         window.controller.runningChanged.connect(self._on_running_changed)
+        self.operations.busyChanged.connect(self._on_busy_changed)
 
     # ------------------------------------------------------------ state
     def current_step(self) -> int:
@@ -118,10 +131,16 @@ class SessionFiles(QObject):
         self._saved_step = -1
         self.update_title()
 
-    def _mark_saved(self, path: str | None, step: int) -> None:
+    def _mark_saved(self, path: str | None, step: int, undo_index: int | None = None) -> None:
+        """The work is in ``path`` as of iteration ``step`` and, if given, the undo
+        stack's index ``undo_index`` (an edit made since then stays unsaved)."""
         self.path = os.path.abspath(path) if path else None
         self._saved_step = step
-        self.window.undo.stack.setClean()
+        stack = self.window.undo.stack
+        if undo_index is None or stack.index() == undo_index:
+            stack.setClean()
+        else:
+            stack.resetClean()
         self.window.recovery.discard()
         if path:
             user.add_recent_file(path)
@@ -154,7 +173,8 @@ class SessionFiles(QObject):
         }.get(QMessageBox.StandardButton(answer), "cancel")
 
     def resolve_unsaved(self, doing: str) -> bool:
-        """True if the work may be replaced: nothing unsaved, or saved, or discarded."""
+        """True if the work may be replaced: nothing unsaved, or saved (here and now),
+        or discarded."""
         if not self.is_modified():
             return True
         answer = self.ask_unsaved(doing)
@@ -162,11 +182,28 @@ class SessionFiles(QObject):
             return self.save()
         return answer == "discard"
 
+    def _when_resolved(self, doing: str, then: Callable[[], object]) -> None:
+        """The menu items' way: ``then()`` once the work may be replaced - at once, or
+        after the background save the user asked for has succeeded."""
+        if self.operations.refuse_if_busy():
+            return
+        if not self.is_modified():
+            then()
+            return
+        answer = self.ask_unsaved(doing)
+        if answer == "discard":
+            then()
+        elif answer == "save":
+            self.start_save(then=lambda saved: saved and then())
+
     # ------------------------------------------------------------ New / Open / Save
     def new(self) -> bool:
         """Start afresh with the default example (asks about unsaved work first)."""
-        if not self.resolve_unsaved("starting a new session"):
+        if self.operations.refuse_if_busy() or not self.resolve_unsaved("starting a new session"):
             return False
+        return self._new()
+
+    def _new(self) -> bool:
         w = self.window
         w.lab.set_settings(self._default_settings)
         w.lab.set_speed(None)
@@ -177,27 +214,48 @@ class SessionFiles(QObject):
         return True
 
     def open(self, path: str | os.PathLike | None = None) -> bool:
-        """Open a session file (asks about unsaved work first; ``path`` None: a file
-        dialog). A broken file shows the engine's message and changes nothing."""
+        """Open a session file here and now (asks about unsaved work first; ``path``
+        None: a file dialog). A broken file shows the engine's message and changes
+        nothing."""
+        if self.operations.refuse_if_busy():
+            return False
         if not self.resolve_unsaved("opening another session"):
             return False
-        if path is None:
-            path, _ = QFileDialog.getOpenFileName(
-                self.window, "Open session", user.last_folder(),
-                f"{SESSION_FILTER};;All files (*)",
-            )  # fmt: skip
-            if not path:
-                return False
-        return self._load(os.fspath(path))
+        path = self._open_path() if path is None else os.fspath(path)
+        return bool(path) and self.operations.run(self._open_operation(path))
 
-    def _load(self, path: str) -> bool:
+    def start_open(self, path: str | os.PathLike | None = None) -> None:
+        """File > Open's way: ask about unsaved work, then read ``path`` (None: a file
+        dialog) in the background behind the busy dialog and apply it when it is read."""
+
+        def read() -> None:
+            chosen = self._open_path() if path is None else os.fspath(path)
+            if chosen:
+                self.operations.start(self._open_operation(chosen))
+
+        self._when_resolved("opening another session", read)
+
+    def _open_path(self) -> str:
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, "Open session", user.last_folder(), f"{SESSION_FILTER};;All files (*)"
+        )
+        return path
+
+    def _open_operation(self, path: str) -> FileOperation:
+        def failed(error: BaseException) -> None:
+            self.window.show_error("Cannot open the session", describe_error(error, path))
+
+        return FileOperation(
+            f"Opening {os.path.basename(path)}...",
+            partial(load_session, path),
+            partial(self._end_open, path),
+            failed,
+            FILE_ERRORS,
+        )
+
+    def _end_open(self, path: str, session: Session) -> bool:
         w = self.window
         name = os.path.basename(path)
-        try:
-            session = run_with_progress(w, f"Opening {name}...", load_session, path)
-        except (ModelFileError, OSError, MemoryError) as e:
-            w.show_error("Cannot open the session", describe_error(e, path))
-            return False
         try:
             problems = apply_session(w.lab, session, w.layer_editor.fits)
         except (ValueError, ModelFileError) as e:
@@ -212,62 +270,109 @@ class SessionFiles(QObject):
         return True
 
     def save(self) -> bool:
-        """Save to the session's file, or ask for one (Save As) if it has none."""
+        """Save here and now to the session's file, or ask for one (Save As) if it has
+        none."""
         return self.save_to(self.path) if self.path else self.save_as()
 
     def save_as(self) -> bool:
-        """Ask for a file name, then save there."""
+        """Ask for a file name, then save there (here and now)."""
+        path = self._save_path()
+        return bool(path) and self.save_to(path)
+
+    def _save_path(self) -> str:
         start = self.path or os.path.join(user.last_folder(), f"session{SUFFIX}")
         path, _ = QFileDialog.getSaveFileName(
             self.window, "Save session", start, f"{SESSION_FILTER};;All files (*)"
         )
-        return bool(path) and self.save_to(path)
+        return path
 
     def save_to(self, path: str | os.PathLike) -> bool:
-        """Save the session to ``path`` (``.bplab`` added if it has no suffix) atomically:
-        training pauses for the exact state and resumes. False and a message if it
-        failed (an existing file stays as it was)."""
+        """Save the session to ``path`` (``.bplab`` added if it has no suffix)
+        atomically, here and now: training pauses for the exact state and resumes.
+        False and a message if it failed (an existing file stays as it was)."""
+        if self.operations.refuse_if_busy():
+            return False
+        op = self._save_operation(os.fspath(path))
+        return op is not None and self.operations.run(op)
+
+    def start_save(
+        self, then: Callable[[bool], object] | None = None, *, as_new: bool = False,
+        resume: bool = True,
+    ) -> bool:  # fmt: skip
+        """File > Save's way (``as_new``: Save As): write in the background behind the
+        busy dialog, then ``then(saved)``. ``resume`` False: training stays paused after
+        a successful save (the window is closing). False if no save started (the file
+        dialog was cancelled, nothing to save, another operation runs)."""
+        if self.operations.refuse_if_busy():
+            return False
+        path = self.path if self.path and not as_new else self._save_path()
+        if not path:
+            return False
+        op = self._save_operation(path, resume)
+        return op is not None and self.operations.start(op, then)
+
+    def _save_operation(self, path: str, resume: bool = True) -> FileOperation | None:
+        """Begin a save: pause training and take the session; None (and a message) if
+        there is nothing to save."""
         w, c = self.window, self.window.controller
-        path = os.fspath(path)
         if not Path(path).suffix:
             path += SUFFIX
         was_running = c.is_running
         c.pause()
         session = session_of(w.lab)
-        try:
-            if session is None:
-                w.show_error("Cannot save the session", "there is no network to save yet")
-                return False
-            try:
-                run_with_progress(
-                    w, f"Saving {os.path.basename(path)}...", save_session, path, session
-                )
-            except (ModelFileError, OSError, MemoryError) as e:
-                w.show_error("Cannot save the session", describe_error(e, path))
-                return False
-        finally:
-            if was_running and not self._shut_down:
-                c.play()
-        self._mark_saved(path, session.trainer_state.step)
-        w.statusBar().showMessage(f"Saved {path}", 5000)
-        return True
+        if session is None:
+            self._resume(was_running)
+            w.show_error("Cannot save the session", "there is no network to save yet")
+            return None
+        step, undo_index = session.trainer_state.step, w.undo.stack.index()
+
+        def end(_written: object) -> bool:
+            self._resume(was_running and resume)
+            self._mark_saved(path, step, undo_index)
+            w.statusBar().showMessage(f"Saved {path}", 5000)
+            return True
+
+        def failed(error: BaseException) -> None:
+            self._resume(was_running)
+            w.show_error("Cannot save the session", describe_error(error, path))
+
+        return FileOperation(
+            f"Saving {os.path.basename(path)}...",
+            partial(save_session, path, session),
+            end,
+            failed,
+            FILE_ERRORS,
+        )
+
+    def _resume(self, play: bool) -> None:
+        if play and not self._shut_down:
+            self.window.controller.play()
 
     # ------------------------------------------------------------ menu slots
     @Slot()
     def _on_new(self) -> None:
-        self.new()
+        self._when_resolved("starting a new session", self._new)
 
     @Slot()
     def _on_open(self) -> None:
-        self.open()
+        self.start_open()
 
     @Slot()
     def _on_save(self) -> None:
-        self.save()
+        self.start_save()
 
     @Slot()
     def _on_save_as(self) -> None:
-        self.save_as()
+        self.start_save(as_new=True)
+
+    @Slot(bool)
+    def _on_busy_changed(self, busy: bool) -> None:
+        for action in (self.action_new, self.action_open, self.action_save, self.action_save_as):
+            action.setEnabled(not busy)
+        self.recent_menu.setEnabled(not busy)
+        if not busy and self._close_when_idle:
+            self._close_when_idle = False
+            self.window.close()
 
     @Slot()
     def _fill_recent_menu(self) -> None:
@@ -290,7 +395,7 @@ class SessionFiles(QObject):
     def _on_recent(self) -> None:
         action = self.sender()
         if isinstance(action, QAction) and action.data():
-            self.open(str(action.data()))
+            self.start_open(str(action.data()))
 
     @Slot()
     def _on_clear_recent(self) -> None:
@@ -306,8 +411,24 @@ class SessionFiles(QObject):
 
     # ------------------------------------------------------------ closing
     def confirm_close(self) -> bool:
-        """Called when the window is asked to close: False to keep it open (Cancel)."""
-        return self.resolve_unsaved("closing")
+        """Called when the window is asked to close: True to close now. False keeps it
+        open: Cancel; or Save, which saves in the background and closes the window once
+        the save has succeeded (a failed save or a cancelled Save As dialog leaves it
+        open); or a file operation under way, after which the window closes."""
+        if self.operations.busy:
+            self._close_when_idle = True
+            self.window.statusBar().showMessage("Closing when the file operation ends...")
+            return False
+        if not self.is_modified():
+            return True
+        answer = self.ask_unsaved("closing")
+        if answer == "save":
+            self.start_save(self._close_after_save, resume=False)
+        return answer == "discard"
+
+    def _close_after_save(self, saved: bool) -> None:
+        if saved:
+            self.window.close()
 
     def shutdown(self) -> None:
         """The window closes: a save no longer resumes training."""

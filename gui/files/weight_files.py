@@ -2,14 +2,15 @@
 NumPy .npz, safetensors, ONNX) and File > Import weights... (Ctrl+I).
 
 :meth:`WeightFiles.export_weights` and :meth:`WeightFiles.import_weights` do what the
-menu items do, minus the file dialog (``MainWindow`` forwards both). Reading and writing
-run behind :func:`gui.files.progress.run_with_progress`; an imported network must fit
-the data, and the builder then shows its architecture.
+menu items do, here and now, minus the file dialog (``MainWindow`` forwards both). The
+menu items read and write in the background behind a busy dialog (:mod:`.operations`);
+an imported network must fit the data, and the builder then shows its architecture.
 """
 
 from __future__ import annotations
 
 import os
+from functools import partial
 from pathlib import Path
 
 from backprop_lab.engine.formats import ModelFileError, load_model, save_model
@@ -22,7 +23,9 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow
 from .. import settings as user
 from ..model.records import NetworkSpec
 from .errors import describe_error
-from .progress import run_with_progress
+from .operations import FileOperation
+
+ERRORS = (ModelFileError, OSError)  # a weight file that failed
 
 EXPORT_FILTERS = {
     ".json": "JSON model (*.json)",
@@ -46,32 +49,70 @@ class WeightFiles(QObject):
         self.action_export.triggered.connect(self._on_export)
         self.action_import.triggered.connect(self._on_import)
         window.menus.add("file", "weights", self.action_export, self.action_import)
+        window.file_operations.busyChanged.connect(self._on_busy_changed)
+
+    @Slot(bool)
+    def _on_busy_changed(self, busy: bool) -> None:
+        self.action_export.setEnabled(not busy)
+        self.action_import.setEnabled(not busy)
 
     def export_weights(self, path: str | os.PathLike) -> bool:
-        """Save the current (last finite) weights to ``path``; the format follows the
-        suffix (.json if there is none). False and a message if it failed."""
+        """Save the current (last finite) weights to ``path`` here and now; the format
+        follows the suffix (.json if there is none). False and a message if it failed."""
+        ops = self.window.file_operations
+        return not ops.refuse_if_busy() and ops.run(self._export_operation(path))
+
+    def start_export(self, path: str | os.PathLike) -> bool:
+        """File > Export weights' way: write in the background behind the busy dialog."""
+        ops = self.window.file_operations
+        return not ops.refuse_if_busy() and ops.start(self._export_operation(path))
+
+    def _export_operation(self, path: str | os.PathLike) -> FileOperation:
         path = os.fspath(path)
         if not Path(path).suffix:
             path += ".json"
-        try:
-            net = self.window.current_network()
-            run_with_progress(self.window, "Exporting the weights...", save_model, net, path)
-        except (ModelFileError, OSError) as e:
-            self.window.show_error("Cannot export the weights", describe_error(e, path))
-            return False
-        self.window.statusBar().showMessage(f"Weights saved to {path}", 5000)
-        return True
+        net = self.window.current_network()
+        net = Network.from_flat(net.architecture, net.flat.copy())  # nothing changes it
+
+        def end(_written: object) -> bool:
+            self.window.statusBar().showMessage(f"Weights saved to {path}", 5000)
+            return True
+
+        def failed(error: BaseException) -> None:
+            self.window.show_error("Cannot export the weights", describe_error(error, path))
+
+        return FileOperation(
+            "Exporting the weights...", partial(save_model, net, path), end, failed, ERRORS
+        )
 
     def import_weights(self, path: str | os.PathLike) -> bool:
-        """Replace the network by the one saved in ``path`` after checking that it fits
-        the data (the builder then shows its architecture). A bad file or a network that
-        does not fit shows a message, changes nothing and returns False."""
+        """Replace the network by the one saved in ``path``, here and now, after checking
+        that it fits the data (the builder then shows its architecture). A bad file or a
+        network that does not fit shows a message, changes nothing and returns False."""
+        ops = self.window.file_operations
+        return not ops.refuse_if_busy() and ops.run(self._import_operation(path))
+
+    def start_import(self, path: str | os.PathLike) -> bool:
+        """File > Import weights' way: read in the background behind the busy dialog,
+        then replace the network."""
+        ops = self.window.file_operations
+        return not ops.refuse_if_busy() and ops.start(self._import_operation(path))
+
+    def _import_operation(self, path: str | os.PathLike) -> FileOperation:
         path = os.fspath(path)
-        try:
-            net = run_with_progress(self.window, "Reading the weights...", load_model, path)
-        except (ModelFileError, OSError) as e:
-            self.window.show_error("Cannot import the weights", describe_error(e, path))
-            return False
+
+        def failed(error: BaseException) -> None:
+            self.window.show_error("Cannot import the weights", describe_error(error, path))
+
+        return FileOperation(
+            "Reading the weights...",
+            partial(load_model, path),
+            partial(self._end_import, path),
+            failed,
+            ERRORS,
+        )
+
+    def _end_import(self, path: str, net: Network) -> bool:
         spec, problem = self._spec_for(net)
         if problem:
             name = os.path.basename(path)
@@ -120,7 +161,7 @@ class WeightFiles(QObject):
             suffix = next((s for s, f in EXPORT_FILTERS.items() if f == chosen), ".json")
             path += suffix
         user.remember_folder(path)
-        self.export_weights(path)
+        self.start_export(path)
 
     @Slot()
     def _on_import(self) -> None:
@@ -129,7 +170,7 @@ class WeightFiles(QObject):
         )
         if path:
             user.remember_folder(path)
-            self.import_weights(path)
+            self.start_import(path)
 
 
 __all__ = ["EXPORT_FILTERS", "IMPORT_FILTER", "WeightFiles"]

@@ -42,6 +42,7 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
 
 from ..files.drops import dropped_file, open_dropped
+from ..files.operations import FileOperations
 from ..files.plot_files import PlotFiles
 from ..files.recovery import Recovery
 from ..files.session_files import SessionFiles
@@ -51,6 +52,7 @@ from ..model.records import DataChoice, NetworkSpec, Problem, TrainingSettings
 from ..panels.data_panel import DataPanel
 from ..panels.layer_editor import LayerEditor
 from ..panels.training_panel import TrainingPanel
+from ..tasks import wait_for_tasks
 from ..training.controller import TrainingController
 from ..training.fanout import SnapshotFanout
 from .appearance import Appearance
@@ -120,6 +122,7 @@ class MainWindow(QMainWindow):
         self.menus = Menus(self)
         self.training = TrainingActions(self)
         self.stepping = Stepping(self)
+        self.file_operations = FileOperations(self)  # one file read or write at a time
         self.weight_files = WeightFiles(self)
         self._forward_actions(PART_ACTIONS)
         self.data_panel = DataPanel(DEFAULT_DATA)
@@ -379,8 +382,8 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ closing
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Ask about unsaved work (Save / Discard / Cancel), then stop and join the
-        training thread (and a CSV read) before the window goes."""
+        """Ask about unsaved work (Save / Discard / Cancel; Save closes after the save),
+        then stop and join the training thread and the background tasks (timeouts)."""
         if not self._closing and not self.session.confirm_close():
             event.ignore()
             return
@@ -392,6 +395,7 @@ class MainWindow(QMainWindow):
             self.session.shutdown()
             self.recovery.shutdown()
             self.appearance.shutdown()
+            wait_for_tasks(SHUTDOWN_TIMEOUT_MS, cancel=False)  # (other windows' too)
         event.accept()
 
 

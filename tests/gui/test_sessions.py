@@ -21,6 +21,7 @@ from backprop_lab.engine.formats.session import load_session
 from backprop_lab.gui import settings as user
 from backprop_lab.gui.files import session_files as session_files_module
 from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QFileDialog
 
 from .session_util import (
     WAIT_MS,
@@ -157,9 +158,14 @@ def test_close_with_unsaved_work_asks_save_discard_cancel(qtbot, tmp_path, answe
     before = path.read_bytes()
     asked = []
     w.session.ask_unsaved = lambda doing: asked.append(doing) or answer
+    w.show()
     closed = w.close()
+    if answer == "save":  # saved in the background, then closed
+        assert not closed
+        qtbot.waitUntil(lambda: not w.isVisible(), timeout=WAIT_MS)
     assert asked == ["closing"]
-    assert closed == (answer != "cancel")
+    assert closed == (answer == "discard")
+    assert w.isVisible() == (answer == "cancel")
     if answer == "cancel":
         assert w.session.is_modified()
         steps(w, 1)  # still alive and usable
@@ -241,12 +247,17 @@ def test_failed_save_from_the_close_question_keeps_the_window(qtbot, tmp_path, m
         raise PermissionError(13, "Permission denied")
 
     w.session.ask_unsaved = lambda doing: "save"
+    w.show()
     with monkeypatch.context() as m:
         m.setattr(atomic.os, "replace", denied)
-        assert not w.close()  # the save failed: nothing is lost, the window stays
+        with qtbot.waitSignal(w.messageShown, timeout=WAIT_MS):
+            assert not w.close()  # the save runs in the background...
+    assert w.isVisible()  # ... and failed: nothing is lost, the window stays
+    assert not w.file_operations.busy
     w.session.ask_unsaved = lambda doing: "discard"
     assert not w.session._shut_down
     assert w.last_message[0] == "Cannot save the session"
+    assert w.session.is_modified()
 
 
 # ---------------------------------------------------------------- broken files
@@ -301,8 +312,8 @@ def test_broken_and_hostile_files_are_refused_without_touching_the_session(qtbot
 
 
 def test_opening_keeps_the_window_responsive(qtbot, tmp_path, monkeypatch):
-    """The file is read on another thread: the GUI thread's timers keep firing while it
-    is read (here the read waits until a GUI-thread timer has fired)."""
+    """File > Open reads the file on another thread: the GUI thread's timers keep
+    firing while it is read (here the read waits until a GUI-thread timer has fired)."""
     good = _session_bytes(qtbot, tmp_path)
     path = tmp_path / "slow.bplab"
     path.write_bytes(good)
@@ -319,8 +330,13 @@ def test_opening_keeps_the_window_responsive(qtbot, tmp_path, monkeypatch):
     timer.setSingleShot(True)
     timer.timeout.connect(ticked.set)
     timer.start(50)
-    assert w.open_session(path)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    w.action_open.trigger()
+    assert w.file_operations.busy  # it runs in the background
+    qtbot.waitUntil(lambda: not w.file_operations.busy, timeout=WAIT_MS)
     assert ticked.is_set()
+    assert w.session.path == str(path)
+    assert w.controller.trainer.step_count == 2
 
 
 # ---------------------------------------------------------------- recent files
@@ -368,7 +384,7 @@ def test_dropping_a_session_file_opens_it(qtbot, tmp_path):
     b = make_window(qtbot)
     enter, _ = drop(b, path)
     assert enter.isAccepted()
-    assert b.controller.trainer.step_count == 6
+    qtbot.waitUntil(lambda: b.controller.trainer.step_count == 6, timeout=WAIT_MS)
     assert b.session.path == str(path)
 
 
@@ -382,4 +398,5 @@ def test_open_recent_menu_opens_the_file(qtbot, tmp_path):
     first = b.session.recent_menu.actions()[0]
     assert first.data() == str(path)
     first.trigger()
-    assert b.controller.trainer.step_count == 2
+    qtbot.waitUntil(lambda: b.controller.trainer.step_count == 2, timeout=WAIT_MS)
+    assert b.session.path == str(path)

@@ -1,8 +1,9 @@
 """Desktop conventions (issue 5): remembered geometry, dock layout and last folder
 (QSettings under QStandardPaths, isolated per test by tests/gui/conftest.py), Reset
 Layout, standard shortcuts and the Keyboard Shortcuts list, themes (palette, pyqtgraph,
-colour maps), About and --version, plot export (PNG, SVG, loss CSV), progress for long
-operations, crisp rendering at 200 % (QT_SCALE_FACTOR=2)."""
+colour maps), About and --version, plot export (PNG, SVG, loss CSV), crisp rendering at
+200 % (QT_SCALE_FACTOR=2). Long file operations behind a busy dialog are tested in
+test_file_operations.py."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -21,12 +21,11 @@ import pytest
 from backprop_lab.engine import __version__
 from backprop_lab.gui import settings as user
 from backprop_lab.gui.files.plot_export import CSV_COLUMNS
-from backprop_lab.gui.files.progress import run_with_progress
 from backprop_lab.gui.views import colormaps
 from backprop_lab.gui.window import theme as theme_module
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QKeySequence, QPalette
-from PySide6.QtWidgets import QApplication, QDockWidget, QProgressDialog
+from PySide6.QtWidgets import QApplication, QDockWidget
 
 from .session_util import make_window, play_until, steps
 
@@ -235,31 +234,6 @@ def test_loss_history_exports_as_csv(qtbot, tmp_path):
     for k, loss in enumerate(losses, start=1):
         assert float(table[k][1]) == loss  # full precision
     assert table[25][2] != "" and table[25][4] != ""  # validation loss and accuracy
-
-
-# ---------------------------------------------------------------- long operations
-def test_long_operations_show_progress_and_keep_the_event_loop_running(qtbot):
-    w = make_window(qtbot)
-    w.show()
-    release = threading.Event()
-    seen = {}
-
-    def look():
-        dialog = w.findChild(QProgressDialog, "progressDialog")
-        seen["dialog"] = dialog is not None and dialog.isVisible()
-        seen["label"] = dialog.labelText() if dialog is not None else ""
-        release.set()
-
-    QTimer.singleShot(700, look)  # fires only if the GUI thread keeps turning
-    result = run_with_progress(w, "Working...", lambda: release.wait(20) and 42)
-    assert result == 42
-    assert seen == {"dialog": True, "label": "Working..."}
-    assert (
-        w.findChild(QProgressDialog, "progressDialog") is None
-        or not w.findChild(QProgressDialog, "progressDialog").isVisible()
-    )
-    with pytest.raises(ZeroDivisionError):
-        run_with_progress(w, "Failing...", lambda: 1 / 0)
 
 
 # ---------------------------------------------------------------- 200 % scaling

@@ -4,6 +4,7 @@ and the PySide6 pin."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -14,11 +15,21 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+#: what a checkout may hold besides its sources; never part of the wheel's input
+NOT_SOURCES = shutil.ignore_patterns(
+    ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache"
+)
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> zipfile.ZipFile:
+    # Built from a clean copy: setuptools reuses a checkout's build/ folder, whose stale
+    # modules (a file since moved or deleted) would otherwise land in the wheel.
+    src = tmp_path_factory.mktemp("src") / "backprop-lab"
+    shutil.copytree(ROOT, src, ignore=NOT_SOURCES)
     out = tmp_path_factory.mktemp("wheel")
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation",
+        [sys.executable, "-m", "pip", "wheel", str(src), "--no-deps", "--no-build-isolation",
          "-q", "-w", str(out)],
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
@@ -43,7 +54,7 @@ def test_wheel_contains_packages_and_resources(wheel):
     names = set(wheel.namelist())
     for required in (
         "engine/__init__.py", "engine/phases.py", "engine/data/__init__.py",
-        "engine/formats/__init__.py", "engine/cli.py", "gui/__init__.py", "gui/main.py",
+        "engine/formats/__init__.py", "engine/cli/__init__.py", "gui/__init__.py", "gui/main.py",
         "gui/__main__.py", "gui/app.py", "gui/panels/__init__.py", "gui/views/__init__.py",
         "gui/training/__init__.py", "resources/__init__.py", "resources/icon.svg",
     ):  # fmt: skip

@@ -401,6 +401,15 @@ def test_csv_with_targets(capsys, tmp_path):
     assert float(s["train loss"]) < 0.05
 
 
+def test_standardize_refuses_a_one_row_csv(capsys, tmp_path):
+    path = tmp_path / "one_row.csv"
+    path.write_text("x1,x2,t1,t2\n0.05,0.10,0.01,0.99\n")
+    code, _, err = run(capsys, "--data", str(path), "--targets", "2", "--standardize")
+    assert code == 2
+    assert err.startswith("backprop-lab: error: one_row.csv: cannot standardise input column")
+    assert "'x1' (column 1)" in err and err.count("\n") == 1
+
+
 def test_csv_classes_default_to_softmax(capsys, tmp_path):
     path = tmp_path / "classes.csv"
     rows = [f"{i % 7 - 3},{i % 5 - 2},{i % 3}" for i in range(30)]

@@ -20,6 +20,7 @@ import stat
 
 import numpy as np
 
+from .. import defaults
 from .dataset import Dataset, ZeroVarianceError, check_seed, check_val_split, split_dataset
 
 MAX_CLASSES = 1000
@@ -182,10 +183,10 @@ def _class_labels(t: np.ndarray) -> np.ndarray | None:
 
 def load_csv(
     path,
-    targets: int = 1,
-    val_split: float = 0.2,
-    seed: int = 0,
-    standardize: bool = False,
+    targets: int = defaults.CSV_TARGETS,
+    val_split: float = defaults.VAL_SPLIT,
+    seed: int = defaults.DATA_SEED,
+    standardize: bool = defaults.STANDARDIZE,
     max_bytes: int = 200 * 1024**2,
 ) -> Dataset:
     """Load a data set from the CSV file at ``path`` (str or os.PathLike).

@@ -23,6 +23,7 @@ XOR_FAST = ["--data", "xor", "--layers", "8,8", "--optimizer", "adam", "--lr", "
 XOR_FAST += ["--batch-size", "full", "--steps", "500"]
 DIVERGE = ["--data", "sine", "--activation", "relu", "--output-activation", "identity"]
 DIVERGE += ["--loss", "mse", "--lr", "1e6", "--steps", "200"]
+BCE = ["--loss", "bce"]
 
 
 def run(capsys, *argv: str) -> tuple[int, dict, str]:
@@ -202,7 +203,7 @@ USAGE_CASES = {
     "bce with identity": ["--loss", "bce", "--output-activation", "identity"],
     "mse with softmax": ["--loss", "mse", "--output-activation", "softmax"],
     "ce on regression": ["--data", "sine", "--loss", "ce"],
-    "bce on regression targets": ["--data", "sine", "--output-activation", "sigmoid"],
+    "bce on regression targets": ["--data", "sine", "--output-activation", "sigmoid", *BCE],
     # data
     "unknown data set": ["--data", "no-such-set"],
     "missing csv": ["--data", "{missing}"],
@@ -423,7 +424,7 @@ def test_csv_classes_default_to_softmax(capsys, tmp_path):
 def test_val_split_zero(capsys):
     code, s, _ = run(capsys, "--val-split", "0", "--steps", "5")
     assert code == 0
-    assert s["data"] == "xor (200 training rows, 0 validation rows)"
+    assert s["data"] == "circles (200 training rows, 0 validation rows)"
     assert s["val loss"] == "- (no validation rows)"
     assert "val accuracy" not in s
     assert "train accuracy" in s

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 
 from .. import defaults
 from ..chainrule import explain, to_markdown
@@ -130,10 +131,9 @@ def run_explain(args: argparse.Namespace) -> int:
         net, x, t, loss, layer, row, col, Optimizer(args.optimizer, args.lr),
         sample=sample_in_batch,
     )  # fmt: skip
+    d = replace(d, sample=sample)  # the training row's number, not its place in x
     if args.json:
-        doc = d.to_dict()
-        doc["sample"] = sample
-        json.dump(doc, sys.stdout, indent=1, allow_nan=False)
+        json.dump(d.to_dict(), sys.stdout, indent=1, allow_nan=False)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(to_markdown(d, arch.describe()))

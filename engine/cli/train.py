@@ -107,8 +107,9 @@ def add_train_command(subparsers) -> None:
     n.add_argument(
         "--output-activation",
         choices=OUTPUT_ACTIVATIONS,
-        help="output-layer activation (default: sigmoid for two classes, softmax for more, "
-        "identity for regression; with only --loss given: the one that fits the loss)",
+        help="output-layer activation (default: sigmoid for two classes or 0/1 targets, "
+        "softmax for more classes, identity for any other targets; with only --loss given: "
+        "the one that fits the loss)",
     )
     n.add_argument("--no-bias", action="store_true", help="no biases (as in the article)")
     n.add_argument(

@@ -4,6 +4,7 @@ Never imports Qt, pyqtgraph or ``gui``. The pieces, in the article's order:
 
 * :mod:`engine.network`    - architecture built layer by layer, weights, initialisation
 * :mod:`engine.activations`, :mod:`engine.losses` - f, f' and the loss conventions
+* :mod:`engine.defaults`   - what the window and the command line use when nothing is said
 * :mod:`engine.phases`     - forward -> loss -> backward -> update, as immutable records
 * :mod:`engine.optimizers` - sgd (w <- w - eta dL/dw), momentum, adam
 * :mod:`engine.trainer`    - the phases in a loop, with divergence detection

@@ -13,13 +13,18 @@ Conventions (also in the README):
   Targets are one-hot rows (or probability rows summing to 1).
 
 Which loss fits which output layer and which data - the one rule the command line and
-the window share (:func:`losses_for`, :func:`default_output`):
+the window share (:func:`losses_for`, :func:`default_output`, :func:`default_loss_for`):
 
 * the output activation must be one the loss accepts (:data:`LOSS_OUTPUTS`);
 * ``mse`` fits any data;
 * ``ce`` needs class labels: classification data with at least two classes;
 * ``bce`` needs training targets between 0 and 1 (two classes in one 0/1 column, one-hot
   columns, or any targets in [0, 1]) - what the trainer itself checks.
+
+Which loss is the default follows the data (:func:`has_class_targets`): class labels -
+one column of class numbers, or targets that are all exactly 0 or 1 - give bce on a
+sigmoid output and ce on a softmax output; any other targets (0.01 and 0.99, a
+regression) give mse, also on a sigmoid output (the article's worked example).
 """
 
 from __future__ import annotations
@@ -62,6 +67,17 @@ def default_loss(output_activation: str) -> str:
     return {"softmax": "ce", "sigmoid": "bce"}.get(output_activation, "mse")
 
 
+def has_class_targets(data: Dataset) -> bool:
+    """True when ``data``'s targets are class labels: one column of class numbers (the
+    data set has ``labels``), or every target (training and validation) exactly 0 or 1
+    (one-hot or multi-label columns). False for anything else - 0.01 and 0.99 are
+    numbers to fit, not classes."""
+    if data.labels is not None:
+        return True
+    t = np.concatenate([data.t.ravel(), data.t_val.ravel()])
+    return bool(t.size) and bool(np.all((t == 0.0) | (t == 1.0)))
+
+
 def loss_problem(data: Dataset, output_activation: str, loss: str) -> str | None:
     """None if training an ``output_activation`` output layer with ``loss`` on ``data``
     makes sense (see the module docstring), else why not, in one line."""
@@ -88,12 +104,23 @@ def loss_problem(data: Dataset, output_activation: str, loss: str) -> str | None
 
 def losses_for(data: Dataset, output_activation: str) -> tuple[str, ...]:
     """The losses that make sense for an ``output_activation`` output layer on ``data``,
-    the conventional one (:func:`default_loss`) first, then in :data:`LOSSES` order.
-    Empty if none does (softmax on regression data)."""
+    the default first - the conventional one (:func:`default_loss`) on class labels,
+    ``mse`` on any other targets (:func:`has_class_targets`) - then in :data:`LOSSES`
+    order. Empty if none does (softmax on regression data)."""
     fit = [loss for loss in LOSSES if loss_problem(data, output_activation, loss) is None]
-    first = default_loss(output_activation)
+    first = default_loss(output_activation) if has_class_targets(data) else "mse"
     fit.sort(key=lambda loss: loss != first)
     return tuple(fit)
+
+
+def default_loss_for(data: Dataset, output_activation: str) -> str:
+    """The loss to train an ``output_activation`` output layer on ``data`` with when the
+    user names none - the same in the window and on the command line: the first of
+    :func:`losses_for` (bce / ce on class labels, mse on other targets). When no loss
+    fits, the conventional one (:func:`default_loss`), so that :func:`loss_problem` can
+    say why it does not."""
+    fit = losses_for(data, output_activation)
+    return fit[0] if fit else default_loss(output_activation)
 
 
 def output_activations_for(data: Dataset) -> tuple[str, ...]:
@@ -105,22 +132,25 @@ def output_activations_for(data: Dataset) -> tuple[str, ...]:
 def default_output(data: Dataset, loss: str | None = None) -> tuple[str, str]:
     """(output activation, loss) for ``data`` when the user names no output activation.
 
-    Without ``loss``: identity + mse for regression; sigmoid + bce for classes in one
-    0/1 column (two classes); softmax + ce for more classes or one-hot columns. With
-    ``loss``: the activation that fits it - softmax for ce, sigmoid for bce, and for mse
-    identity on regression data, sigmoid on classification data. The pair may still not
-    fit the data (bce on targets outside [0, 1]): check it with :func:`loss_problem`."""
+    Without ``loss``: identity + mse for targets that are not class labels
+    (:func:`has_class_targets`: a regression, or targets such as 0.01 and 0.99); sigmoid
+    + bce for classes in one 0/1 column (two classes) and for 0/1 target columns without
+    class numbers (multi-label); softmax + ce for more classes or one-hot columns of
+    class labels. With ``loss``: the activation that fits it - softmax for ce, sigmoid
+    for bce, and for mse identity on targets that are not class labels, sigmoid on class
+    labels. The pair may still not fit the data (bce on targets outside [0, 1]): check it
+    with :func:`loss_problem`."""
     if loss is not None and loss not in LOSSES:
         raise ValueError(f"unknown loss {loss!r} (known: {', '.join(LOSSES)})")
     if loss == "ce":
         return "softmax", loss
     if loss == "bce":
         return "sigmoid", loss
-    if data.task == "regression":
+    if not has_class_targets(data):
         return "identity", "mse"
     if loss == "mse":
         return "sigmoid", loss
-    if data.t.shape[1] == 1 and data.n_classes <= 2:
+    if data.labels is None or (data.t.shape[1] == 1 and data.n_classes <= 2):
         return "sigmoid", "bce"
     return "softmax", "ce"
 

@@ -14,9 +14,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 
+from .. import defaults
 from ..chainrule import explain, to_markdown
-from ..losses import LOSSES, check_pairing, default_loss
+from ..losses import LOSSES, check_pairing, default_loss_for
 from ..optimizers import OPTIMIZERS, Optimizer
 from .options import (
     HelpFormatter,
@@ -51,7 +53,10 @@ def add_explain_command(subparsers) -> None:
     p.add_argument("--model", required=True, metavar="FILE", help="a .json/.npz/.safetensors model")
     add_data_arguments(p)
     p.add_argument(
-        "--seed", type=typed("seed", parse_whole), default=0, help="data seed (default 0)"
+        "--seed",
+        type=typed("seed", parse_whole),
+        default=defaults.DATA_SEED,
+        help=f"data seed (default {defaults.DATA_SEED})",
     )
     which = p.add_mutually_exclusive_group()
     which.add_argument(
@@ -79,9 +84,18 @@ def add_explain_command(subparsers) -> None:
         type=typed("bias", lambda s: parse_index(s, 2, "--bias")),
         help="layer L (from 1), bias[J] (from 0)",
     )
-    p.add_argument("--loss", choices=LOSSES, help="default: the one that fits the output")
-    p.add_argument("--optimizer", choices=OPTIMIZERS, default="sgd")
-    p.add_argument("--lr", type=typed("lr", parse_lr), default=0.1, help="default 0.1")
+    p.add_argument(
+        "--loss",
+        choices=LOSSES,
+        help="default: it follows the data and fits the output (as for train)",
+    )
+    p.add_argument("--optimizer", choices=OPTIMIZERS, default=defaults.OPTIMIZER)
+    p.add_argument(
+        "--lr",
+        type=typed("lr", parse_lr),
+        default=defaults.LEARNING_RATE,
+        help=f"default {defaults.LEARNING_RATE}",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(run=run_explain, val_split=0.0)
 
@@ -92,7 +106,7 @@ def run_explain(args: argparse.Namespace) -> int:
     net = load_model_file(args.model)
     data = load_data(args)
     arch = net.architecture
-    loss = args.loss or default_loss(arch.output_activation)
+    loss = args.loss or default_loss_for(data, arch.output_activation)
     check_pairing(loss, arch.output_activation)
     check_targets(data, arch.output_activation, loss)
     t = data.targets(loss, "train")
@@ -117,10 +131,9 @@ def run_explain(args: argparse.Namespace) -> int:
         net, x, t, loss, layer, row, col, Optimizer(args.optimizer, args.lr),
         sample=sample_in_batch,
     )  # fmt: skip
+    d = replace(d, sample=sample)  # the training row's number, not its place in x
     if args.json:
-        doc = d.to_dict()
-        doc["sample"] = sample
-        json.dump(doc, sys.stdout, indent=1, allow_nan=False)
+        json.dump(d.to_dict(), sys.stdout, indent=1, allow_nan=False)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(to_markdown(d, arch.describe()))

@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
+from .. import defaults
 from ..data import BUILTIN_DATASETS, Dataset, load_csv, make_dataset
 from ..data.builtin import MAX_SAMPLES, MIN_SAMPLES
 from ..data.dataset import check_val_split
@@ -28,10 +29,6 @@ EXIT_WRITE_FAILED = 1
 EXIT_USAGE = 2
 EXIT_DIVERGED = 3
 EXIT_INTERRUPTED = 130
-
-DEFAULT_DATA = "xor"
-DEFAULT_SAMPLES = 200
-DEFAULT_NOISE = 0.1
 
 EXIT_CODES_HELP = """\
 exit codes:
@@ -172,15 +169,16 @@ def add_data_arguments(p: argparse.ArgumentParser):
     d.add_argument(
         "--data",
         metavar="NAME|FILE.csv",
-        default=DEFAULT_DATA,
+        default=defaults.DATA,
         help=f"a built-in data set ({', '.join(BUILTIN_DATASETS)}) or a CSV file of numbers "
-        f"(default: {DEFAULT_DATA}); a built-in name wins, write ./NAME for a file of that name",
+        f"(default: {defaults.DATA}); a built-in name wins, write ./NAME for a file of that name",
     )
     d.add_argument(
         "--targets",
         metavar="K",
         type=typed("targets", lambda s: parse_whole(s, 1, "a whole number >= 1")),
-        help="CSV only: the last K columns are targets (default: 1). One target column of "
+        help=f"CSV only: the last K columns are targets (default: {defaults.CSV_TARGETS}). "
+        "One target column of "
         "class numbers 0, 1, 2, ... makes a classification",
     )
     d.add_argument(
@@ -188,19 +186,21 @@ def add_data_arguments(p: argparse.ArgumentParser):
         metavar="N",
         type=typed("samples", parse_samples),
         help=f"built-in data sets only: number of samples, {MIN_SAMPLES}..{MAX_SAMPLES} "
-        f"(default: {DEFAULT_SAMPLES})",
+        f"(default: {defaults.SAMPLES})",
     )
     d.add_argument(
         "--noise",
         metavar="F",
         type=typed("noise", parse_rate),
-        help=f"built-in data sets only: noise standard deviation (default: {DEFAULT_NOISE})",
+        help=f"built-in data sets only: noise standard deviation (default: {defaults.NOISE})",
     )
     d.add_argument(
         "--standardize",
         action="store_true",
+        default=defaults.STANDARDIZE,
         help="scale every input column to mean 0 and standard deviation 1 (statistics of the "
-        "training rows)",
+        "training rows; a column with the same value in every training row is refused). "
+        "Default: off, the inputs as written",
     )
     return d
 
@@ -214,8 +214,8 @@ def load_data(args: argparse.Namespace) -> Dataset:
             raise UsageError(f"--targets applies to CSV files only, not to the built-in {name!r}")
         data = make_dataset(
             name,
-            DEFAULT_SAMPLES if args.samples is None else args.samples,
-            DEFAULT_NOISE if args.noise is None else args.noise,
+            defaults.SAMPLES if args.samples is None else args.samples,
+            defaults.NOISE if args.noise is None else args.noise,
             args.seed,
             args.val_split,
         )
@@ -232,7 +232,7 @@ def load_data(args: argparse.Namespace) -> Dataset:
         )
     return load_csv(
         path,
-        1 if args.targets is None else args.targets,
+        defaults.CSV_TARGETS if args.targets is None else args.targets,
         args.val_split,
         args.seed,
         args.standardize,

@@ -13,10 +13,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .. import defaults
 from ..activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from ..data import Dataset
 from ..formats import ModelFileError, format_of, save_model
-from ..losses import LOSSES, check_pairing, default_loss, default_output
+from ..losses import LOSSES, check_pairing, default_loss_for, default_output
 from ..network import DTYPES, INITS, Architecture, Network, init_network
 from ..optimizers import OPTIMIZERS, Optimizer
 from ..trainer import Trainer, TrainingConfig, TrainingDiverged
@@ -43,11 +44,6 @@ from .options import (
     typed,
 )
 from .report import ProgressBar, isatty, print_summary
-
-DEFAULT_LAYERS = (8, 8)
-DEFAULT_ACTIVATION = "tanh"
-DEFAULT_INIT = "xavier"
-DEFAULT_STEPS = 1000
 
 TRAIN_EPILOG = (
     """\
@@ -80,8 +76,9 @@ def add_train_command(subparsers) -> None:
         "--val-split",
         metavar="F",
         type=typed("val_split", parse_val_split),
-        default=0.2,
-        help="share of the rows held out for validation, 0..0.9; 0 = none (default: 0.2)",
+        default=defaults.VAL_SPLIT,
+        help="share of the rows held out for validation, 0..0.9; 0 = none "
+        f"(default: {defaults.VAL_SPLIT})",
     )
 
     n = p.add_argument_group(
@@ -99,22 +96,25 @@ def add_train_command(subparsers) -> None:
         metavar="W,W,...",
         type=typed("layers", parse_layers),
         help="hidden-layer widths, e.g. 8,8; '' = no hidden layer (default: "
-        + ",".join(map(str, DEFAULT_LAYERS))
+        + ",".join(map(str, defaults.HIDDEN_LAYERS))
         + ")",
     )
     n.add_argument(
         "--activation",
         choices=HIDDEN_ACTIVATIONS,
-        help=f"hidden-layer activation (default: {DEFAULT_ACTIVATION})",
+        help=f"hidden-layer activation (default: {defaults.HIDDEN_ACTIVATION})",
     )
     n.add_argument(
         "--output-activation",
         choices=OUTPUT_ACTIVATIONS,
-        help="output-layer activation (default: sigmoid for two classes, softmax for more, "
-        "identity for regression; with only --loss given: the one that fits the loss)",
+        help="output-layer activation (default: sigmoid for two classes or 0/1 targets, "
+        "softmax for more classes, identity for any other targets; with only --loss given: "
+        "the one that fits the loss)",
     )
     n.add_argument("--no-bias", action="store_true", help="no biases (as in the article)")
-    n.add_argument("--init", choices=INITS, help=f"weight initialisation (default: {DEFAULT_INIT})")
+    n.add_argument(
+        "--init", choices=INITS, help=f"weight initialisation (default: {defaults.INIT})"
+    )
     n.add_argument(
         "--dtype",
         choices=tuple(DTYPES),
@@ -125,30 +125,36 @@ def add_train_command(subparsers) -> None:
     t.add_argument(
         "--loss",
         choices=LOSSES,
-        help="mse, bce (sigmoid outputs) or ce (softmax outputs) (default: the one that fits "
-        "the output activation: bce for sigmoid, ce for softmax, mse otherwise)",
+        help="mse, bce (sigmoid outputs) or ce (softmax outputs) (default: it follows the "
+        "data - class labels (0/1 targets, or one column of class numbers) give bce on a "
+        "sigmoid output and ce on a softmax output, any other targets mse)",
     )
-    t.add_argument("--optimizer", choices=OPTIMIZERS, default="sgd", help="(default: sgd)")
+    t.add_argument(
+        "--optimizer",
+        choices=OPTIMIZERS,
+        default=defaults.OPTIMIZER,
+        help=f"(default: {defaults.OPTIMIZER})",
+    )
     t.add_argument(
         "--lr",
         metavar="ETA",
         type=typed("lr", parse_lr),
-        default=0.1,
-        help="learning rate, a finite number > 0 (default: 0.1)",
+        default=defaults.LEARNING_RATE,
+        help=f"learning rate, a finite number > 0 (default: {defaults.LEARNING_RATE})",
     )
     t.add_argument(
         "--batch-size",
         metavar="N|full",
         type=typed("batch_size", parse_batch_size),
-        default=32,
-        help="samples per step, or 'full' for every training row (default: 32)",
+        default=defaults.BATCH_SIZE,
+        help=f"samples per step, or 'full' for every training row (default: {defaults.BATCH_SIZE})",
     )
     length = t.add_mutually_exclusive_group()
     length.add_argument(
         "--steps",
         metavar="N",
         type=typed("steps", lambda s: parse_whole(s, 0, "a whole number >= 0")),
-        help=f"number of update steps (default: {DEFAULT_STEPS})",
+        help=f"number of update steps (default: {defaults.STEPS})",
     )
     length.add_argument(
         "--epochs",
@@ -160,22 +166,23 @@ def add_train_command(subparsers) -> None:
         "--seed",
         metavar="N",
         type=typed("seed", parse_whole),
-        default=0,
-        help="seed for the data, the initial weights and the batch order (default: 0)",
+        default=defaults.TRAIN_SEED,
+        help="seed for the data, the initial weights and the batch order "
+        f"(default: {defaults.TRAIN_SEED})",
     )
     t.add_argument(
         "--l2",
         metavar="F",
         type=typed("l2", parse_rate),
-        default=0.0,
-        help="L2 regularisation rate (default: 0)",
+        default=defaults.L2,
+        help=f"L2 regularisation rate (default: {defaults.L2:g})",
     )
     t.add_argument(
         "--l1",
         metavar="F",
         type=typed("l1", parse_rate),
-        default=0.0,
-        help="L1 regularisation rate (default: 0)",
+        default=defaults.L1,
+        help=f"L1 regularisation rate (default: {defaults.L1:g})",
     )
 
     o = p.add_argument_group("output")
@@ -218,7 +225,7 @@ def build_network(args: argparse.Namespace, data: Dataset) -> tuple[Network, str
         if args.dtype is not None:
             net = net.astype(DTYPES[args.dtype])
         arch = net.architecture
-        loss = args.loss or default_loss(arch.output_activation)
+        loss = args.loss or default_loss_for(data, arch.output_activation)
         check_pairing(loss, arch.output_activation)
         outputs = data.output_size(loss)
         if arch.input_size != data.input_size:
@@ -233,21 +240,21 @@ def build_network(args: argparse.Namespace, data: Dataset) -> tuple[Network, str
             )
         return net, loss
     out_act = args.output_activation or default_output(data, args.loss)[0]
-    loss = args.loss or default_loss(out_act)
+    loss = args.loss or default_loss_for(data, out_act)
     check_pairing(loss, out_act)
     try:
         arch = Architecture.build(
             data.input_size,
-            DEFAULT_LAYERS if args.layers is None else args.layers,
+            defaults.HIDDEN_LAYERS if args.layers is None else args.layers,
             data.output_size(loss),
-            args.activation or DEFAULT_ACTIVATION,
+            args.activation or defaults.HIDDEN_ACTIVATION,
             out_act,
-            not args.no_bias,
+            defaults.BIAS and not args.no_bias,
         )
     except ValueError as e:
         raise UsageError(f"impossible network: {one_line(e)}") from None
     try:
-        net = init_network(arch, args.init or DEFAULT_INIT, args.seed, args.dtype or "float64")
+        net = init_network(arch, args.init or defaults.INIT, args.seed, args.dtype or "float64")
     except MemoryError:
         raise UsageError(
             f"not enough memory for a network of {arch.parameter_count:,} parameters"
@@ -289,7 +296,7 @@ def run_train(args: argparse.Namespace) -> int:
     if args.epochs is not None:
         steps = args.epochs * trainer.steps_per_epoch
     else:
-        steps = DEFAULT_STEPS if args.steps is None else args.steps
+        steps = defaults.STEPS if args.steps is None else args.steps
 
     # ---- training
     bar = ProgressBar(err, steps) if steps and not args.quiet and isatty(err) else None

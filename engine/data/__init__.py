@@ -10,6 +10,14 @@ Pure NumPy and the standard library; never imports Qt.
 
 from .builtin import BUILTIN_DATASETS, make_dataset
 from .csvfile import CSVError, load_csv
-from .dataset import Dataset, one_hot
+from .dataset import Dataset, ZeroVarianceError, one_hot
 
-__all__ = ["BUILTIN_DATASETS", "CSVError", "Dataset", "load_csv", "make_dataset", "one_hot"]
+__all__ = [
+    "BUILTIN_DATASETS",
+    "CSVError",
+    "Dataset",
+    "ZeroVarianceError",
+    "load_csv",
+    "make_dataset",
+    "one_hot",
+]

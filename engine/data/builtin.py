@@ -27,6 +27,7 @@ import operator
 
 import numpy as np
 
+from .. import defaults
 from .dataset import Dataset, check_seed, check_val_split, one_hot, rng_for, split_dataset
 
 BUILTIN_DATASETS: tuple[str, ...] = (
@@ -119,7 +120,11 @@ def _check_args(name, n, noise) -> tuple[str, int, float]:
 
 
 def make_dataset(
-    name: str, n: int = 200, noise: float = 0.1, seed: int = 0, val_split: float = 0.2
+    name: str,
+    n: int = defaults.SAMPLES,
+    noise: float = defaults.NOISE,
+    seed: int = defaults.DATA_SEED,
+    val_split: float = defaults.VAL_SPLIT,
 ) -> Dataset:
     """Generate the built-in data set ``name`` (one of :data:`BUILTIN_DATASETS`, case
     ignored) with ``n`` samples in total (4..100_000) before a seeded split that puts

@@ -20,7 +20,8 @@ import stat
 
 import numpy as np
 
-from .dataset import Dataset, check_seed, check_val_split, split_dataset
+from .. import defaults
+from .dataset import Dataset, ZeroVarianceError, check_seed, check_val_split, split_dataset
 
 MAX_CLASSES = 1000
 _CHUNK = 4096  # rows converted to float at a time, to keep the strings' memory small
@@ -182,10 +183,10 @@ def _class_labels(t: np.ndarray) -> np.ndarray | None:
 
 def load_csv(
     path,
-    targets: int = 1,
-    val_split: float = 0.2,
-    seed: int = 0,
-    standardize: bool = False,
+    targets: int = defaults.CSV_TARGETS,
+    val_split: float = defaults.VAL_SPLIT,
+    seed: int = defaults.DATA_SEED,
+    standardize: bool = defaults.STANDARDIZE,
     max_bytes: int = 200 * 1024**2,
 ) -> Dataset:
     """Load a data set from the CSV file at ``path`` (str or os.PathLike).
@@ -196,7 +197,8 @@ def load_csv(
     ``n_classes`` = largest + 1; anything else is regression. Rows are split
     by a permutation seeded by ``seed``: round(N * val_split) rows (val_split in [0, 0.9])
     go to validation, at least one row stays for training. ``standardize`` scales features
-    with the training rows' mean and std (:meth:`Dataset.standardized`). Files larger than
+    with the training rows' mean and std (:meth:`Dataset.standardized`); a column with
+    the same value in every training row is then refused (CSVError naming it). Files larger than
     ``max_bytes`` are refused before reading. Every problem raises :class:`CSVError`.
     """
     if isinstance(targets, bool):
@@ -230,4 +232,9 @@ def load_csv(
         val_split=val_split,
         seed=seed,
     )
-    return data.standardized() if standardize else data
+    if not standardize:
+        return data
+    try:
+        return data.standardized()
+    except ZeroVarianceError as e:  # e.g. a one-row file: say so, naming the column
+        raise CSVError(path, str(e)) from None

@@ -134,17 +134,46 @@ class Dataset:
 
     def standardized(self) -> Dataset:
         """A copy with features scaled to (x - mean) / std, mean and std (D,) taken from the
-        TRAINING rows only and applied to the validation rows too; a constant column
-        (std 0) is only centred (std taken as 1). Targets are unchanged. ``mean``/``std``
-        of the result map the original raw features, also when standardising twice."""
+        TRAINING rows only and applied to the validation rows too. Targets are unchanged.
+        ``mean``/``std`` of the result map the original raw features, also when
+        standardising twice.
+
+        A column with the same value in every training row (one row, or a constant
+        column) has no spread to scale by: ValueError (:class:`ZeroVarianceError`) naming
+        the first such column, rather than turning it silently into zeros."""
+        constant = np.flatnonzero(self.x.max(axis=0) == self.x.min(axis=0)) if len(self.x) else ()
+        if len(constant):
+            raise ZeroVarianceError(self, int(constant[0]))
         mean = self.x.mean(axis=0) if len(self.x) else np.zeros(self.input_size)
         std = self.x.std(axis=0) if len(self.x) else np.ones(self.input_size)
-        std = np.where(std > 0, std, 1.0)
+        std = np.where(std > 0, std, 1.0)  # only for spreads that underflow to 0
         x = (self.x - mean) / std
         x_val = (self.x_val - mean) / std
         if self.mean is not None:  # compose with the earlier scaling
             mean, std = self.mean + self.std * mean, self.std * std
         return replace(self, x=x, x_val=x_val, mean=mean, std=std)
+
+
+class ZeroVarianceError(ValueError):
+    """Standardisation refused: input column ``column`` (1-based) has the same value in
+    every training row. The message names it by its header name when it has one
+    ("input column 'x1' (column 1)"), else by its number ("input column 1")."""
+
+    def __init__(self, data: Dataset, index: int) -> None:
+        self.column = index + 1
+        name = data.feature_names[index]
+        which = (
+            f"column {self.column}"
+            if name == f"column {self.column}"
+            else f"column {name!r} (column {self.column})"
+        )
+        rows = len(data.x)
+        why = "there is only one training row" if rows == 1 else "it is constant"
+        super().__init__(
+            f"cannot standardise input {which}: it has the same value "
+            f"({data.x[0, index]:g}) in every training row ({why}), so its standard "
+            "deviation is 0; turn standardisation off or remove the column"
+        )
 
 
 def one_hot(labels: np.ndarray, n_classes: int) -> np.ndarray:

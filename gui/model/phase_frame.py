@@ -119,16 +119,22 @@ def phase_text(stepper: PhaseStepper | None, depth: int | None = None) -> str:
 def data_text(
     batch_size: int, row: int, sample: int | None, single: bool, chosen: int | None = None
 ) -> str:
-    """Which data the stepped iteration runs on and whose values are shown (``sample``:
-    the training index of batch row ``row``; ``chosen``: the sample the user picked)."""
-    if single:
+    """Which data the stepped iteration runs on and whose values are shown. ``single``:
+    the iteration runs on one chosen training sample, ``sample``; otherwise on a
+    mini-batch of ``batch_size`` rows whose row ``row`` is shown, training sample
+    ``sample`` (None: unknown). ``chosen``: the sample the user picked. A mini-batch of
+    one row (one-row data, or batch size 1) is named by its sample, never "None"."""
+    if single and sample is not None:
         return f"on training sample {sample}"
-    who = f"sample {sample}" if sample is not None else f"row {row}"
     missing = (
         f" (sample {chosen} is not in this mini-batch)"
         if chosen is not None and sample is not None and chosen != sample
         else ""
     )
+    if batch_size == 1:
+        who = f"training sample {sample}" if sample is not None else "its one training row"
+        return f"on a mini-batch of 1: {who}{missing}"
+    who = f"sample {sample}" if sample is not None else f"row {row}"
     return (
         f"on a mini-batch of {batch_size}: values shown for {who} (row {row}){missing}; "
         "the gradient is the batch mean"

@@ -7,7 +7,8 @@
 * :class:`Progress` - where training stands: the exact ``TrainerState`` and the plotted
   histories (loss curves, gradient norms) as named arrays.
 
-Qt-free: the panels show and edit these, the session file and undo keep them.
+Qt-free: the panels show and edit these, the session file and undo keep them. Their
+defaults are the engine's (:mod:`engine.defaults`), shared with the command line.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from backprop_lab.engine import defaults
 from backprop_lab.engine.data import Dataset
 from backprop_lab.engine.network import Architecture
 from backprop_lab.engine.trainer import TrainerState
@@ -24,14 +26,14 @@ from backprop_lab.engine.trainer import TrainerState
 class DataChoice:
     """What the data panel's widgets say. ``source`` is a built-in name or ``"csv"``."""
 
-    source: str = "circles"
-    noise: float = 0.1
-    samples: int = 200
-    val_split: float = 0.2
-    seed: int = 0
+    source: str = defaults.DATA
+    noise: float = defaults.NOISE
+    samples: int = defaults.SAMPLES
+    val_split: float = defaults.VAL_SPLIT
+    seed: int = defaults.DATA_SEED
     csv_path: str = ""
-    targets: int = 1
-    standardize: bool = True
+    targets: int = defaults.CSV_TARGETS
+    standardize: bool = defaults.STANDARDIZE
 
 
 @dataclass(frozen=True)
@@ -40,19 +42,19 @@ class NetworkSpec:
 
     architecture: Architecture
     loss: str
-    init: str = "xavier"
-    seed: int = 0
+    init: str = defaults.INIT
+    seed: int = defaults.INIT_SEED
 
 
 @dataclass(frozen=True)
 class TrainingSettings:
     """The training panel's hyper-parameters; ``batch_size`` None means the full batch."""
 
-    learning_rate: float = 0.5
-    optimizer: str = "sgd"
-    batch_size: int | None = 32
-    l2: float = 0.0
-    l1: float = 0.0
+    learning_rate: float = defaults.LEARNING_RATE
+    optimizer: str = defaults.OPTIMIZER
+    batch_size: int | None = defaults.BATCH_SIZE
+    l2: float = defaults.L2
+    l1: float = defaults.L1
 
 
 @dataclass(frozen=True)

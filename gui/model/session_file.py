@@ -76,6 +76,9 @@ def choice_from_recipe(data: dict) -> DataChoice:
             targets=int(data.get("targets", 1)),
             val_split=float(data["val_split"]),
             seed=int(data["seed"]),
+            # a recipe always names it (the schema requires the key); were it missing, it
+            # would be from before the default changed to off, when CSV data was
+            # standardised unless the user said otherwise: keep that file's meaning
             standardize=bool(data.get("standardize", True)),
         )
     return DataChoice(

@@ -18,6 +18,7 @@ the command line: ``engine.losses.losses_for`` / ``output_activations_for`` /
 
 from __future__ import annotations
 
+from backprop_lab.engine import defaults
 from backprop_lab.engine.activations import HIDDEN_ACTIVATIONS
 from backprop_lab.engine.data import Dataset, make_dataset
 from backprop_lab.engine.losses import default_output, losses_for, output_activations_for
@@ -62,12 +63,12 @@ class LayerEditor(QWidget):
     def __init__(self, dataset: Dataset | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("layerEditor")
-        self._dataset = dataset if dataset is not None else make_dataset("circles")
-        self._hidden: list[LayerSpec] = [LayerSpec(DEFAULT_WIDTH, "tanh")] * 2
+        self._dataset = dataset if dataset is not None else make_dataset(defaults.DATA)
+        self._hidden = [LayerSpec(w, defaults.HIDDEN_ACTIVATION) for w in defaults.HIDDEN_LAYERS]
         self._output, self._loss = default_output(self._dataset)
-        self._bias = True
-        self._init = "xavier"
-        self._seed = 0
+        self._bias = defaults.BIAS
+        self._init = defaults.INIT
+        self._seed = defaults.INIT_SEED
         self._updating = False  # True while widgets are being filled from the model
         self.last_edit = ""
         self._build()

@@ -258,7 +258,7 @@ class Stepping(QObject):
             if self.window.views_installed and self.window.network_view.phase_frame is not None:
                 self.window.network_view.show_phase(None)
             return
-        single = len(s.x) == 1
+        single = c.phase_sample is not None  # one chosen sample, not a batch of one
         if single:
             row, index = 0, c.phase_sample
         else:

@@ -23,6 +23,7 @@ XOR_FAST = ["--data", "xor", "--layers", "8,8", "--optimizer", "adam", "--lr", "
 XOR_FAST += ["--batch-size", "full", "--steps", "500"]
 DIVERGE = ["--data", "sine", "--activation", "relu", "--output-activation", "identity"]
 DIVERGE += ["--loss", "mse", "--lr", "1e6", "--steps", "200"]
+BCE = ["--loss", "bce"]
 
 
 def run(capsys, *argv: str) -> tuple[int, dict, str]:
@@ -202,7 +203,7 @@ USAGE_CASES = {
     "bce with identity": ["--loss", "bce", "--output-activation", "identity"],
     "mse with softmax": ["--loss", "mse", "--output-activation", "softmax"],
     "ce on regression": ["--data", "sine", "--loss", "ce"],
-    "bce on regression targets": ["--data", "sine", "--output-activation", "sigmoid"],
+    "bce on regression targets": ["--data", "sine", "--output-activation", "sigmoid", *BCE],
     # data
     "unknown data set": ["--data", "no-such-set"],
     "missing csv": ["--data", "{missing}"],
@@ -401,6 +402,15 @@ def test_csv_with_targets(capsys, tmp_path):
     assert float(s["train loss"]) < 0.05
 
 
+def test_standardize_refuses_a_one_row_csv(capsys, tmp_path):
+    path = tmp_path / "one_row.csv"
+    path.write_text("x1,x2,t1,t2\n0.05,0.10,0.01,0.99\n")
+    code, _, err = run(capsys, "--data", str(path), "--targets", "2", "--standardize")
+    assert code == 2
+    assert err.startswith("backprop-lab: error: one_row.csv: cannot standardise input column")
+    assert "'x1' (column 1)" in err and err.count("\n") == 1
+
+
 def test_csv_classes_default_to_softmax(capsys, tmp_path):
     path = tmp_path / "classes.csv"
     rows = [f"{i % 7 - 3},{i % 5 - 2},{i % 3}" for i in range(30)]
@@ -414,7 +424,7 @@ def test_csv_classes_default_to_softmax(capsys, tmp_path):
 def test_val_split_zero(capsys):
     code, s, _ = run(capsys, "--val-split", "0", "--steps", "5")
     assert code == 0
-    assert s["data"] == "xor (200 training rows, 0 validation rows)"
+    assert s["data"] == "circles (200 training rows, 0 validation rows)"
     assert s["val loss"] == "- (no validation rows)"
     assert "val accuracy" not in s
     assert "train accuracy" in s

@@ -66,6 +66,18 @@ def test_markdown_by_default(model, capsys):
     assert md.startswith("# dL/dw(3)_0,2") and "## 5. Numerical check" in md
 
 
+def test_markdown_names_the_sample_asked_for(model, capsys):
+    _, path = model
+    base = ["explain", "--model", str(path), "--data", "circles", "--weight", "1,2,1"]
+    assert main([*base, "--sample", "3"]) == 0
+    md = capsys.readouterr().out
+    assert "one training sample (sample 3)" in md
+    assert "Sum over the paths of sample 3:" in md and "for sample 3" in md
+    assert "sample 0" not in md
+    assert main([*base, "--sample", "3", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["sample"] == 3
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -163,6 +163,22 @@ def test_standardize_uses_training_rows(tmp_path):
     assert raw.mean is None and d.mean is not None
 
 
+def test_standardize_refuses_a_one_row_file_naming_the_column(tmp_path):
+    # standardising one row used to turn every input into 0 without a word
+    p = write(tmp_path, "0.05,0.10,0.01,0.99\n", "one_row.csv")
+    assert np.array_equal(load_csv(p, 2).x, [[0.05, 0.10]])  # off: the numbers as written
+    with pytest.raises(CSVError) as raised:
+        load_csv(p, 2, standardize=True)
+    assert str(raised.value).startswith("one_row.csv: cannot standardise input column 1:")
+    assert "only one training row" in str(raised.value)
+
+
+def test_standardize_refuses_a_constant_column_by_its_header_name(tmp_path):
+    p = write(tmp_path, "a,bias,t\n1,7,0\n2,7,1\n3,7,0\n4,7,1\n")
+    with pytest.raises(CSVError, match=r"input column 'bias' \(column 2\).*constant"):
+        load_csv(p, val_split=0, standardize=True)
+
+
 def test_large_file_spans_several_chunks(tmp_path):
     n = 3 * csvfile._CHUNK + 17
     data = np.arange(n * 3, dtype=float).reshape(n, 3) / 7.0

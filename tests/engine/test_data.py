@@ -6,7 +6,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-from backprop_lab.engine.data import BUILTIN_DATASETS, Dataset, make_dataset
+from backprop_lab.engine.data import BUILTIN_DATASETS, Dataset, ZeroVarianceError, make_dataset
 
 CLASSIFICATION = ("xor", "circles", "gaussians", "spiral", "spiral3")
 REGRESSION = ("sine", "plane")
@@ -313,22 +313,45 @@ def test_standardized_uses_training_statistics_only():
     assert not d.x.flags.writeable and not d.mean.flags.writeable
 
 
-def test_standardized_constant_column_is_only_centred():
-    d = Dataset(
+def _two_columns(x, x_val, names=("a", "b")) -> Dataset:
+    return Dataset(
         name="const",
-        x=np.array([[1.0, 5.0], [3.0, 5.0]]),
-        t=np.zeros((2, 1)),
-        x_val=np.array([[2.0, 5.0]]),
-        t_val=np.zeros((1, 1)),
+        x=np.array(x),
+        t=np.zeros((len(x), 1)),
+        x_val=np.array(x_val),
+        t_val=np.zeros((len(x_val), 1)),
         labels=None,
         labels_val=None,
         task="regression",
         n_classes=0,
-        feature_names=("a", "b"),
+        feature_names=names,
         target_names=("y",),
-    ).standardized()
-    assert np.array_equal(d.std, [1.0, 1.0])
-    assert np.array_equal(d.x, [[-1.0, 0.0], [1.0, 0.0]])
+    )
+
+
+def test_standardized_refuses_a_constant_column_naming_it():
+    # dividing by a standard deviation of 0 used to turn the column silently into zeros
+    data = _two_columns([[1.0, 5.0], [3.0, 5.0]], [[2.0, 5.0]])
+    with pytest.raises(ZeroVarianceError, match=r"column 'b' \(column 2\)") as raised:
+        data.standardized()
+    assert raised.value.column == 2
+    assert "same value (5) in every training row" in str(raised.value)
+    assert "it is constant" in str(raised.value)
+    assert isinstance(raised.value, ValueError)  # the CLI's one-line error, exit code 2
+
+
+def test_standardized_refuses_one_training_row_naming_the_column_by_number():
+    data = _two_columns([[0.05, 0.1]], np.zeros((0, 2)), names=("column 1", "column 2"))
+    with pytest.raises(ZeroVarianceError) as raised:
+        data.standardized()
+    message = str(raised.value)
+    assert "input column 1:" in message and "'column 1'" not in message
+    assert "only one training row" in message
+
+
+def test_standardized_keeps_columns_that_vary():
+    d = _two_columns([[1.0, 5.0], [3.0, 7.0]], [[2.0, 6.0]]).standardized()
+    assert np.array_equal(d.x, [[-1.0, -1.0], [1.0, 1.0]])
     assert np.array_equal(d.x_val, [[0.0, 0.0]])
 
 

@@ -48,12 +48,16 @@ KINDS = {
     "three classes, one label column": dataset("labels", LABELS3[:, None] * 1.0, LABELS3, 3),
     "regression": make_dataset("sine", 40, 0.1, 0, 0.2),  # t beyond [0, 1]
     "regression in [0, 1]": dataset("share", RNG.uniform(0, 1, (10, 1)), None, 0),
+    # the article's worked example: two targets 0.01 and 0.99 are numbers to fit
+    "targets 0.01 and 0.99": dataset("mazur", np.tile([0.01, 0.99], (10, 1)), None, 0),
+    # 0/1 in several columns without class numbers (a CSV with --targets 2): labels
+    "0/1 target columns": dataset("multilabel", one_hot(LABELS2, 2), None, 0),
     # only a Dataset built in code has these
     "two classes, one-hot": dataset("onehot2", one_hot(LABELS2, 2), LABELS2, 2),
     "one class": dataset("one", np.zeros((10, 1)), np.zeros(10, int), 1),
 }
 
-MSE, BCE_MSE, CE, NONE = ("mse",), ("bce", "mse"), ("ce",), ()
+MSE, BCE_MSE, MSE_BCE, CE, NONE = ("mse",), ("bce", "mse"), ("mse", "bce"), ("ce",), ()
 OTHERS = ("identity", "tanh", "relu", "leaky_relu")  # mse only, on any data
 #: kind -> (losses for sigmoid, losses for softmax); the conventional loss first
 FITTING = {
@@ -61,7 +65,9 @@ FITTING = {
     "three classes, one-hot": (BCE_MSE, CE),
     "three classes, one label column": (MSE, CE),  # class numbers 0..2 are not 0/1
     "regression": (MSE, NONE),
-    "regression in [0, 1]": (BCE_MSE, NONE),
+    "regression in [0, 1]": (MSE_BCE, NONE),  # not class labels: mse first
+    "targets 0.01 and 0.99": (MSE_BCE, NONE),
+    "0/1 target columns": (BCE_MSE, NONE),  # no class numbers for ce
     "two classes, one-hot": (BCE_MSE, CE),
     "one class": (BCE_MSE, NONE),  # a softmax over one class says nothing
 }
@@ -72,6 +78,8 @@ DEFAULTS = {
     "three classes, one label column": ("softmax", "ce"),
     "regression": ("identity", "mse"),
     "regression in [0, 1]": ("identity", "mse"),
+    "targets 0.01 and 0.99": ("identity", "mse"),
+    "0/1 target columns": ("sigmoid", "bce"),
     "two classes, one-hot": ("softmax", "ce"),
     "one class": ("sigmoid", "bce"),
 }
@@ -105,7 +113,8 @@ def test_default_output_for_every_kind_of_data(kind):
     activation, loss = default_output(data)
     assert (activation, loss) == DEFAULTS[kind]
     assert loss in losses_for(data, activation)  # the default always trains
-    with_loss = WITH_LOSS_REGRESSION if data.task == "regression" else WITH_LOSS_CLASSIFICATION
+    classes = data.task == "classification" or kind == "0/1 target columns"
+    with_loss = WITH_LOSS_CLASSIFICATION if classes else WITH_LOSS_REGRESSION
     for loss in LOSSES:
         assert default_output(data, loss) == (with_loss[loss], loss), (kind, loss)
     with pytest.raises(ValueError, match="unknown loss"):

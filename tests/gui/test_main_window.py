@@ -326,7 +326,7 @@ def test_dropping_a_malformed_csv_keeps_the_data(window, qtbot, tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text("x1,x2,label\n0.1,0.2,0\n0.3,,1\n")
     with pytest.raises(CSVError) as info:
-        load_csv(path, 1, 0.2, 0, standardize=True)
+        load_csv(path, 1, 0.2, 0, standardize=False)
     data, net = window.controller.dataset, window.controller.network
     with qtbot.waitSignal(window.messageShown, timeout=WAIT_MS) as blocker:
         enter, _ = drop(window, path)
@@ -343,7 +343,7 @@ def test_dropping_a_csv_loads_it_and_the_network_follows(window, qtbot, tmp_path
     rng = np.random.default_rng(1)
     rows = np.column_stack([rng.normal(size=(60, 3)), rng.integers(0, 2, 60)])
     path.write_text("\n".join(",".join(f"{v:g}" for v in r) for r in rows) + "\n")
-    expected = load_csv(path, 1, 0.2, 0, standardize=True)
+    expected = load_csv(path, 1, 0.2, 0, standardize=False)
     with qtbot.waitSignal(window.data_panel.datasetChanged, timeout=WAIT_MS):
         drop(window, path)
     np.testing.assert_array_equal(window.controller.dataset.x, expected.x)

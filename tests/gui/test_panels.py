@@ -330,9 +330,34 @@ def test_data_panel_loads_a_csv_in_the_background(data_panel, qtbot, tmp_path):
     with qtbot.waitSignal(data_panel.datasetChanged, timeout=20_000) as blocker:
         pass
     assert not data_panel.busy
-    assert_same_data(blocker.args[0], load_csv(path, 1, 0.2, 0, standardize=True))
+    assert_same_data(blocker.args[0], load_csv(path, 1, 0.2, 0, standardize=False))
     assert data_panel.source_combo.currentText() == "CSV: points.csv"
     assert not data_panel.noise_spin.isEnabled()
+
+
+def test_data_panel_uses_a_one_row_csv_as_written(data_panel, qtbot, tmp_path):
+    # standardisation was on by default and turned the one row's inputs into 0
+    path = tmp_path / "one_row.csv"
+    path.write_text("x1,x2,t1,t2\n0.05,0.10,0.01,0.99\n")
+    assert not data_panel.standardize_check.isChecked()
+    data_panel.targets_spin.setValue(2)
+    with qtbot.waitSignal(data_panel.datasetChanged, timeout=20_000) as blocker:
+        data_panel.load_csv_file(str(path))
+    np.testing.assert_array_equal(blocker.args[0].x, [[0.05, 0.10]])
+    assert blocker.args[0].mean is None
+
+
+def test_data_panel_refuses_to_standardise_one_row_naming_the_column(data_panel, qtbot, tmp_path):
+    path = tmp_path / "one_row.csv"
+    path.write_text("x1,x2,t1,t2\n0.05,0.10,0.01,0.99\n")
+    data_panel.targets_spin.setValue(2)
+    data_panel.standardize_check.setChecked(True)
+    before = data_panel.dataset
+    with qtbot.waitSignal(data_panel.loadFailed, timeout=20_000) as blocker:
+        data_panel.load_csv_file(str(path))
+    assert blocker.args[0].startswith("one_row.csv: cannot standardise input column 'x1'")
+    assert "only one training row" in blocker.args[0]
+    assert data_panel.dataset is before
 
 
 def test_data_panel_stays_responsive_while_reading_a_large_csv(data_panel, qtbot, tmp_path):
@@ -368,7 +393,7 @@ def test_a_newer_csv_request_replaces_the_read_in_progress(data_panel, qtbot, tm
     data_panel.load_csv_file(str(second))  # while the first is (or may be) still read
     qtbot.waitUntil(lambda: not data_panel.busy and data_panel._read is None, timeout=60_000)
     assert failed == [] and len(shown) == 1  # the first file's answer was dropped
-    assert_same_data(shown[0], load_csv(second, 1, 0.2, 0, standardize=True))
+    assert_same_data(shown[0], load_csv(second, 1, 0.2, 0, standardize=False))
     assert data_panel.source_combo.currentText() == "CSV: second.csv"
 
 
@@ -376,7 +401,7 @@ def test_data_panel_malformed_csv_keeps_the_data(data_panel, qtbot, tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text("x,y,t\n1,2,0\n3,abc,1\n")
     with pytest.raises(CSVError) as info:
-        load_csv(path, 1, 0.2, 0, standardize=True)
+        load_csv(path, 1, 0.2, 0, standardize=False)
     before = data_panel.dataset
     with qtbot.waitSignal(data_panel.loadFailed, timeout=20_000) as blocker:
         data_panel.load_csv_file(str(path))

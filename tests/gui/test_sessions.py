@@ -120,6 +120,34 @@ def test_csv_session_reopens_without_the_csv_file(qtbot, tmp_path):
     assert steps(b, 4) == expected
 
 
+def test_a_session_saved_with_standardisation_on_reopens_standardised(qtbot, tmp_path):
+    # standardisation is off by default now; a session whose recipe says it was on
+    # (the old default) must reopen exactly as it was saved
+    rng = np.random.default_rng(4)
+    rows = np.column_stack([rng.normal(5, 3, size=(40, 2)), rng.integers(0, 2, 40)])
+    csv = tmp_path / "scaled.csv"
+    csv.write_text("a,b,label\n" + "".join(f"{r[0]},{r[1]},{int(r[2])}\n" for r in rows))
+    a = make_window(qtbot)
+    assert not a.data_panel.standardize_check.isChecked()
+    a.data_panel.standardize_check.setChecked(True)
+    with qtbot.waitSignal(a.data_panel.datasetChanged, timeout=WAIT_MS):
+        a.data_panel.load_csv_file(str(csv))
+    steps(a, 3)
+    path = tmp_path / "scaled.bplab"
+    assert a.save_session(path)
+    assert load_session(path).data["standardize"] is True
+    expected = steps(a, 2)
+
+    b = make_window(qtbot)
+    assert not b.data_panel.standardize_check.isChecked()
+    assert b.open_session(path)
+    assert b.data_panel.choice.standardize and b.data_panel.standardize_check.isChecked()
+    truth = load_csv(str(csv), 1, 0.2, 0, standardize=True)
+    np.testing.assert_array_equal(b.controller.dataset.x, truth.x)
+    np.testing.assert_array_equal(b.controller.dataset.mean, truth.mean)
+    assert steps(b, 2) == expected
+
+
 def test_saving_mid_phase_step_keeps_the_iteration_to_come(qtbot, tmp_path):
     a = trained_window(qtbot, "sgd")
     a.controller.begin_phase_step(None, 2)  # an iteration under way, not applied

@@ -15,7 +15,7 @@ from backprop_lab.engine.optimizers import Optimizer
 from backprop_lab.engine.stepper import phases_of
 from backprop_lab.engine.trainer import Trainer, TrainingConfig
 from backprop_lab.gui import MainWindow
-from backprop_lab.gui.model.phase_frame import CHANGE, GRADIENT, WEIGHT
+from backprop_lab.gui.model.phase_frame import CHANGE, GRADIENT, WEIGHT, data_text
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QToolBar
 
@@ -309,3 +309,42 @@ def test_batch_phase_says_the_gradient_is_the_batch_mean(window):
     assert f"sample {outside} is not in this mini-batch" in window.phase_indicator.toolTip()
     assert view.phase_frame.row == 0 and view.phase_frame.sample == int(rows[0])
     assert "(batch mean)" in view.phase_frame.edge_info(2, 0, 1)
+
+
+# ---------------------------------------------------------------------- a batch of one
+def test_data_text_names_the_sample_of_a_batch_of_one():
+    # "Iteration 1 on training sample None" was shown for one-row data on the mini-batch
+    assert data_text(1, 0, 0, single=False) == "on a mini-batch of 1: training sample 0"
+    assert data_text(1, 0, 7, single=False, chosen=3) == (
+        "on a mini-batch of 1: training sample 7 (sample 3 is not in this mini-batch)"
+    )
+    assert "None" not in data_text(1, 0, None, single=True)
+    assert "None" not in data_text(1, 0, None, single=False)
+    assert data_text(1, 0, 5, single=True) == "on training sample 5"
+    assert data_text(32, 4, 9, single=False).startswith(
+        "on a mini-batch of 32: values shown for sample 9 (row 4)"
+    )
+
+
+def test_one_row_data_stepped_on_the_mini_batch_names_its_sample(window, qtbot, tmp_path):
+    path = tmp_path / "one_row.csv"
+    path.write_text("0.05,0.10,0.01,0.99\n")
+    window.data_panel.targets_spin.setValue(2)
+    with qtbot.waitSignal(window.data_panel.datasetChanged, timeout=WAIT_MS):
+        window.data_panel.load_csv_file(str(path))
+    assert len(window.controller.trainer.x) == 1
+    assert window.sample_chooser.use_batch
+    window.action_step_phase.trigger()
+    tip = window.phase_indicator.toolTip()
+    assert tip == "Iteration 1 on a mini-batch of 1: training sample 0"
+    assert "None" not in window.network_view.legend.text()
+
+
+def test_batch_size_one_names_the_sample_the_batch_holds(window):
+    window.training_panel.batch_spin.setValue(1)
+    window.sample_chooser.set_sample_index(0)
+    window.action_step_phase.trigger()
+    (index,) = window.controller.phase_batch_indices
+    tip = window.phase_indicator.toolTip()
+    assert tip.startswith(f"Iteration 1 on a mini-batch of 1: training sample {index}")
+    assert "None" not in tip

@@ -65,9 +65,9 @@ from .theme import configure_pyqtgraph
 from .training_actions import TrainingActions, status_text
 from .undo_actions import UndoActions
 
-#: The example the window opens with: it learns visibly within a second of Play.
-DEFAULT_DATA = DataChoice(source="circles", noise=0.1, samples=200, val_split=0.2, seed=0)
-DEFAULT_TRAINING = TrainingSettings(learning_rate=0.5, optimizer="sgd", batch_size=32)
+#: The example the window opens with (engine.defaults, shared with the command line).
+DEFAULT_DATA = DataChoice()
+DEFAULT_TRAINING = TrainingSettings()
 SHUTDOWN_TIMEOUT_MS = 5000
 
 #: the actions of the parts, also reachable as window attributes (automation interface)

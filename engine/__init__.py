@@ -8,7 +8,10 @@ Never imports Qt, pyqtgraph or ``gui``. The pieces, in the article's order:
 * :mod:`engine.phases`     - forward -> loss -> backward -> update, as immutable records
 * :mod:`engine.optimizers` - sgd (w <- w - eta dL/dw), momentum, adam
 * :mod:`engine.trainer`    - the phases in a loop, with divergence detection
+  (:mod:`engine.training_state`: its config, its state and the checks)
 * :mod:`engine.gradcheck`  - central-difference gradients to check it all
+* :mod:`engine.chainrule`  - one weight's gradient as a sum over paths, with the numbers
+  (:mod:`engine.chainrule_paths`: the paths; :mod:`engine.derivation`: the record, Markdown)
 * :mod:`engine.data`       - built-in data sets and CSV files
 * :mod:`engine.formats`    - weight files: json, npz, safetensors, onnx
 * :mod:`engine.transport`  - snapshots, frames and the worker process that carry a run to

@@ -4,110 +4,35 @@ It owns what a loop needs between iterations - the current network, the optimise
 the step and epoch counters and the mini-batch order - and checks every iteration for
 non-finite numbers. A non-finite loss, gradient or weight stops training with
 :class:`TrainingDiverged`; the trainer then keeps its last finite network.
+
+The records around the loop (config, state, the divergence and target checks) are in
+:mod:`.training_state` and importable from here. The mini-batch order stays in the
+Trainer: its fast path reads the trainer's own attributes on every step.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
 from .losses import check_pairing, loss_value
 from .network import Network
-from .optimizers import Optimizer, OptimizerState
+from .optimizers import OptimizerState
 from .phases import IterationRecord, forward, iterate, predict
+from .training_state import (
+    TrainerState,
+    TrainingConfig,
+    TrainingDiverged,
+    accuracy,
+    check_finite,
+    check_targets,
+)
 
 # Training data larger than this is not copied in shuffled order each epoch; each batch is
 # gathered from it instead (below this a copy per epoch is cheaper than a gather per step).
 GATHER_BYTES = 1 << 20
-
-
-class TrainingDiverged(ArithmeticError):
-    """Raised at the first non-finite loss, gradient or weight.
-
-    ``step`` is the 1-based iteration, ``layer`` the 1-based layer, ``quantity`` one of
-    "activation" (the forward pass overflowed in that layer), "loss" (finite outputs of the
-    output layer ``layer`` gave a non-finite loss), "gradient", "weight"; ``record`` the
-    offending iteration."""
-
-    def __init__(self, step: int, layer: int | None, quantity: str, record=None):
-        self.step, self.layer, self.quantity, self.record = step, layer, quantity, record
-        if quantity == "loss":
-            where = "the loss" + ("" if layer is None else f" of the outputs of layer {layer}")
-        else:
-            where = f"the {quantity}s of layer {layer}"
-            where += " (and so the loss)" if quantity == "activation" else ""
-        super().__init__(
-            f"training diverged at step {step}: {where} became non-finite (NaN or infinity); "
-            "the last finite weights were kept - try a smaller learning rate"
-        )
-
-
-@dataclass(frozen=True)
-class TrainingConfig:
-    """What the loop needs besides the network and the data."""
-
-    loss: str = "mse"
-    optimizer: Optimizer = Optimizer()
-    batch_size: int | None = 32  # None = full batch
-    l2: float = 0.0
-    l1: float = 0.0
-    seed: int = 0  # mini-batch order
-
-    def __post_init__(self) -> None:
-        b = self.batch_size
-        if b is not None and (
-            isinstance(b, bool) or not isinstance(b, int | np.integer) or int(b) < 1
-        ):
-            raise ValueError(f"batch size must be a whole number >= 1, got {b!r}")
-        for name in ("l2", "l1"):
-            v = getattr(self, name)
-            if not math.isfinite(v) or v < 0:
-                raise ValueError(f"{name} rate must be a finite number >= 0, got {v!r}")
-
-
-def check_finite(rec: IterationRecord) -> None:
-    """Raise TrainingDiverged if anything in ``rec`` that feeds the next step is non-finite.
-
-    One dot product of the new weights with themselves detects it (NaN and inf propagate
-    from a gradient into the update, and through the sum of squares; a BLAS dot costs
-    less than a NumPy reduction); only then is the culprit looked for, layer by layer:
-    the forward pass, the loss, the gradients, the weights."""
-    loss_ok = math.isfinite(rec.loss.value)
-    flat = rec.update.after.flat
-    if loss_ok and math.isfinite(flat.dot(flat)):
-        return
-    after = rec.update.after
-    layout = after.architecture.layout
-    if not loss_ok:
-        for layer, a in enumerate(rec.forward.a):
-            if not np.isfinite(a).all() or not np.isfinite(rec.forward.z[layer]).all():
-                raise TrainingDiverged(rec.step, layer + 1, "activation", rec)
-        raise TrainingDiverged(rec.step, len(rec.forward.a), "loss", rec)
-    grad = rec.backward.grad
-    for layer, span in enumerate(layout):
-        if not np.isfinite(grad[span.weight_start : span.bias_end]).all():
-            raise TrainingDiverged(rec.step, layer + 1, "gradient", rec)
-    for layer, span in enumerate(layout):
-        if not np.isfinite(after.flat[span.weight_start : span.bias_end]).all():
-            raise TrainingDiverged(rec.step, layer + 1, "weight", rec)
-    # the sum of squares merely overflowed: every weight is finite
-
-
-@dataclass(frozen=True)
-class TrainerState:
-    """A trainer's position: network, optimiser state, counters and mini-batch order.
-    ``rng_state`` is NumPy's bit-generator state dict (JSON-serialisable)."""
-
-    network: Network
-    optimizer_state: OptimizerState
-    step: int
-    epoch: int
-    cursor: int
-    order: np.ndarray | None
-    rng_state: dict
 
 
 class Trainer:
@@ -118,7 +43,7 @@ class Trainer:
         network: Network,
         x: np.ndarray,
         t: np.ndarray,
-        config: TrainingConfig = TrainingConfig(),
+        config: TrainingConfig = TrainingConfig(),  # noqa: B008 - frozen, so sharing it is safe
         x_val: np.ndarray | None = None,
         t_val: np.ndarray | None = None,
     ) -> None:
@@ -378,24 +303,6 @@ class Trainer:
         return value, accuracy(self.config.loss, fwd.a[-1], t)
 
 
-def check_targets(loss: str, t: np.ndarray) -> None:
-    """bce needs targets in [0, 1]; ce needs rows of non-negative numbers summing to 1."""
-    if loss == "bce" and ((t < 0).any() or (t > 1).any()):
-        raise ValueError("the 'bce' loss needs targets between 0 and 1")
-    if loss == "ce" and ((t < 0).any() or not np.allclose(t.sum(axis=1), 1.0)):
-        raise ValueError("the 'ce' loss needs one-hot (or probability) target rows summing to 1")
-
-
-def accuracy(loss: str, y: np.ndarray, t: np.ndarray) -> float | None:
-    """Share of correctly classified samples, or None for a regression (mse on non-0/1
-    targets). One output: y > 0.5 vs t; several: argmax y == argmax t."""
-    if loss == "mse" and not np.isin(t, (0.0, 1.0)).all():
-        return None
-    if y.shape[1] == 1:
-        return float(np.mean((y[:, 0] > 0.5) == (t[:, 0] > 0.5)))
-    return float(np.mean(y.argmax(axis=1) == t.argmax(axis=1)))
-
-
 def _readonly(a: np.ndarray) -> np.ndarray:
     a.flags.writeable = False
     return a
@@ -419,5 +326,6 @@ __all__ = [
     "TrainingDiverged",
     "accuracy",
     "check_finite",
+    "check_targets",
     "predict",
 ]

@@ -13,46 +13,46 @@ Only valid networks can be entered: widths are spin boxes (1..``engine.network.M
 activations and initialisations are lists, and the loss list offers only pairs that make
 sense for the output activation and the data. Those rules are the engine's, shared with
 the command line: ``engine.losses.losses_for`` / ``output_activations_for`` /
-``default_output`` and ``engine.network.fit_problem``.
+``default_output`` and ``engine.network.fit_problem``; the builder's own limits and edit
+rules are in :mod:`.layer_edits`, the hidden-layer rows in :mod:`.layer_table`.
 """
 
 from __future__ import annotations
 
 from backprop_lab.engine import defaults
-from backprop_lab.engine.activations import HIDDEN_ACTIVATIONS
 from backprop_lab.engine.data import Dataset, make_dataset
 from backprop_lab.engine.losses import default_output, losses_for, output_activations_for
-from backprop_lab.engine.network import (
-    INITS,
-    MAX_LAYERS,
-    MAX_UNITS,
-    Architecture,
-    LayerSpec,
-    fit_problem,
-)
+from backprop_lab.engine.network import INITS, Architecture, LayerSpec
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from ..model.records import NetworkSpec
-
-MAX_HIDDEN = MAX_LAYERS - 1
-MAX_SEED = 2**31 - 1
-DEFAULT_WIDTH = 8
+from .layer_edits import (
+    DEFAULT_WIDTH,
+    MAX_HIDDEN,
+    MAX_SEED,
+    change_description,
+    check_index,
+    default_loss,
+    hidden_layer,
+    output_for_data,
+    output_loss,
+    possible_hidden,
+    spec_problem,
+    with_inserted,
+    with_moved,
+)
+from .layer_table import LayerTable, layer_buttons
 
 
 class LayerEditor(QWidget):
@@ -77,28 +77,12 @@ class LayerEditor(QWidget):
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
         self._input_label = QLabel(objectName="inputLabel")
-        self._table = QTableWidget(0, 2, self, objectName="layerTable")
-        self._table.setHorizontalHeaderLabels(["Width", "Activation"])
-        header = self._table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self._table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self._table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self._table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self._table.setToolTip("Hidden layers, from the input to the output layer")
+        self._table = LayerTable(self)
         self._table.itemSelectionChanged.connect(self._update_buttons)
+        self._table.widthEdited.connect(self._on_width_edited)
+        self._table.activationEdited.connect(self._on_activation_edited)
 
-        self._add = _button("Add", "addLayerButton", "Add a hidden layer before the output layer")
-        self._insert = _button(
-            "Insert", "insertLayerButton", "Insert a hidden layer before the selected one"
-        )
-        self._remove = _button("Remove", "removeLayerButton", "Remove the selected hidden layer")
-        self._up = _button(
-            "\u2191", "moveLayerUpButton", "Move the selected layer towards the input"
-        )
-        self._down = _button(
-            "\u2193", "moveLayerDownButton", "Move the selected layer towards the output"
-        )
+        self._add, self._insert, self._remove, self._up, self._down = layer_buttons()
         self._add.clicked.connect(self._on_add)
         self._insert.clicked.connect(self._on_insert)
         self._remove.clicked.connect(self._on_remove)
@@ -156,26 +140,7 @@ class LayerEditor(QWidget):
             ds = self._dataset
             features = ", ".join(ds.feature_names[:4]) + (", ..." if ds.input_size > 4 else "")
             self._input_label.setText(f"Input: {ds.input_size} ({features}) - from the data")
-            selected = self.current_row()
-            self._table.setRowCount(len(self._hidden))
-            for row, spec in enumerate(self._hidden):
-                self._table.setVerticalHeaderItem(row, QTableWidgetItem(f"Layer {row + 1}"))
-                spin = self._table.cellWidget(row, 0)
-                if spin is None:
-                    spin = QSpinBox()
-                    spin.setRange(1, MAX_UNITS)
-                    spin.setKeyboardTracking(False)
-                    spin.valueChanged.connect(self._on_width_spin)
-                    self._table.setCellWidget(row, 0, spin)
-                    combo = QComboBox()
-                    combo.addItems(HIDDEN_ACTIVATIONS)
-                    combo.currentTextChanged.connect(self._on_activation_combo)
-                    self._table.setCellWidget(row, 1, combo)
-                combo = self._table.cellWidget(row, 1)
-                spin.setValue(spec.units)
-                combo.setCurrentText(spec.activation)
-            if 0 <= selected < len(self._hidden):
-                self._table.selectRow(selected)
+            self._table.show_layers(self._hidden)
             _fill_combo(self._output_combo, output_activations_for(ds), self._output)
             _fill_combo(self._loss_combo, losses_for(ds, self._output), self._loss)
             units = ds.output_size(self._loss)
@@ -211,8 +176,7 @@ class LayerEditor(QWidget):
 
     def current_row(self) -> int:
         """The selected hidden layer's 0-based index, or -1."""
-        rows = self._table.selectionModel().selectedRows()
-        return rows[0].row() if rows else -1
+        return self._table.current_row()
 
     def architecture(self) -> Architecture:
         """The architecture the builder shows: data width in, hidden layers, output layer."""
@@ -227,15 +191,7 @@ class LayerEditor(QWidget):
     def fits(self, spec: NetworkSpec, dataset: Dataset | None = None) -> str | None:
         """None if ``spec`` can be shown and trained on ``dataset`` (default: the current
         data), else a one-line reason."""
-        ds = dataset if dataset is not None else self._dataset
-        problem = fit_problem(ds, spec.architecture, spec.loss)
-        if problem is not None:
-            return problem
-        if spec.init not in INITS:
-            return f"unknown initialisation {spec.init!r}"
-        if not 0 <= spec.seed <= MAX_SEED:
-            return f"the seed must be between 0 and {MAX_SEED}"
-        return None
+        return spec_problem(spec, dataset if dataset is not None else self._dataset)
 
     # ------------------------------------------------------------------ write, silently
     def set_spec(self, spec: NetworkSpec) -> None:
@@ -253,9 +209,8 @@ class LayerEditor(QWidget):
         """Show ``architecture`` (with ``loss``, default: the current one if it suits the
         output layer, else the conventional one), keeping initialisation and seed; emits
         nothing. ValueError if it does not fit the data."""
-        allowed = losses_for(self._dataset, architecture.output_activation)
         if loss is None:
-            loss = self._loss if self._loss in allowed else (allowed or ("mse",))[0]
+            loss = default_loss(self._dataset, architecture.output_activation, self._loss)
         self.set_spec(NetworkSpec(architecture, loss, self._init, self._seed))
 
     def set_dataset(self, dataset: Dataset) -> None:
@@ -263,10 +218,9 @@ class LayerEditor(QWidget):
         are kept when the new data is of the same kind (same default pair, e.g. two
         classes -> two classes) and they still make sense; otherwise the new data's
         defaults are taken. Emits nothing: the caller re-initialises with :meth:`spec`."""
-        same_kind = default_output(dataset) == default_output(self._dataset)
+        pair = output_for_data(self._dataset, dataset, self._output, self._loss)
         self._dataset = dataset
-        if not same_kind or self._loss not in losses_for(dataset, self._output):
-            self._output, self._loss = default_output(dataset)
+        self._output, self._loss = pair
         self._refresh()
 
     # ------------------------------------------------------------------ edits (emit)
@@ -283,30 +237,19 @@ class LayerEditor(QWidget):
         self, index: int, width: int = DEFAULT_WIDTH, activation: str = "tanh"
     ) -> None:
         """Insert a hidden layer so that it becomes hidden layer ``index`` (0-based)."""
-        if len(self._hidden) >= MAX_HIDDEN:
-            raise ValueError(f"at most {MAX_HIDDEN} hidden layers")
-        if not 0 <= index <= len(self._hidden):
-            raise IndexError(f"cannot insert at {index}: there are {len(self._hidden)} layers")
-        hidden = list(self._hidden)
-        hidden.insert(index, _layer(width, activation))
-        self._hidden = self._possible(hidden)
+        self._hidden = self._possible(with_inserted(self._hidden, index, width, activation))
         self._select_after(index)
         self._edited(f"insert layer {index + 1} ({width} {activation})")
 
     def remove_layer(self, index: int) -> None:
         """Remove hidden layer ``index`` (0-based)."""
-        spec = self._hidden.pop(self._check_index(index))
+        spec = self._hidden.pop(check_index(self._hidden, index))
         self._select_after(min(index, len(self._hidden) - 1))
         self._edited(f"remove layer {index + 1} ({spec.units} {spec.activation})")
 
     def move_layer(self, index: int, delta: int) -> None:
         """Move hidden layer ``index`` by ``delta`` places (-1 = towards the input)."""
-        self._check_index(index)
-        target = index + delta
-        if not 0 <= target < len(self._hidden) or delta == 0:
-            raise IndexError(f"cannot move layer {index + 1} by {delta}")
-        spec = self._hidden.pop(index)
-        self._hidden.insert(target, spec)
+        self._hidden, target = with_moved(self._hidden, index, delta)
         self._select_after(target)
         self._edited(f"move layer {index + 1} to {target + 1}")
 
@@ -314,29 +257,19 @@ class LayerEditor(QWidget):
         self, index: int, width: int | None = None, activation: str | None = None
     ) -> None:
         """Change hidden layer ``index``'s width and/or activation."""
-        old = self._hidden[self._check_index(index)]
-        new = _layer(old.units if width is None else width, activation or old.activation)
+        old = self._hidden[check_index(self._hidden, index)]
+        new = hidden_layer(old.units if width is None else width, activation or old.activation)
         if new == old:
             return
         hidden = list(self._hidden)
         hidden[index] = new
         self._hidden = self._possible(hidden)
-        parts = []
-        if new.units != old.units:
-            parts.append(f"width {old.units} -> {new.units}")
-        if new.activation != old.activation:
-            parts.append(f"activation {old.activation} -> {new.activation}")
-        self._edited(f"layer {index + 1} " + ", ".join(parts))
+        self._edited(change_description(index, old, new))
 
     def set_output(self, activation: str, loss: str | None = None) -> None:
         """Choose the output activation and (optionally) the loss; ValueError for a pair
         that does not suit the data."""
-        allowed = losses_for(self._dataset, activation)
-        if not allowed:
-            raise ValueError(f"a {activation!r} output layer does not suit this data")
-        loss = loss or (self._loss if self._loss in allowed else allowed[0])
-        if loss not in allowed:
-            raise ValueError(f"the {loss!r} loss does not suit a {activation!r} output here")
+        loss = output_loss(self._dataset, activation, loss, self._loss)
         if (activation, loss) == (self._output, self._loss):
             return
         old = f"{self._output}/{self._loss}"
@@ -344,11 +277,13 @@ class LayerEditor(QWidget):
         self._edited(f"output {old} -> {activation}/{loss}")
 
     def set_bias(self, on: bool) -> None:
+        """Give every layer a bias (True) or none (z = W a)."""
         if bool(on) != self._bias:
             self._bias = bool(on)
             self._edited("biases on" if on else "biases off")
 
     def set_init(self, init: str) -> None:
+        """Choose the initialisation (one of ``engine.network.INITS``, else ValueError)."""
         if init not in INITS:
             raise ValueError(f"unknown initialisation {init!r}")
         if init != self._init:
@@ -356,6 +291,7 @@ class LayerEditor(QWidget):
             self._edited(f"initialisation {old} -> {init}")
 
     def set_seed(self, seed: int) -> None:
+        """Choose the initialisation seed (0..MAX_SEED, else ValueError)."""
         if not 0 <= int(seed) <= MAX_SEED:
             raise ValueError(f"the seed must be between 0 and {MAX_SEED}")
         if int(seed) != self._seed:
@@ -366,43 +302,24 @@ class LayerEditor(QWidget):
         """``hidden``, if a network with these hidden layers can exist on the current data;
         else ValueError with the engine's reason (e.g. too many parameters: wide layers
         are allowed one by one, but not all of them at once)."""
-        units = self._dataset.output_size(self._loss)
-        Architecture(
-            self._dataset.input_size, (*hidden, LayerSpec(units, self._output)), self._bias
-        )
-        return hidden
-
-    def _check_index(self, index: int) -> int:
-        if not 0 <= index < len(self._hidden):
-            raise IndexError(f"no hidden layer {index} (there are {len(self._hidden)})")
-        return index
+        return possible_hidden(self._dataset, hidden, self._output, self._loss, self._bias)
 
     def _select_after(self, row: int) -> None:
-        self._table.setRowCount(len(self._hidden))
-        if row >= 0:
-            self._table.selectRow(row)
+        self._table.select_after(len(self._hidden), row)
 
     # ------------------------------------------------------------------ widget slots
-    def _row_of(self, widget: QWidget, column: int) -> int:
-        for row in range(self._table.rowCount()):
-            if self._table.cellWidget(row, column) is widget:
-                return row
-        return -1
-
-    @Slot(int)
-    def _on_width_spin(self, value: int) -> None:
-        row = self._row_of(self.sender(), 0)
-        if not self._updating and row >= 0:
+    @Slot(int, int)
+    def _on_width_edited(self, row: int, value: int) -> None:
+        if not self._updating:
             try:
                 self.set_layer(row, width=value)
             except ValueError as e:  # too many parameters: put the old width back
                 self._refresh()
                 self._summary.setText(f"Not possible: {e}")
 
-    @Slot(str)
-    def _on_activation_combo(self, text: str) -> None:
-        row = self._row_of(self.sender(), 1)
-        if not self._updating and row >= 0:
+    @Slot(int, str)
+    def _on_activation_edited(self, row: int, text: str) -> None:
+        if not self._updating:
             self.set_layer(row, activation=text)
 
     @Slot(str)
@@ -451,21 +368,6 @@ class LayerEditor(QWidget):
     @Slot()
     def _on_down(self) -> None:
         self.move_layer(self.current_row(), +1)
-
-
-def _layer(width: int, activation: str) -> LayerSpec:
-    if isinstance(width, bool) or not 1 <= int(width) <= MAX_UNITS:
-        raise ValueError(f"a hidden layer's width must be between 1 and {MAX_UNITS}, got {width}")
-    if activation not in HIDDEN_ACTIVATIONS:
-        raise ValueError(f"{activation!r} is not a hidden-layer activation")
-    return LayerSpec(int(width), activation)
-
-
-def _button(text: str, name: str, tip: str) -> QToolButton:
-    button = QToolButton(objectName=name)
-    button.setText(text)
-    button.setToolTip(tip)
-    return button
 
 
 def _fill_combo(combo: QComboBox, items: tuple[str, ...], current: str) -> None:

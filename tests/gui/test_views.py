@@ -18,7 +18,8 @@ from backprop_lab.gui.views import (
 from backprop_lab.gui.views.axes import axis_end, rounded_out
 from backprop_lab.gui.views.colormaps import nice_ceiling
 from backprop_lab.gui.views.loss_plot import MAX_VAL_SYMBOLS
-from backprop_lab.gui.views.network_view import LEVEL_EDGES, LEVEL_INTENSITY
+from backprop_lab.gui.views.network_geometry import LEVEL_EDGES
+from backprop_lab.gui.views.network_view import LEVEL_INTENSITY
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtWidgets import QTabWidget, QWidget
 
@@ -374,7 +375,8 @@ def test_network_view_arrays_are_not_mutated_and_clear_empties(qtbot) -> None:
     run = Run()
     view = shown(qtbot, NetworkView())
     given: list = []
-    items = [*view._curves, view._inactive, view._highlight, view._lit, view._nodes]
+    drawn = view._items
+    items = [*drawn.curves, drawn.inactive, drawn.highlight, drawn.paths, drawn.lit, drawn.nodes]
     record_set_data(items, given)
     view.show_snapshot(run.snapshot())
     view.select_edge(1, 2, 3)

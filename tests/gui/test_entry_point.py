@@ -1,6 +1,7 @@
-"""The real entry point in a subprocess: ``backprop-lab`` (no arguments) opens the window
-offscreen, presses Play, closes ~2 s later (BACKPROP_LAB_AUTOTEST=play-and-close, see
-gui/app.py) and exits with code 0 and nothing from Qt on stderr."""
+"""The real entry point in a subprocess: ``backprop-lab`` (no arguments) and
+``python -m backprop_lab.gui`` open the window offscreen, press Play, close ~2 s later
+(BACKPROP_LAB_AUTOTEST=play-and-close, see gui/app.py) and exit with code 0 and nothing
+from Qt on stderr."""
 
 from __future__ import annotations
 
@@ -15,23 +16,24 @@ import pytest
 IGNORED_STDERR = ("This plugin does not support propagateSizeHints()",)
 
 
-def entry_point_command() -> list[str]:
-    """The ``backprop-lab`` console script next to this Python, else
-    ``python -m backprop_lab.gui``."""
+def entry_point_command(how: str = "script") -> list[str]:
+    """The ``backprop-lab`` console script next to this Python (``how="script"``, when it
+    is installed there), else ``python -m backprop_lab.gui``."""
     script = Path(sys.executable).with_name("backprop-lab")
-    if script.is_file() and os.access(script, os.X_OK):
+    if how == "script" and script.is_file() and os.access(script, os.X_OK):
         return [str(script)]
     return [sys.executable, "-m", "backprop_lab.gui"]
 
 
 @pytest.mark.slow
-def test_entry_point_plays_and_closes_cleanly(tmp_path):
+@pytest.mark.parametrize("how", ["script", "module"])
+def test_entry_point_plays_and_closes_cleanly(tmp_path, how):
     env = dict(os.environ)
     env.update(QT_QPA_PLATFORM="offscreen", BACKPROP_LAB_AUTOTEST="play-and-close")
     for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         env[var] = str(tmp_path / var.lower())
     result = subprocess.run(
-        entry_point_command(),
+        entry_point_command(how),
         env=env,
         capture_output=True,
         text=True,

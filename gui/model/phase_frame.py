@@ -208,17 +208,19 @@ def build_frame(
         network=net, after=after, phase=cur, step=stepper.step, loss=stepper.loss, row=row,
         sample=sample, batch_size=len(stepper.x), columns=tuple(columns), edge_values=values,
         edge_layers=active, edge_quantity=quantity, lit=lit,
-        caption=_caption(cur, depth, len(stepper.x), quantity), data=data,
+        caption=_caption(cur, depth, len(stepper.x), quantity, net.architecture.bias),
+        data=data,
     )  # fmt: skip
 
 
-def _caption(cur: Phase | None, depth: int, batch: int, quantity: str) -> str:
+def _caption(cur: Phase | None, depth: int, batch: int, quantity: str, bias: bool) -> str:
     mean = " (the batch mean)" if batch > 1 else ""
     if cur is None:
         return "iteration begun: the input is set; no layer computed yet"
     if cur.kind == "forward":
+        z = "z = W a + b" if bias else "z = W a (no bias, as in the article)"
         return (
-            f"forward: layer {cur.layer} just computed z = W a + b and a = f(z); "
+            f"forward: layer {cur.layer} just computed {z} and a = f(z); "
             "edges: the weights used so far"
         )
     if cur.kind == "loss":

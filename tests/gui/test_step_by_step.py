@@ -348,3 +348,17 @@ def test_batch_size_one_names_the_sample_the_batch_holds(window):
     tip = window.phase_indicator.toolTip()
     assert tip.startswith(f"Iteration 1 on a mini-batch of 1: training sample {index}")
     assert "None" not in tip
+
+
+# ---------------------------------------------------------------------- what is computed
+@pytest.mark.parametrize("bias", [True, False])
+def test_forward_caption_says_what_is_computed_with_and_without_bias(window, bias):
+    window.layer_editor.set_bias(bias)
+    assert window.controller.network.architecture.bias is bias
+    press(window, window.action_step_phase)  # forward through layer 1
+    legend = window.network_view.legend.text()
+    assert "layer 1 just computed" in legend
+    if bias:
+        assert "z = W a + b" in legend
+    else:
+        assert "z = W a (no bias" in legend and "+ b" not in legend

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
+from PySide6.QtWidgets import QMainWindow, QMenu
 
+from .. import file_dialogs
 from .. import settings as user
 from .errors import describe_error
 from .operations import FileOperation
@@ -118,9 +119,11 @@ class PlotFiles(QObject):
         if attr is None:
             return
         start = os.path.join(user.last_folder(), f"{attr.replace('_', '-')}.png")
-        path, chosen = QFileDialog.getSaveFileName(self.window, "Export plot", start, PLOT_FILTER)
-        if not path:
-            return
+        file_dialogs.ask_save_file(
+            self.window, "Export plot", start, PLOT_FILTER, partial(self._export_plot_to, attr)
+        )
+
+    def _export_plot_to(self, attr: str, path: str, chosen: str) -> None:
         if not Path(path).suffix:
             path += ".svg" if "svg" in chosen.lower() else ".png"
         user.remember_folder(path)
@@ -129,12 +132,13 @@ class PlotFiles(QObject):
     @Slot()
     def _on_export_csv(self) -> None:
         start = os.path.join(user.last_folder(), "loss-history.csv")
-        path, _ = QFileDialog.getSaveFileName(
-            self.window, "Export loss history", start, "CSV table (*.csv)"
+        file_dialogs.ask_save_file(
+            self.window, "Export loss history", start, "CSV table (*.csv)", self._export_csv_to
         )
-        if path:
-            user.remember_folder(path)
-            self.export_loss_csv(path)
+
+    def _export_csv_to(self, path: str, _filter: str) -> None:
+        user.remember_folder(path)
+        self.export_loss_csv(path)
 
 
 __all__ = ["PLOTS", "PLOT_FILTER", "PlotFiles"]

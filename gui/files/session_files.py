@@ -31,8 +31,9 @@ from backprop_lab.engine.formats import ModelFileError, Session
 from backprop_lab.engine.formats.session import SUFFIX, load_session, save_session
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
+from .. import file_dialogs
 from .. import settings as user
 from ..model.session_file import apply_problem, apply_session, session_of
 from .errors import describe_error
@@ -214,32 +215,44 @@ class SessionFiles(QObject):
         return True
 
     def open(self, path: str | os.PathLike | None = None) -> bool:
-        """Open a session file here and now (asks about unsaved work first; ``path``
-        None: a file dialog). A broken file shows the engine's message and changes
-        nothing."""
+        """Open a session file here and now (asks about unsaved work first); True if it
+        was opened. ``path`` None: a window-modal file dialog, the file opening when it is
+        chosen - True only if that happened before this returns (a test's answer). A broken
+        file shows the engine's message and changes nothing."""
         if self.operations.refuse_if_busy():
             return False
         if not self.resolve_unsaved("opening another session"):
             return False
-        path = self._open_path() if path is None else os.fspath(path)
-        return bool(path) and self.operations.run(self._open_operation(path))
+        if path is not None:
+            return self.operations.run(self._open_operation(os.fspath(path)))
+        opened: list[bool] = []
+        self._ask_open_path(lambda chosen: opened.append(self.open(chosen)))
+        return any(opened)
 
     def start_open(self, path: str | os.PathLike | None = None) -> None:
         """File > Open's way: ask about unsaved work, then read ``path`` (None: a file
         dialog) in the background behind the busy dialog and apply it when it is read."""
 
+        def start(chosen: str) -> None:
+            self.operations.start(self._open_operation(chosen))
+
         def read() -> None:
-            chosen = self._open_path() if path is None else os.fspath(path)
-            if chosen:
-                self.operations.start(self._open_operation(chosen))
+            if path is None:
+                self._ask_open_path(start)
+            else:
+                start(os.fspath(path))
 
         self._when_resolved("opening another session", read)
 
-    def _open_path(self) -> str:
-        path, _ = QFileDialog.getOpenFileName(
-            self.window, "Open session", user.last_folder(), f"{SESSION_FILTER};;All files (*)"
+    def _ask_open_path(self, then: Callable[[str], object]) -> None:
+        """The Open dialog (window-modal); ``then(path)`` once a file is chosen."""
+        file_dialogs.ask_open_file(
+            self.window,
+            "Open session",
+            user.last_folder(),
+            f"{SESSION_FILTER};;All files (*)",
+            lambda path, _filter: then(path),
         )
-        return path
 
     def _open_operation(self, path: str) -> FileOperation:
         def failed(error: BaseException) -> None:
@@ -275,16 +288,23 @@ class SessionFiles(QObject):
         return self.save_to(self.path) if self.path else self.save_as()
 
     def save_as(self) -> bool:
-        """Ask for a file name, then save there (here and now)."""
-        path = self._save_path()
-        return bool(path) and self.save_to(path)
+        """Ask for a file name (a window-modal dialog), then save there, here and now, once
+        it is chosen. True only if that happened before this returns (a test's answer)."""
+        saved: list[bool] = []
+        self._ask_save_path(lambda path: saved.append(self.save_to(path)))
+        return any(saved)
 
-    def _save_path(self) -> str:
+    def _ask_save_path(self, then: Callable[[str], object]) -> None:
+        """The Save As dialog (window-modal, proposing the session's file or
+        ``session.bplab`` in the last folder); ``then(path)`` once a name is chosen."""
         start = self.path or os.path.join(user.last_folder(), f"session{SUFFIX}")
-        path, _ = QFileDialog.getSaveFileName(
-            self.window, "Save session", start, f"{SESSION_FILTER};;All files (*)"
+        file_dialogs.ask_save_file(
+            self.window,
+            "Save session",
+            start,
+            f"{SESSION_FILTER};;All files (*)",
+            lambda path, _filter: then(path),
         )
-        return path
 
     def save_to(self, path: str | os.PathLike) -> bool:
         """Save the session to ``path`` (``.bplab`` added if it has no suffix)
@@ -301,12 +321,22 @@ class SessionFiles(QObject):
     ) -> bool:  # fmt: skip
         """File > Save's way (``as_new``: Save As): write in the background behind the
         busy dialog, then ``then(saved)``. ``resume`` False: training stays paused after
-        a successful save (the window is closing). False if no save started (the file
-        dialog was cancelled, nothing to save, another operation runs)."""
+        a successful save (the window is closing). Without a file (or ``as_new``) a
+        window-modal Save As dialog asks first and the save starts when a name is chosen;
+        a cancelled dialog calls nothing. False if no save started and no dialog is
+        asking (nothing to save, another operation runs)."""
         if self.operations.refuse_if_busy():
             return False
-        path = self.path if self.path and not as_new else self._save_path()
-        if not path:
+        if self.path and not as_new:
+            return self._start_save_to(self.path, then, resume)
+        started: list[bool] = []
+        self._ask_save_path(lambda path: started.append(self._start_save_to(path, then, resume)))
+        return not started or started[0]
+
+    def _start_save_to(
+        self, path: str, then: Callable[[bool], object] | None, resume: bool
+    ) -> bool:
+        if self.operations.refuse_if_busy():
             return False
         op = self._save_operation(path, resume)
         return op is not None and self.operations.start(op, then)

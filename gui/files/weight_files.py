@@ -18,8 +18,9 @@ from backprop_lab.engine.losses import losses_for
 from backprop_lab.engine.network import Network
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMainWindow
+from PySide6.QtWidgets import QMainWindow
 
+from .. import file_dialogs
 from .. import settings as user
 from ..model.records import NetworkSpec
 from .errors import describe_error
@@ -154,9 +155,9 @@ class WeightFiles(QObject):
     def _on_export(self) -> None:
         start = os.path.join(user.last_folder(), "network.json")
         filters = ";;".join(EXPORT_FILTERS.values())
-        path, chosen = QFileDialog.getSaveFileName(self.window, "Export weights", start, filters)
-        if not path:
-            return
+        file_dialogs.ask_save_file(self.window, "Export weights", start, filters, self._export_to)
+
+    def _export_to(self, path: str, chosen: str) -> None:
         if not Path(path).suffix:
             suffix = next((s for s, f in EXPORT_FILTERS.items() if f == chosen), ".json")
             path += suffix
@@ -165,12 +166,17 @@ class WeightFiles(QObject):
 
     @Slot()
     def _on_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self.window, "Import weights", user.last_folder(), f"{IMPORT_FILTER};;All files (*)"
+        file_dialogs.ask_open_file(
+            self.window,
+            "Import weights",
+            user.last_folder(),
+            f"{IMPORT_FILTER};;All files (*)",
+            self._import_from,
         )
-        if path:
-            user.remember_folder(path)
-            self.start_import(path)
+
+    def _import_from(self, path: str, _filter: str) -> None:
+        user.remember_folder(path)
+        self.start_import(path)
 
 
 __all__ = ["EXPORT_FILTERS", "IMPORT_FILTER", "WeightFiles"]

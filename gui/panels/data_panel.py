@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -39,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import file_dialogs
 from ..model.records import DataChoice
 from ..tasks import Task, start_task
 
@@ -277,12 +277,19 @@ class DataPanel(QWidget):
     def _on_import_clicked(self) -> None:
         from .. import settings as user  # the folder the last file dialog used
 
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Import CSV", user.last_folder(), "CSV files (*.csv);;All files (*)"
+        file_dialogs.ask_open_file(
+            self,
+            "Import CSV",
+            user.last_folder(),
+            "CSV files (*.csv);;All files (*)",
+            self._import_csv_from,
         )
-        if path:
-            user.remember_folder(path)
-            self.load_csv_file(path)
+
+    def _import_csv_from(self, path: str, _filter: str) -> None:
+        from .. import settings as user
+
+        user.remember_folder(path)
+        self.load_csv_file(path)
 
     # ------------------------------------------------------------------ background load
     def _start_csv(self, choice: DataChoice) -> None:

@@ -18,8 +18,9 @@ import numpy as np
 from backprop_lab.engine.stepper import PhaseStepper
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QStyle, QToolBar
+from PySide6.QtWidgets import QMainWindow, QStyle, QToolBar
 
+from .. import file_dialogs
 from .. import settings as user
 from ..files.errors import describe_error
 from ..inspector.chain_rule_view import ChainRuleView, path_edges
@@ -284,11 +285,15 @@ class Stepping(QObject):
         name = "derivation.md" if d is None else f"derivation-{d.symbol}.md"
         name = name.replace("(", "").replace(")", "").replace(",", "-")
         start = os.path.join(user.last_folder(), name)
-        path, _ = QFileDialog.getSaveFileName(
-            self.window, "Export derivation", start, "Markdown (*.md);;All files (*)"
+        file_dialogs.ask_save_file(
+            self.window,
+            "Export derivation",
+            start,
+            "Markdown (*.md);;All files (*)",
+            self._export_derivation_to,
         )
-        if not path:
-            return
+
+    def _export_derivation_to(self, path: str, _filter: str) -> None:
         if not Path(path).suffix:
             path += ".md"
         user.remember_folder(path)

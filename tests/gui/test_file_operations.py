@@ -17,12 +17,12 @@ import pytest
 from backprop_lab.engine.formats import load_model
 from backprop_lab.engine.formats.session import load_session
 from backprop_lab.engine.network import Network
-from backprop_lab.gui import tasks
+from backprop_lab.gui import file_dialogs, tasks
 from backprop_lab.gui.files import plot_export
 from backprop_lab.gui.files import session_files as session_files_module
 from backprop_lab.gui.files import weight_files as weight_files_module
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QFileDialog, QProgressDialog
+from PySide6.QtWidgets import QProgressDialog
 
 from .session_util import WAIT_MS, assert_states_equal, make_window, steps
 
@@ -68,10 +68,8 @@ def progress_dialog(w):
 
 
 def choose_file(monkeypatch, path) -> None:
-    """The file dialogs answer ``path``."""
-    answer = staticmethod(lambda *a, **k: (str(path), ""))
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", answer)
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", answer)
+    """The file dialogs answer ``path`` (None: they are cancelled)."""
+    monkeypatch.setattr(file_dialogs, "show", file_dialogs.answer_with(path))
 
 
 @pytest.fixture
@@ -358,7 +356,7 @@ def test_close_then_a_cancelled_save_as_dialog_keeps_the_window_open(qtbot, monk
     w = make_window(qtbot)
     w.show()
     steps(w, 2)
-    choose_file(monkeypatch, "")  # the user cancels the file dialog
+    choose_file(monkeypatch, None)  # the user cancels the file dialog
     w.session.ask_unsaved = lambda doing: "save"
     assert not w.close()
     assert w.isVisible() and not w.file_operations.busy

@@ -18,10 +18,10 @@ import pytest
 from backprop_lab.engine.data import load_csv
 from backprop_lab.engine.formats import ModelFileError
 from backprop_lab.engine.formats.session import load_session
+from backprop_lab.gui import file_dialogs
 from backprop_lab.gui import settings as user
 from backprop_lab.gui.files import session_files as session_files_module
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QFileDialog
 
 from .session_util import (
     WAIT_MS,
@@ -358,7 +358,7 @@ def test_opening_keeps_the_window_responsive(qtbot, tmp_path, monkeypatch):
     timer.setSingleShot(True)
     timer.timeout.connect(ticked.set)
     timer.start(50)
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr(file_dialogs, "show", file_dialogs.answer_with(path))
     w.action_open.trigger()
     assert w.file_operations.busy  # it runs in the background
     qtbot.waitUntil(lambda: not w.file_operations.busy, timeout=WAIT_MS)

@@ -40,6 +40,12 @@ class Placeholder(QLabel):
     def set_dataset(self, dataset: Dataset) -> None:
         """Nothing to show."""
 
+    def refresh(self) -> None:
+        """Nothing drawn yet: the real view draws the model's histories when installed."""
+
+    def set_log_scale(self, on: bool) -> None:
+        """Nothing drawn yet: the real loss plot takes the model's scale when installed."""
+
 
 def make_dock(
     window: QMainWindow, docks: dict, name: str, title: str, widget: QWidget, scroll: bool = False

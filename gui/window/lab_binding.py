@@ -14,8 +14,6 @@ The controller is the model's source of the run (``LabModel.attach_run``).
 
 from __future__ import annotations
 
-import contextlib
-
 from backprop_lab.engine.data import Dataset
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QMainWindow
@@ -42,13 +40,11 @@ class LabBinding(QObject):
 
     # ------------------------------------------------------------ panels -> model
     def has_progress(self) -> bool:
-        """Training has happened since the last (re)initialisation, or is happening (a
-        controller may count the iterations of a running session only when it pauses)."""
+        """Training has happened since the last (re)initialisation, or is happening (the
+        controller counts the iterations of a running play run only when it pauses)."""
         c = self.window.controller
-        progress = c.has_progress
-        progress = progress() if callable(progress) else progress
         snap = self.window.last_snapshot
-        return bool(progress or c.is_running or (snap is not None and snap.step))
+        return bool(c.has_progress or c.is_running or (snap is not None and snap.step))
 
     def confirm_discard(self, change: str) -> bool:
         """True if there is nothing to lose or the user agrees to lose it."""
@@ -132,13 +128,10 @@ class LabBinding(QObject):
             if state is not None:
                 c.restore_state(state)
         elif aspect == "history":
-            for view in (w.loss_plot, w.grad_norm_plot):
-                refresh = getattr(view, "refresh", None)  # placeholders have none
-                if refresh is not None:
-                    refresh()
+            w.loss_plot.refresh()
+            w.grad_norm_plot.refresh()
         elif aspect == "view":
-            with contextlib.suppress(AttributeError):  # placeholders have no log scale
-                w.loss_plot.set_log_scale(lab.loss_log_scale)
+            w.loss_plot.set_log_scale(lab.loss_log_scale)
 
     def apply_problem(self) -> None:
         """(Re)build the network and trainer from the model's problem and settings."""

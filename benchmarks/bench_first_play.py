@@ -58,11 +58,11 @@ def idle(app: QApplication, ms: float) -> None:
 
 def make_window(as_the_app: bool):
     """A shown window: as ``gui.app.run`` makes it (deferred views, warmed up) or bare."""
-    from backprop_lab.gui import MainWindow
+    from backprop_lab.gui import MainWindow, questions
 
     w = MainWindow(defer_views=as_the_app)
     w.quiet_messages = True
-    w.session.ask_unsaved = lambda doing: "discard"  # closing never asks
+    questions.show = questions.answer_with("discard")  # closing never asks
     w.show()
     QApplication.processEvents()
     if as_the_app:

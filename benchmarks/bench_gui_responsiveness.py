@@ -222,7 +222,7 @@ def main() -> None:
 
     pg.setConfigOptions(imageAxisOrder="row-major", antialias=False)
     if args.front == "window":
-        from backprop_lab.gui import MainWindow
+        from backprop_lab.gui import MainWindow, questions
 
         window = MainWindow()
         window.resize(1400, 900)
@@ -254,7 +254,7 @@ def main() -> None:
                      CASES[case]["bar"]))  # fmt: skip
         docks = runs[-1]["docks"]
     if hasattr(window, "session"):  # no Save/Discard/Cancel box: it would block offscreen
-        window.session.ask_unsaved = lambda doing: "discard"
+        questions.show = questions.answer_with("discard")
     window.close()
     app.processEvents()
     print(f"front: {args.front}; docks showing: {', '.join(docks) or '-'}")

@@ -55,12 +55,12 @@ def _median(fn, repeats: int) -> tuple[float, float]:
 
 
 def _window():
+    from backprop_lab.gui import questions
     from backprop_lab.gui.window.main_window import MainWindow
 
     w = MainWindow()
     w.quiet_messages = True
-    w.ask = lambda title, text: True
-    w.session.ask_unsaved = lambda doing: "discard"
+    questions.show = questions.answer_with("discard", yes=True)  # nothing waits
     return w
 
 

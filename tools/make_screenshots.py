@@ -73,12 +73,12 @@ def _save(window, path: Path) -> int:
 
 
 def _window(app, theme: str):
+    from backprop_lab.gui import questions
     from backprop_lab.gui.window.main_window import MainWindow
 
     w = MainWindow()
     w.quiet_messages = True
-    w.ask = lambda title, text: True
-    w.session.ask_unsaved = lambda doing: "discard"
+    questions.show = questions.answer_with("discard", yes=True)  # nothing waits
     w.appearance.set_theme(theme)
     w.appearance.reset_layout()
     w.resize(*SIZE)

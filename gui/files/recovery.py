@@ -4,19 +4,22 @@ Autosave (:mod:`.autosave`): while training plays, every :data:`AUTOSAVE_RUNNING
 (the worker's latest exact checkpoint); when it pauses; and :data:`AUTOSAVE_IDLE_MS`
 after any other change - only while there is unsaved work (``window.session``). Saving,
 New, Open and a clean exit remove the autosave. :meth:`Recovery.offer_recovery` (called
-by ``gui.app.run`` once the window is up) asks through ``MainWindow.ask`` whether to
-restore a crashed window's work.
+by ``gui.app.run`` once the window is up) asks (:func:`gui.questions.ask_yes_no`, no
+nested event loop) whether to restore a crashed window's work.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from functools import partial
 
 from backprop_lab.engine.formats import ModelFileError
 from backprop_lab.engine.formats.session import load_session
 from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtWidgets import QMainWindow
 
+from .. import questions
 from ..model.session_file import apply_session, session_of
 from .autosave import Autosaver, orphaned_autosaves
 from .session_files import UNTITLED
@@ -76,46 +79,74 @@ class Recovery(QObject):
         self._autosaved_key = key
         self.autosaver.write(session)
 
-    def offer_recovery(self) -> bool:
-        """If a window did not exit cleanly, offer (``MainWindow.ask``) to restore its
-        newest autosave. True if one was restored. Nothing is offered while a file
-        operation is under way."""
+    def offer_recovery(self, then: Callable[[bool], object] | None = None) -> bool:
+        """If a window did not exit cleanly, offer to restore its newest autosave (a yes/no
+        question, :func:`gui.questions.ask_yes_no`, that does not block; declined, the
+        next newest is offered). ``then(restored)`` runs once it is decided. Returns True
+        if work was restored before this returns (a test's answer). Nothing is offered
+        while a file operation is under way."""
+        restored: list[bool] = []
+
+        def decided(ok: bool) -> None:
+            restored.append(ok)
+            if then is not None:
+                then(ok)
+
         if self.window.file_operations.busy:
-            return False
-        orphans = orphaned_autosaves()
-        for k, orphan in enumerate(orphans):
+            decided(False)
+        else:
+            self._offer(orphaned_autosaves(), decided)
+        return any(restored)
+
+    def _offer(self, orphans: list, decided: Callable[[bool], object]) -> None:
+        """Offer ``orphans[0]`` (newest first); on no, the rest; ``decided(restored)``."""
+        while orphans:
+            orphan, rest = orphans[0], orphans[1:]
             try:
                 session = load_session(orphan.path)
             except (ModelFileError, OSError, MemoryError):
                 orphan.release(remove=True)
+                orphans = rest
                 continue
             gui = session.settings.get("gui", {}) if isinstance(session.settings, dict) else {}
             source = gui.get("source_path") if isinstance(gui, dict) else None
-            name = os.path.basename(source) if isinstance(source, str) and source else UNTITLED
+            source = source if isinstance(source, str) and source else None
+            name = os.path.basename(source) if source else UNTITLED
             question = (
                 f"Backprop Lab did not close normally. Restore the unsaved work of "
                 f"{name} (iteration {session.trainer_state.step:,})?"
             )
-            if not self.window.ask("Restore unsaved work?", question):
-                orphan.release(remove=True)
-                continue
-            try:
-                apply_session(self.window.lab, session, self.window.layer_editor.fits)
-            except (ValueError, ModelFileError) as e:
-                self.window.show_error("Cannot restore the unsaved work", str(e))
-                orphan.release(remove=True)
-                continue
-            self.window.undo.recorder.resync()
-            # restored work is unsaved work
-            self.window.session.mark_unsaved(source if isinstance(source, str) else None)
-            self.autosaver.adopt(orphan)
-            for rest in orphans[k + 1 :]:
-                rest.release(remove=False)  # offered again at the next start
-            self.window.statusBar().showMessage(
-                f"Restored unsaved work at iteration {session.trainer_state.step:,}", 5000
+            questions.ask_yes_no(
+                self.window,
+                "Restore unsaved work?",
+                question,
+                partial(self._answered, orphan, session, source, rest, decided),
             )
-            return True
-        return False
+            return
+        decided(False)
+
+    def _answered(self, orphan, session, source, rest, decided, yes: bool) -> None:
+        if not yes:
+            orphan.release(remove=True)
+            self._offer(rest, decided)
+            return
+        w = self.window
+        try:
+            apply_session(w.lab, session, w.layer_editor.fits)
+        except (ValueError, ModelFileError) as e:
+            w.show_error("Cannot restore the unsaved work", str(e))
+            orphan.release(remove=True)
+            self._offer(rest, decided)
+            return
+        w.undo.recorder.resync()
+        w.session.mark_unsaved(source)  # restored work is unsaved work
+        self.autosaver.adopt(orphan)
+        for other in rest:
+            other.release(remove=False)  # offered again at the next start
+        w.statusBar().showMessage(
+            f"Restored unsaved work at iteration {session.trainer_state.step:,}", 5000
+        )
+        decided(True)
 
     @Slot(str)
     def _on_autosave_failed(self, message: str) -> None:

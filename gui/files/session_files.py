@@ -10,9 +10,10 @@ session never freezes the window. A broken or hostile file is refused with the e
 message while the current session stays as it was. The title says the session's name,
 the data and the network, with Qt's modified mark (``[*]``). The work is *modified* when
 the undo stack is not at its saved point or the iteration count differs from the saved
-one. Closing, New and Open ask Save / Discard / Cancel first (:meth:`SessionFiles.
-ask_unsaved`, which tests may replace); from a menu item or the close button, Save
-writes in the background and the New, Open or close follows once it has succeeded.
+one. Closing, New and Open ask Save / Discard / Cancel first, without blocking
+(:func:`gui.questions.ask_unsaved`; tests answer it through ``questions.show``); from a
+menu item or the close button, Save writes in the background and the New, Open or close
+follows once it has succeeded.
 Saving pauses training for the exact state and resumes it. Saving, New and Open remove
 the autosave (:mod:`gui.files.recovery`).
 
@@ -33,7 +34,7 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
-from .. import file_dialogs
+from .. import file_dialogs, questions
 from .. import settings as user
 from ..model.session_file import apply_problem, apply_session, session_of
 from .errors import describe_error
@@ -73,6 +74,8 @@ class SessionFiles(QObject):
         self._saved_step = self.current_step()
         self._shut_down = False
         self._close_when_idle = False
+        self._may_close = False  # Discard was the answer to closing
+        self._close_question: QMessageBox | None = None
         self.operations: FileOperations = window.file_operations
         self._default_problem = window.lab.problem
         self._default_settings = window.lab.settings
@@ -149,60 +152,42 @@ class SessionFiles(QObject):
         self.update_title()
 
     # ------------------------------------------------------------ questions
-    def ask_unsaved(self, doing: str) -> str:
-        """Ask whether to save the work before ``doing`` (e.g. "closing"): "save",
-        "discard" or "cancel". Tests replace this method."""
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            "Unsaved changes",
-            f"Save the changes to {self.name} before {doing}?",
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-            self.window,
-        )
-        box.setObjectName("unsavedChangesBox")
-        box.setInformativeText(
-            "Training progress and edits since the last save are lost if you discard them."
-        )
-        box.setDefaultButton(QMessageBox.StandardButton.Save)
-        answer = box.exec()
-        box.deleteLater()
-        return {
-            QMessageBox.StandardButton.Save: "save",
-            QMessageBox.StandardButton.Discard: "discard",
-        }.get(QMessageBox.StandardButton(answer), "cancel")
-
-    def resolve_unsaved(self, doing: str) -> bool:
-        """True if the work may be replaced: nothing unsaved, or saved (here and now),
-        or discarded."""
-        if not self.is_modified():
-            return True
-        answer = self.ask_unsaved(doing)
-        if answer == "save":
-            return self.save()
-        return answer == "discard"
-
-    def _when_resolved(self, doing: str, then: Callable[[], object]) -> None:
-        """The menu items' way: ``then()`` once the work may be replaced - at once, or
-        after the background save the user asked for has succeeded."""
+    def when_resolved(
+        self, doing: str, then: Callable[[], object], *, background: bool = True
+    ) -> None:
+        """``then()`` once the work may be replaced: at once if nothing is unsaved;
+        otherwise after the Save / Discard / Cancel question (:func:`gui.questions.
+        ask_unsaved`, which does not block) is answered Discard, or Save and the save has
+        succeeded - in the background behind the busy dialog (``background``, the menu
+        items' way) or here and now. Cancel, a failed save or a cancelled Save As
+        dialog: nothing. Refused (nothing) while a file operation is under way."""
         if self.operations.refuse_if_busy():
             return
         if not self.is_modified():
             then()
             return
-        answer = self.ask_unsaved(doing)
-        if answer == "discard":
-            then()
-        elif answer == "save":
-            self.start_save(then=lambda saved: saved and then())
+
+        def answered(answer: str) -> None:
+            if answer == "discard":
+                then()
+            elif answer == "save" and background:
+                self.start_save(then=lambda saved: saved and then())
+            elif answer == "save" and self.save():
+                then()
+
+        questions.ask_unsaved(self.window, self.name, doing, answered)
 
     # ------------------------------------------------------------ New / Open / Save
+    # ------------------------------------------------------------ New / Open / Save
     def new(self) -> bool:
-        """Start afresh with the default example (asks about unsaved work first)."""
-        if self.operations.refuse_if_busy() or not self.resolve_unsaved("starting a new session"):
-            return False
-        return self._new()
+        """Start afresh with the default example, here and now (asks about unsaved work
+        first: a Save answer saves here and now). True only if that happened before this
+        returns (nothing unsaved, or a test's answer)."""
+        done: list[bool] = []
+        self.when_resolved(
+            "starting a new session", lambda: done.append(self._new()), background=False
+        )
+        return any(done)
 
     def _new(self) -> bool:
         w = self.window
@@ -215,18 +200,22 @@ class SessionFiles(QObject):
         return True
 
     def open(self, path: str | os.PathLike | None = None) -> bool:
-        """Open a session file here and now (asks about unsaved work first); True if it
-        was opened. ``path`` None: a window-modal file dialog, the file opening when it is
-        chosen - True only if that happened before this returns (a test's answer). A broken
-        file shows the engine's message and changes nothing."""
-        if self.operations.refuse_if_busy():
-            return False
-        if not self.resolve_unsaved("opening another session"):
-            return False
-        if path is not None:
-            return self.operations.run(self._open_operation(os.fspath(path)))
+        """Open a session file here and now (asks about unsaved work first, without
+        blocking); True if it was opened before this returns - with nothing unsaved and a
+        ``path``, at once; after a question or the file dialog (``path`` None) only if a
+        test answered it. A broken file shows the engine's message and changes nothing."""
         opened: list[bool] = []
-        self._ask_open_path(lambda chosen: opened.append(self.open(chosen)))
+
+        def read(chosen: str) -> None:
+            opened.append(self.operations.run(self._open_operation(chosen)))
+
+        def resolved() -> None:
+            if path is None:
+                self._ask_open_path(read)
+            else:
+                read(os.fspath(path))
+
+        self.when_resolved("opening another session", resolved, background=False)
         return any(opened)
 
     def start_open(self, path: str | os.PathLike | None = None) -> None:
@@ -242,7 +231,7 @@ class SessionFiles(QObject):
             else:
                 start(os.fspath(path))
 
-        self._when_resolved("opening another session", read)
+        self.when_resolved("opening another session", read)
 
     def _ask_open_path(self, then: Callable[[str], object]) -> None:
         """The Open dialog (window-modal); ``then(path)`` once a file is chosen."""
@@ -381,7 +370,7 @@ class SessionFiles(QObject):
     # ------------------------------------------------------------ menu slots
     @Slot()
     def _on_new(self) -> None:
-        self._when_resolved("starting a new session", self._new)
+        self.when_resolved("starting a new session", self._new)
 
     @Slot()
     def _on_open(self) -> None:
@@ -441,20 +430,38 @@ class SessionFiles(QObject):
 
     # ------------------------------------------------------------ closing
     def confirm_close(self) -> bool:
-        """Called when the window is asked to close: True to close now. False keeps it
-        open: Cancel; or Save, which saves in the background and closes the window once
-        the save has succeeded (a failed save or a cancelled Save As dialog leaves it
-        open); or a file operation under way, after which the window closes."""
+        """Called when the window is asked to close: True to close now. With unsaved work
+        it asks Save / Discard / Cancel without blocking and returns False (the close
+        event is ignored); Discard then closes the window, Save saves in the background
+        and closes it once the save has succeeded (a failed save or a cancelled Save As
+        dialog leaves it open), Cancel leaves it open. A file operation under way: False,
+        and the window closes when it ends."""
+        if self._may_close:
+            return True
         if self.operations.busy:
             self._close_when_idle = True
             self.window.statusBar().showMessage("Closing when the file operation ends...")
             return False
         if not self.is_modified():
             return True
-        answer = self.ask_unsaved("closing")
-        if answer == "save":
-            self.start_save(self._close_after_save, resume=False)
-        return answer == "discard"
+        if self._close_question is not None:  # already asking
+            return False
+        asking = [True]
+
+        def answered(answer: str) -> None:
+            self._close_question = None
+            if answer == "discard":
+                self._may_close = True
+                if not asking[0]:  # answered later: close again (answered at once: now)
+                    self.window.close()
+            elif answer == "save":
+                self.start_save(self._close_after_save, resume=False)
+
+        self._close_question = questions.ask_unsaved(self.window, self.name, "closing", answered)
+        asking[0] = False
+        if self._may_close:
+            self._close_question = None
+        return self._may_close
 
     def _close_after_save(self, saved: bool) -> None:
         if saved:

@@ -1,9 +1,10 @@
 """Undo/redo for every edit of the network, the data and the training settings.
 
-The panels apply an edit as soon as the user makes it; the window asks first if
-training progress would be lost, and an accepted edit changes the model
-(:class:`~gui.model.lab.LabModel`), which re-initialises the network.
-:class:`UndoRecorder` listens to the model and turns each accepted edit into a command
+The panels apply an edit as soon as the user makes it, without asking (an edit that
+re-initialises the network keeps the trained run in its command, so Undo brings it
+back); the edit changes the model (:class:`~gui.model.lab.LabModel`), which
+re-initialises the network. :class:`UndoRecorder` listens to the model and turns each edit
+into a command
 on a ``QUndoStack``, labelled as the builder describes it ("layer 2 width 8 -> 16",
 "learning rate 0.5 -> 1", "data circles -> moons", "reset", "import net.json"). A
 command's first ``redo`` (QUndoStack.push calls it) does nothing: the edit is already

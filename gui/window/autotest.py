@@ -19,6 +19,9 @@ from __future__ import annotations
 import hashlib
 
 from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtWidgets import QMessageBox
+
+from .. import questions
 
 MODES = ("play-and-close", "play-until-killed", "recover-and-close")
 PLAY_MS = 300
@@ -36,8 +39,7 @@ class AutomationHooks(QObject):
     def __init__(self, window, mode: str) -> None:
         super().__init__(window)
         self.window, self.mode = window, mode
-        window.session.ask_unsaved = self.ask_unsaved
-        window.ask = self.ask
+        questions.show = self.answer
         if mode == "play-until-killed":
             window.recovery.autosaver.saved.connect(self._on_autosaved)
             QTimer.singleShot(PLAY_MS, self._play)
@@ -49,12 +51,12 @@ class AutomationHooks(QObject):
         """True when this mode offers recovery itself."""
         return self.mode == "recover-and-close"
 
-    def ask_unsaved(self, doing: str) -> str:
-        return "discard"
-
-    def ask(self, title: str, text: str) -> bool:
-        print(f"autotest: asked {title}", flush=True)
-        return self.mode == "recover-and-close"
+    def answer(self, box: QMessageBox) -> None:
+        """The :data:`gui.questions.show` of the automation modes (see the module
+        docstring); a yes/no question is printed as ``autotest: asked TITLE``."""
+        if box.objectName() == questions.QUESTION_BOX:
+            print(f"autotest: asked {box.windowTitle()}", flush=True)
+        questions.answer_with("discard", yes=self.mode == "recover-and-close")(box)
 
     @Slot()
     def _play(self) -> None:
@@ -67,7 +69,11 @@ class AutomationHooks(QObject):
     @Slot()
     def _recover(self) -> None:
         w = self.window
-        if w.recovery.offer_recovery():
+        w.recovery.offer_recovery(self._recovered)
+
+    def _recovered(self, restored: bool) -> None:
+        w = self.window
+        if restored:
             state = w.controller.trainer.get_state()
             print(
                 f"autotest: restored iteration {state.step} network "

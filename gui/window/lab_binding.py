@@ -1,9 +1,10 @@
 """The window and the model (:class:`gui.model.lab.LabModel`): the panels' edits go to
 the model, and the model's changes go to the panels and to the training controller.
 
-Panels -> model: an edit of the network or the data re-initialises the network, so it
-asks first when training progress would be lost (:meth:`MainWindow.ask`); declined, the
-panel goes back and the model does not change. Settings and speed go straight through.
+Panels -> model: an edit of the network or the data re-initialises the network; it asks
+nothing (the edit is an undo command that keeps the trained run, so Undo brings it
+back) and the status bar says so and names the Undo key. Settings and speed go straight
+through.
 
 Model -> panels and controller: whatever changed the model (an edit, undo/redo, a session
 file, a weight file), the panels show it and the controller trains it - a new problem
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from backprop_lab.engine.data import Dataset
 from PySide6.QtCore import QObject, Slot
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
 from ..model.lab import LabModel
@@ -46,34 +48,36 @@ class LabBinding(QObject):
         snap = self.window.last_snapshot
         return bool(c.has_progress or c.is_running or (snap is not None and snap.step))
 
-    def confirm_discard(self, change: str) -> bool:
-        """True if there is nothing to lose or the user agrees to lose it."""
-        if not self.has_progress():
-            return True
-        return self.window.ask(
-            "Start training afresh?",
-            f"{change} re-initialises the network from its seed; the training progress "
-            "so far is lost. Continue?",
-        )
+    def tell_how_to_undo(self, change: str, progress_lost: bool) -> None:
+        """Say in the status bar what ``change`` did and how to undo it - the edit is an
+        undo command (:mod:`gui.model.undo`), so it asks nothing first."""
+        w = self.window
+        keys = w.action_undo.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        how = f"Edit > Undo ({keys})" if keys else "Edit > Undo"
+        if progress_lost:
+            text = (
+                f"{change}: the network starts afresh from its seed. {how} brings back "
+                "the trained network."
+            )
+        else:
+            text = f"{change}. {how} takes it back."
+        w.statusBar().showMessage(text, 10_000)
 
     @Slot(object)
     def _on_architecture_changed(self, spec: NetworkSpec) -> None:
-        editor = self.window.layer_editor
-        if not self.confirm_discard(f"Changing the network ({editor.last_edit})"):
-            editor.set_spec(self.lab.spec)
-            return
-        self.lab.set_spec(spec, edit=editor.last_edit)
+        edit = self.window.layer_editor.last_edit
+        progress = self.has_progress()
+        self.lab.set_spec(spec, edit=edit)
+        self.tell_how_to_undo(f"Changed the network ({edit})", progress)
 
     @Slot(object)
     def _on_dataset_changed(self, data: Dataset) -> None:
         w = self.window
-        if not self.confirm_discard(f"Switching to the data {data.name!r}"):
-            w.data_panel.revert()
-            return
+        progress = self.has_progress()
         w.layer_editor.set_dataset(data)
         problem = Problem(w.data_panel.choice, data, w.layer_editor.spec())
         self.lab.set_problem(problem, aspect="data")
-        w.statusBar().showMessage(w.data_panel.summary_label.text(), 5000)
+        self.tell_how_to_undo(f"Switched to the data {data.name!r}", progress)
 
     @Slot(str)
     def _on_data_failed(self, message: str) -> None:

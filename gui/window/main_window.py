@@ -254,17 +254,6 @@ class MainWindow(QMainWindow):
     def _on_message_box_gone(self) -> None:
         self._message_box = None
 
-    def ask(self, title: str, text: str) -> bool:
-        """A yes/no question (modal); True for yes."""
-        answer = QMessageBox.question(
-            self,
-            title,
-            text,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
-
     # ------------------------------------------------------------------ problem
     def apply_spec(self, spec: NetworkSpec, dtype: str = "float64") -> None:
         """Show ``spec`` in the builder and re-initialise the network from it on the

@@ -23,37 +23,34 @@ def user_folders(tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def never_block_on_unsaved_work():
-    """pytest-qt closes leftover widgets in its own teardown hook, after function-scoped
-    monkeypatches are undone: without this session-wide default a window with unsaved
-    work would open a modal Save/Discard/Cancel box there and hang the run."""
-    from backprop_lab.gui.files.session_files import SessionFiles
+def never_leave_a_question_open():
+    """pytest-qt closes leftover widgets in its own teardown hook, possibly after the
+    function-scoped fixtures below are torn down: without this session-wide default a
+    window with unsaved work would stay open there behind an unanswered box."""
+    from backprop_lab.gui import questions
 
-    mp = pytest.MonkeyPatch()
-    mp.setattr(SessionFiles, "ask_unsaved", lambda self, doing: "discard")
+    original = questions.show
+    questions.show = questions.answer_with("discard")
     yield
-    mp.undo()
+    questions.show = original
 
 
 @pytest.fixture(autouse=True)
-def discard_unsaved_work():
-    """Windows closed by tests discard their unsaved work instead of asking Save /
-    Discard / Cancel in a modal box nobody answers. Tests of that question replace
-    ``window.session.ask_unsaved`` themselves; every question asked is recorded here.
-    (Patched by hand, not with monkeypatch, so that a test's monkeypatch.undo() cannot
-    remove it before pytest-qt closes the test's windows.)"""
-    from backprop_lab.gui.files.session_files import SessionFiles
+def discard_unsaved_work(never_leave_a_question_open):
+    """Questions are answered at once (:func:`gui.questions.answer_with`): Save / Discard
+    / Cancel with Discard - windows closed by tests discard their unsaved work instead of
+    staying open behind a box nobody answers - and yes/no questions with no. The text of
+    every question asked is recorded here. Tests of a question install their own answer
+    (``monkeypatch.setattr(questions, "show", questions.answer_with(...))``). (Set by
+    hand, not with monkeypatch, so that a test's monkeypatch.undo() cannot remove it
+    before pytest-qt closes the test's windows.)"""
+    from backprop_lab.gui import questions
 
     asked: list[str] = []
-    original = SessionFiles.ask_unsaved
-
-    def discard(self, doing: str) -> str:
-        asked.append(doing)
-        return "discard"
-
-    SessionFiles.ask_unsaved = discard
+    original = questions.show
+    questions.show = questions.answer_with("discard", yes=False, asked=asked)
     yield asked
-    SessionFiles.ask_unsaved = original
+    questions.show = original
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -89,18 +86,14 @@ def collect_qt_garbage_in_the_gui_thread(qapp, freeze_what_is_already_loaded):
 
 @pytest.fixture
 def window(qtbot, monkeypatch):
-    """A MainWindow whose messages are recorded instead of shown and whose questions fail
-    the test unless the test answers them; closed afterwards, with training stopped."""
+    """A MainWindow whose messages are recorded instead of shown; closed afterwards, with
+    training stopped."""
     from backprop_lab.gui import MainWindow
 
     w = MainWindow()
     qtbot.addWidget(w)
     w.quiet_messages = True
 
-    def unexpected_question(title, text):
-        raise AssertionError(f"unexpected question: {title}: {text}")
-
-    monkeypatch.setattr(w, "ask", unexpected_question)
     yield w
     w.close()
     assert not w.controller.is_running

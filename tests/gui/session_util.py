@@ -2,27 +2,40 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from backprop_lab.engine.trainer import TrainerState
 from backprop_lab.gui import MainWindow
+from backprop_lab.gui import questions as questions_hook
 
 WAIT_MS = 30_000
 
 
 def make_window(qtbot, monkeypatch=None, *, questions: list | None = None) -> MainWindow:
-    """A window whose messages are recorded (not shown) and whose yes/no questions
-    answer yes (recorded in ``questions`` if given)."""
+    """A window whose messages are recorded (not shown); from now on (until the test
+    ends: tests/gui/conftest.py restores the hook) yes/no questions answer yes and Save /
+    Discard / Cancel answers Discard, each question's text recorded in ``questions`` if
+    given."""
     w = MainWindow()
     qtbot.addWidget(w)
     w.quiet_messages = True
-
-    def yes(title: str, text: str) -> bool:
-        if questions is not None:
-            questions.append(text)
-        return True
-
-    w.ask = yes
+    answer_questions(yes=True, asked=questions)
     return w
+
+
+def answer_questions(unsaved: str = "discard", *, yes: bool = False, asked=None) -> None:
+    """Answer every question from now on (until the test ends) with ``unsaved`` /
+    ``yes``, recording their texts in ``asked`` if given."""
+    questions_hook.show = questions_hook.answer_with(unsaved, yes=yes, asked=asked)
+
+
+def unsaved_doings(asked: list[str]) -> list[str]:
+    """What each recorded Save / Discard / Cancel question was asked before ("closing",
+    "opening another session", ...), read from its text."""
+    found = [re.fullmatch(r"Save the changes to .+ before (.+)\?", text) for text in asked]
+    assert all(found), asked
+    return [m.group(1) for m in found]
 
 
 def play_until(qtbot, w: MainWindow, condition) -> None:

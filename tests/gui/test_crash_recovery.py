@@ -31,7 +31,14 @@ from backprop_lab.gui.files.autosave import Autosaver, autosave_root, orphaned_a
 from backprop_lab.gui.model.session_file import session_of
 from backprop_lab.gui.window.autotest import network_digest
 
-from .session_util import WAIT_MS, assert_states_equal, make_window, play_until, steps
+from .session_util import (
+    WAIT_MS,
+    answer_questions,
+    assert_states_equal,
+    make_window,
+    play_until,
+    steps,
+)
 from .test_entry_point import IGNORED_STDERR, entry_point_command
 
 AUTOSAVED = re.compile(r"autotest: autosaved iteration (\d+)")
@@ -204,7 +211,7 @@ def test_recovery_offer_restores_exactly_or_is_declined(qtbot, tmp_path):
 
     write_autosave(dead, session)
     declined = make_window(qtbot)
-    declined.ask = lambda title, text: False
+    answer_questions(yes=False)
     assert not declined.recovery.offer_recovery()
     assert declined.controller.trainer.step_count == 0
     assert not dead.exists()  # declined: removed

@@ -24,7 +24,14 @@ from backprop_lab.gui.files import weight_files as weight_files_module
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QProgressDialog
 
-from .session_util import WAIT_MS, assert_states_equal, make_window, steps
+from .session_util import (
+    WAIT_MS,
+    answer_questions,
+    assert_states_equal,
+    make_window,
+    steps,
+    unsaved_doings,
+)
 
 BLOCK_S = 20  # how long a blocked work function waits for the test at most
 
@@ -244,7 +251,7 @@ def test_a_broken_file_from_the_menu_shows_the_message_and_changes_nothing(
     path = tmp_path / "broken.bplab"
     path.write_bytes(b"not a session")
     choose_file(monkeypatch, path)
-    w.session.ask_unsaved = lambda doing: "discard"
+    answer_questions("discard")
     with qtbot.waitSignal(w.messageShown, timeout=WAIT_MS) as message:
         w.action_open.trigger()
     assert message.args[0] == "Cannot open the session"
@@ -265,7 +272,7 @@ def test_open_with_unsaved_work_and_save_saves_first_then_opens(qtbot, tmp_path,
     gate = Gate(session_files_module.save_session)
     monkeypatch.setattr(session_files_module, "save_session", gate)
     choose_file(monkeypatch, other)  # the Open dialog's answer (Save needs none)
-    w.session.ask_unsaved = lambda doing: "save"
+    answer_questions("save")
     w.action_open.trigger()
     assert gate.entered.wait(BLOCK_S)
     assert w.controller.trainer.step_count == 5  # Open waits for the save
@@ -283,9 +290,9 @@ def test_new_with_unsaved_work_and_save_continues_after_the_save(
     path = tmp_path / "before-new.bplab"
     choose_file(monkeypatch, path)
     asked = []
-    w.session.ask_unsaved = lambda doing: asked.append(doing) or "save"
+    answer_questions("save", asked=asked)
     w.action_new.trigger()
-    assert asked == ["starting a new session"]
+    assert unsaved_doings(asked) == ["starting a new session"]
     assert gated_save.entered.wait(BLOCK_S)
     assert w.controller.trainer.step_count == 4  # New waits for the save
     gated_save.open()
@@ -302,13 +309,13 @@ def test_close_then_save_finishes_the_save_then_closes(qtbot, tmp_path, monkeypa
     path = tmp_path / "closing.bplab"
     choose_file(monkeypatch, path)
     asked = []
-    w.session.ask_unsaved = lambda doing: asked.append(doing) or "save"
+    answer_questions("save", asked=asked)
     assert not w.close()  # not yet: the save runs
     assert gated_save.entered.wait(BLOCK_S)
     assert w.isVisible()
     gated_save.open()
     qtbot.waitUntil(lambda: not w.isVisible(), timeout=WAIT_MS)
-    assert asked == ["closing"]  # saved: closing again did not ask again
+    assert unsaved_doings(asked) == ["closing"]  # saved: closing again did not ask again
     assert load_session(path).trainer_state.step == 5
     assert not w.controller.is_running
 
@@ -322,7 +329,7 @@ def test_a_close_while_a_file_operation_runs_waits_for_it(qtbot, tmp_path, monke
     w.action_save_as.trigger()
     assert gated_save.entered.wait(BLOCK_S)
     asked = []
-    w.session.ask_unsaved = lambda doing: asked.append(doing) or "cancel"
+    answer_questions("cancel", asked=asked)
     assert not w.close()  # not while the file is written...
     assert asked == [] and w.isVisible()
     gated_save.open()
@@ -342,14 +349,14 @@ def test_close_then_a_failing_save_keeps_the_window_open(qtbot, tmp_path, monkey
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(atomic.os, "replace", denied)
-    w.session.ask_unsaved = lambda doing: "save"
+    answer_questions("save")
     with qtbot.waitSignal(w.messageShown, timeout=WAIT_MS) as message:
         assert not w.close()
     assert message.args[0] == "Cannot save the session"
     assert w.isVisible() and not path.exists()
     assert w.session.is_modified()
     steps(w, 1)  # still alive and usable
-    w.session.ask_unsaved = lambda doing: "discard"
+    answer_questions("discard")
 
 
 def test_close_then_a_cancelled_save_as_dialog_keeps_the_window_open(qtbot, monkeypatch):
@@ -357,10 +364,10 @@ def test_close_then_a_cancelled_save_as_dialog_keeps_the_window_open(qtbot, monk
     w.show()
     steps(w, 2)
     choose_file(monkeypatch, None)  # the user cancels the file dialog
-    w.session.ask_unsaved = lambda doing: "save"
+    answer_questions("save")
     assert not w.close()
     assert w.isVisible() and not w.file_operations.busy
-    w.session.ask_unsaved = lambda doing: "discard"
+    answer_questions("discard")
 
 
 # ---------------------------------------------------------------- weights and plots

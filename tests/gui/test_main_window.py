@@ -111,34 +111,33 @@ def test_builder_edits_reach_the_controller(window, qtbot):
     assert window.controller.network.equals(net)
 
 
-def test_architecture_change_asks_before_losing_progress(window, qtbot, monkeypatch):
+def test_architecture_change_asks_nothing_and_undo_restores_progress(
+    window, qtbot, discard_unsaved_work
+):
     window.step()
     assert window.controller.has_progress
-    before = window.controller.network
-    questions = []
-    monkeypatch.setattr(window, "ask", lambda title, text: questions.append(text) or False)
+    before = window.controller.trainer.get_state()
     window.layer_editor.set_layer(0, width=3)
-    assert len(questions) == 1
-    assert window.layer_editor.architecture().sizes == (2, 8, 8, 1)  # the edit is reverted
-    assert window.controller.network.equals(before)
-    monkeypatch.setattr(window, "ask", lambda title, text: questions.append(text) or True)
-    window.layer_editor.set_layer(0, width=3)
-    assert len(questions) == 2
+    assert discard_unsaved_work == []  # no question
     assert window.controller.network.architecture.sizes == (2, 3, 8, 1)
     assert not window.controller.has_progress
+    window.action_undo.trigger()
+    assert window.layer_editor.architecture().sizes == (2, 8, 8, 1)
+    assert window.controller.network.equals(before.network)
+    assert window.controller.trainer.step_count == 1
 
 
-def test_architecture_change_while_playing_asks(window, qtbot, monkeypatch):
+def test_architecture_change_while_playing_applies_and_undo_restores(window, qtbot):
     window.action_play.trigger()
     qtbot.waitUntil(lambda: window.last_snapshot.step > 0, timeout=WAIT_MS)
-    questions = []
-    monkeypatch.setattr(window, "ask", lambda title, text: questions.append(text) or False)
     window.layer_editor.add_layer(4)
-    assert len(questions) == 1
-    assert window.controller.is_running  # declined: training goes on
-    window.action_play.trigger()
+    assert window.controller.network.architecture.sizes == (2, 8, 8, 4, 1)
+    if window.controller.is_running:
+        window.action_play.trigger()
     qtbot.waitUntil(lambda: not window.controller.is_running, timeout=WAIT_MS)
+    window.action_undo.trigger()
     assert window.controller.network.architecture.sizes == (2, 8, 8, 1)
+    assert window.controller.trainer.step_count > 0  # the trained run is back
 
 
 # ---------------------------------------------------------------------- training
@@ -354,19 +353,21 @@ def test_dropping_a_csv_loads_it_and_the_network_follows(window, qtbot, tmp_path
     assert not enter.isAccepted()
 
 
-def test_data_change_asks_before_losing_progress(window, qtbot, monkeypatch):
+def test_data_change_asks_nothing_and_undo_brings_the_data_back(
+    window, qtbot, discard_unsaved_work
+):
     window.step()
     data = window.controller.dataset
-    monkeypatch.setattr(window, "ask", lambda title, text: False)
-    window.data_panel.source_combo.setCurrentText("xor")
-    assert window.controller.dataset is data
-    assert window.data_panel.source_combo.currentText() == "circles"
-    monkeypatch.setattr(window, "ask", lambda title, text: True)
     window.data_panel.source_combo.setCurrentText("sine")
+    assert discard_unsaved_work == []
     assert window.controller.dataset.name == "sine"
     assert window.controller.network.architecture == Architecture.build(
         1, [8, 8], 1, "tanh", "identity"
     )
+    window.action_undo.trigger()
+    assert window.controller.dataset is data
+    assert window.data_panel.source_combo.currentText() == "circles"
+    assert window.controller.trainer.step_count == 1
 
 
 # ---------------------------------------------------------------------- the picture

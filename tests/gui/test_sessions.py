@@ -25,6 +25,7 @@ from PySide6.QtCore import QTimer
 
 from .session_util import (
     WAIT_MS,
+    answer_questions,
     assert_histories_equal,
     assert_states_equal,
     curve,
@@ -32,6 +33,7 @@ from .session_util import (
     make_window,
     play_until,
     steps,
+    unsaved_doings,
 )
 
 
@@ -185,19 +187,19 @@ def test_close_with_unsaved_work_asks_save_discard_cancel(qtbot, tmp_path, answe
     steps(w, 5)
     before = path.read_bytes()
     asked = []
-    w.session.ask_unsaved = lambda doing: asked.append(doing) or answer
+    answer_questions(answer, asked=asked)
     w.show()
     closed = w.close()
     if answer == "save":  # saved in the background, then closed
         assert not closed
         qtbot.waitUntil(lambda: not w.isVisible(), timeout=WAIT_MS)
-    assert asked == ["closing"]
+    assert unsaved_doings(asked) == ["closing"]
     assert closed == (answer == "discard")
     assert w.isVisible() == (answer == "cancel")
     if answer == "cancel":
         assert w.session.is_modified()
         steps(w, 1)  # still alive and usable
-        w.session.ask_unsaved = lambda doing: "discard"
+        answer_questions("discard")
     elif answer == "save":
         assert path.read_bytes() != before
         assert load_session(path).trainer_state.step == w.controller.trainer.step_count
@@ -218,11 +220,11 @@ def test_new_and_open_ask_and_cancel_changes_nothing(qtbot, tmp_path):
     path = tmp_path / "other.bplab"
     assert other.save_session(path)
     steps(w, 6)
-    w.session.ask_unsaved = lambda doing: "cancel"
+    answer_questions("cancel")
     assert not w.session.new()
     assert not w.open_session(path)
     assert w.controller.trainer.step_count == 6
-    w.session.ask_unsaved = lambda doing: "discard"
+    answer_questions("discard")
     assert w.open_session(path)
     assert w.controller.trainer.step_count == 3
     steps(w, 2)
@@ -274,7 +276,7 @@ def test_failed_save_from_the_close_question_keeps_the_window(qtbot, tmp_path, m
     def denied(src, dst):
         raise PermissionError(13, "Permission denied")
 
-    w.session.ask_unsaved = lambda doing: "save"
+    answer_questions("save")
     w.show()
     with monkeypatch.context() as m:
         m.setattr(atomic.os, "replace", denied)
@@ -282,7 +284,7 @@ def test_failed_save_from_the_close_question_keeps_the_window(qtbot, tmp_path, m
             assert not w.close()  # the save runs in the background...
     assert w.isVisible()  # ... and failed: nothing is lost, the window stays
     assert not w.file_operations.busy
-    w.session.ask_unsaved = lambda doing: "discard"
+    answer_questions("discard")
     assert not w.session._shut_down
     assert w.last_message[0] == "Cannot save the session"
     assert w.session.is_modified()

@@ -245,7 +245,8 @@ from backprop_lab.gui.app import configure_pyqtgraph
 configure_pyqtgraph()
 from backprop_lab.gui.window.main_window import MainWindow
 w = MainWindow()
-w.session.ask_unsaved = lambda doing: "discard"
+from backprop_lab.gui import questions
+questions.show = questions.answer_with("discard")
 w.resize(900, 600)
 w.show()
 for _ in range(40):

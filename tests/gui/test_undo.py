@@ -143,15 +143,16 @@ def test_reset_and_import_are_undoable(qtbot, tmp_path):
     assert w.controller.network.flat.tobytes() == other.flat.tobytes()
 
 
-def test_a_declined_edit_leaves_no_command(qtbot):
-    questions = []
-    w = make_window(qtbot, questions=questions)
-    w.ask = lambda title, text: questions.append(text) or False
+def test_an_edit_after_training_is_one_command_and_asks_nothing(qtbot, discard_unsaved_work):
+    w = make_window(qtbot)
     steps(w, 3)
-    w.layer_editor.set_layer(0, width=3)  # declined: the editor reverts
-    assert questions
+    w.layer_editor.set_layer(0, width=3)
+    assert discard_unsaved_work == []
+    assert w.undo.recorder.stack.count() == 1
+    assert w.action_undo.text() == "Undo: layer 1 width 8 -> 3"
+    assert w.controller.trainer.step_count == 0
+    w.action_undo.trigger()
     assert w.layer_editor.spec().architecture.layers[0].units == 8
-    assert w.undo.recorder.stack.count() == 0
     assert w.controller.trainer.step_count == 3
 
 

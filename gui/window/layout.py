@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QScreen
-from PySide6.QtWidgets import QMainWindow, QTabBar
+from PySide6.QtWidgets import QMainWindow, QScrollArea, QTabBar
 
 #: the window's size when it is built (tests, automation, screenshots: always the same)
 DEFAULT_SIZE = QSize(1400, 900)
@@ -40,6 +40,8 @@ PANEL_DOCKS = ("dockTraining", "dockBuilder", "dockData")
 INSPECTOR_SHARE = 0.42  # of the views' width
 TOP_ROW_SHARE = 0.66  # of the docks' height: network view and inspector
 CHROME_HEIGHT = 80  # menu bar, toolbar and status bar, about
+TRAINING_SHARE = 0.45  # of the panels' column at most
+TITLE_ALLOWANCE = 32  # a dock's title bar and frame, about
 
 
 def arrange_default(window: QMainWindow) -> None:
@@ -90,7 +92,14 @@ def size_docks(window: QMainWindow, size: QSize | None = None) -> None:
     v = Qt.Orientation.Vertical
     window.resizeDocks([d["dockNetwork"], d[first[0]]], [top, height - top], v)
     window.resizeDocks([d["dockChainRule"], d[second[0]]], [top, height - top], v)
-    window.resizeDocks([d["dockTraining"], d["dockBuilder"]], [height // 3, height * 2 // 3], v)
+    # the training controls as tall as they need (the toolbar has Play and Step too), at
+    # most TRAINING_SHARE; the builder's layer table the rest
+    training = d["dockTraining"]
+    content = training.widget()
+    content = content.widget() if isinstance(content, QScrollArea) else content
+    need = content.sizeHint().height() + TITLE_ALLOWANCE
+    training_height = min(need, int(TRAINING_SHARE * height))
+    window.resizeDocks([training, d["dockBuilder"]], [training_height, height - training_height], v)
 
 
 def fitted_geometry(available: QRect, preferred: QSize = DEFAULT_SIZE) -> tuple[QRect, bool]:

@@ -87,7 +87,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     if icon is not None:
         app.setWindowIcon(QIcon(str(icon)))
     window = MainWindow(defer_views=True)
-    window.show()
+    window.appearance.show_window()  # where the user left it, or fitted to the screen
     app.processEvents()  # lay out and paint the window before loading the plots
     if autotest:
         print("autotest: window shown", flush=True)

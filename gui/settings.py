@@ -22,7 +22,9 @@ APP_NAME = "Backprop Lab"
 ORGANIZATION = "Backprop Lab"
 MAX_RECENT = 10
 SETTINGS_FILE = "settings.ini"
-LAYOUT_VERSION = 1  # bump when the docks change so that an old saved layout is ignored
+# bump when the docks or the first-start layout change, so that a layout saved by an
+# earlier version is ignored (2: network view and inspector side by side, issue 12)
+LAYOUT_VERSION = 2
 
 KEY_GEOMETRY = "window/geometry"
 KEY_STATE = "window/state"

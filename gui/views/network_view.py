@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .caption import CaptionArea
 from .network_geometry import (
     LEVEL_INTENSITY,
     MAX_EDGES,
@@ -102,10 +103,11 @@ class NetworkView(QWidget):
         for b in self._mode_buttons.values():
             buttons.addWidget(b)
         self._group.buttonToggled.connect(self._mode_button_toggled)
+        buttons.addStretch(1)
+        # the caption: a row of its own above the drawing, wrapped, never beside it
         self.legend = QLabel()
         self.legend.setObjectName("networkLegend")
         self.legend.setWordWrap(True)
-        buttons.addWidget(self.legend, 1)
 
         self.plot = pg.PlotWidget()
         self.plot.setObjectName("networkPlot")
@@ -138,6 +140,7 @@ class NetworkView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(buttons)
+        layout.addWidget(CaptionArea(self.legend))
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.subset_label)
         layout.addWidget(self.info_label)

@@ -1,5 +1,7 @@
 """The window's appearance, one part of the main window (``window.appearance``): the
-remembered layout (restored at start, saved on a clean exit), View > Reset Layout,
+remembered layout (restored at start, saved on a clean exit; a layout saved by an
+earlier layout version is ignored: see ``settings.LAYOUT_VERSION``), the first-start
+size on the screen (:mod:`.layout`), View > Reset Layout,
 View > Theme (follow the system, light, dark; see :mod:`.theme`) and View > Full Screen.
 """
 
@@ -11,7 +13,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 
 from .. import settings as user
 from ..files.session_files import make_action
-from .layout import hide_stale_tab_bars
+from .layout import fit_to_screen, hide_stale_tab_bars, size_docks
 from .theme import CHOICES, Theme
 
 
@@ -60,17 +62,33 @@ class Appearance(QObject):
         window.menus.add_menu("view", "appearance", theme_menu)
         window.menus.add("view", "appearance", self.action_full_screen, self.action_reset_layout)
         self._default_state = window.saveState(user.LAYOUT_VERSION)
-        self._restore_layout()
+        self._layout_restored = self._restore_layout()
+        self._shown = False
         window.installEventFilter(self)
         self.theme.apply()
         window.viewsInstalled.connect(self._on_views_installed)
 
-    def _restore_layout(self) -> None:
+    def _restore_layout(self) -> bool:
         saved = user.saved_layout()
-        if saved is not None:
-            geometry, state = saved
-            self.window.restoreGeometry(geometry)
-            self.window.restoreState(state, user.LAYOUT_VERSION)
+        if saved is None:
+            return False
+        geometry, state = saved
+        self.window.restoreGeometry(geometry)
+        return self.window.restoreState(state, user.LAYOUT_VERSION)
+
+    @property
+    def layout_restored(self) -> bool:
+        """True when the layout the user left at the last exit was restored (it has this
+        layout version); False at a first start or after a stale layout was ignored."""
+        return self._layout_restored
+
+    def show_window(self) -> None:
+        """Show the window: where the user left it, or at a first start fitted to its
+        screen (maximised on a laptop; see :func:`.layout.fitted_geometry`)."""
+        if not self._layout_restored and fit_to_screen(self.window):
+            self.window.showMaximized()
+        else:
+            self.window.show()
 
     @Slot()
     def reset_layout(self) -> None:
@@ -79,7 +97,12 @@ class Appearance(QObject):
         for dock in getattr(self.window, "docks", {}).values():
             dock.setFloating(False)
         user.forget_layout()
+        self._size_docks()
         QTimer.singleShot(0, self.tidy_tab_bars)
+
+    def _size_docks(self) -> None:
+        if getattr(self.window, "docks", None):
+            size_docks(self.window)
 
     @Slot()
     def tidy_tab_bars(self) -> None:
@@ -88,6 +111,9 @@ class Appearance(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Show:
+            if not self._shown and not self._layout_restored:
+                self._size_docks()  # the first-start shares of the size it is shown at
+            self._shown = True
             QTimer.singleShot(0, self.tidy_tab_bars)  # once the layout has been made
         return False
 

@@ -1,6 +1,7 @@
-"""The main window's docks: the three control panels on the left, the five plot views on
-the right (the chain-rule dock is the step-by-step part's), and the placeholders that
-stand in for the views until pyqtgraph is loaded (``MainWindow(defer_views=True)``).
+"""The main window's docks: the three control panels and the five plot views (the
+chain-rule dock is the step-by-step part's), and the placeholders that stand in for the
+views until pyqtgraph is loaded (``MainWindow(defer_views=True)``). Where they go is
+:mod:`.layout`'s.
 """
 
 from __future__ import annotations
@@ -10,7 +11,16 @@ import importlib
 from backprop_lab.engine.data import Dataset
 from backprop_lab.engine.transport.snapshot import Snapshot
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QScrollArea,
+    QSizePolicy,
+    QWidget,
+)
+
+from .layout import arrange_default
 
 #: (objectName, title, attribute, module, class) of every view dock.
 VIEW_DOCKS = (
@@ -29,6 +39,8 @@ class Placeholder(QLabel):
     def __init__(self) -> None:
         super().__init__("Loading...")
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # takes the share of the window its view will (see gui.window.layout)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     @Slot(object)
     def show_snapshot(self, snap: Snapshot) -> None:
@@ -64,33 +76,16 @@ def make_dock(
 
 
 def create_docks(window) -> None:
-    """Put the panels and the views (or their placeholders) in docks, in the first-start
-    layout: Training above the tabbed Network builder / Data on the left, the views on
-    the right."""
-    left = Qt.DockWidgetArea.LeftDockWidgetArea
-    right = Qt.DockWidgetArea.RightDockWidgetArea
-    training = window.add_dock("dockTraining", "Training", window.training_panel, scroll=True)
-    builder = window.add_dock("dockBuilder", "Network builder", window.layer_editor, scroll=True)
-    data = window.add_dock("dockData", "Data", window.data_panel, scroll=True)
-    window.addDockWidget(left, training)
-    window.addDockWidget(left, builder)
-    window.tabifyDockWidget(builder, data)
-    builder.raise_()
-    views = {}
+    """Put the panels, the views (or their placeholders) and the chain-rule inspector in
+    docks, kept in ``window.docks``, and give the window its first-start size and
+    layout (:func:`gui.window.layout.arrange_default`)."""
+    window.add_dock("dockTraining", "Training", window.training_panel, scroll=True)
+    window.add_dock("dockBuilder", "Network builder", window.layer_editor, scroll=True)
+    window.add_dock("dockData", "Data", window.data_panel, scroll=True)
     for name, title, attr, _, _ in VIEW_DOCKS:
-        views[name] = window.add_dock(name, title, getattr(window, attr))
-    window.addDockWidget(right, views["dockNetwork"])
-    window.splitDockWidget(views["dockNetwork"], views["dockLoss"], Qt.Orientation.Vertical)
-    window.splitDockWidget(views["dockLoss"], views["dockHeatmaps"], Qt.Orientation.Vertical)
-    window.splitDockWidget(views["dockNetwork"], views["dockDecision"], Qt.Orientation.Horizontal)
-    window.splitDockWidget(views["dockLoss"], views["dockGradNorms"], Qt.Orientation.Horizontal)
-    window.resizeDocks([training, views["dockNetwork"]], [370, 1030], Qt.Orientation.Horizontal)
-    window.resizeDocks([training, builder], [300, 560], Qt.Orientation.Vertical)
-    window.resizeDocks(
-        [views["dockNetwork"], views["dockLoss"], views["dockHeatmaps"]],
-        [330, 250, 260],
-        Qt.Orientation.Vertical,
-    )
+        window.add_dock(name, title, getattr(window, attr))
+    window.add_dock("dockChainRule", "Chain rule", window.chain_rule_view)
+    arrange_default(window)
 
 
 def replace_placeholders(window) -> None:

@@ -107,7 +107,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Backprop Lab")
         self.setDockNestingEnabled(True)
         self.setAcceptDrops(True)
-        self.resize(1400, 900)
         self.quiet_messages = False
         self.last_message: tuple[str, str] | None = None
         self._message_box: QMessageBox | None = None

@@ -43,8 +43,9 @@ class Stepping(QObject):
         self.chain_rule_view.set_actions(self.action_copy_derivation, self.action_export_derivation)
 
     def install(self) -> None:
-        """Add the dock, the toolbar and the menu entries (once the window's docks and
-        training actions exist), and connect."""
+        """Add the toolbar and the menu entries (once the window's docks - the
+        inspector's ``dockChainRule`` among them, see gui.window.docks - and training
+        actions exist), and connect."""
         self._create_step_ui()
         w = self.window
         w.menus.add(
@@ -82,10 +83,6 @@ class Stepping(QObject):
             a.setEnabled(False)
 
     def _create_step_ui(self) -> None:
-        dock = self.window.add_dock("dockChainRule", "Chain rule", self.chain_rule_view)
-        self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        self.window.tabifyDockWidget(self.window.docks["dockDecision"], dock)
-        self.window.docks["dockDecision"].raise_()
         bar = QToolBar("Step by step", self.window, objectName="stepToolBar")
         for a in (self.window.action_play, self.window.action_step, self.action_step_phase):
             bar.addAction(a)

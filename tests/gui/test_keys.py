@@ -49,9 +49,9 @@ def focus(qtbot, w: QMainWindow, box) -> None:
     parent = box.parentWidget()
     while parent is not None and not isinstance(parent, QDockWidget):
         parent = parent.parentWidget()
-    if parent is not None:
+    if parent is not None and not parent.isFloating():
         parent.show()
-        parent.raise_()
+        parent.raise_()  # its tab, if tabbed
     box.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.waitUntil(box.hasFocus)
 
@@ -135,6 +135,22 @@ def test_the_window_keys_win_in_every_number_box(qtbot, monkeypatch):
         press(qtbot, w, Qt.Key.Key_E, CTRL)
         assert len(exported) == n + 1, label
         assert box.hasFocus(), label
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # offscreen, floating
+def test_the_window_keys_win_in_a_floating_dock(qtbot):
+    w = shown_window(qtbot)
+    dock = w.docks["dockTraining"]
+    dock.setFloating(True)
+    dock.activateWindow()
+    qtbot.waitUntil(dock.isActiveWindow)
+    lr = w.training_panel.lr_spin
+    focus(qtbot, w, lr)
+    lr.selectAll()
+    qtbot.keyClicks(dock.focusWidget(), "0.1")
+    qtbot.keyClick(dock.focusWidget(), Qt.Key.Key_Z, CTRL)
+    assert w.action_redo.text() == "Redo: learning rate 0.5 -> 0.1"
+    assert w.lab.settings.learning_rate == 0.5
 
 
 def test_keys_that_edit_the_number_stay_with_the_box_and_space_plays(qtbot):

@@ -170,6 +170,19 @@ def test_keys_that_edit_the_number_stay_with_the_box_and_space_plays(qtbot):
     assert width(w, 1) == 2 and w.undo.stack.count() == 1
 
 
+def test_a_window_key_with_nothing_to_do_does_not_edit_the_box(qtbot):
+    """Nothing to undo: Ctrl+Z enters the sample typed and leaves it (the box's own text
+    undo would put the old number back without the window knowing)."""
+    w = shown_window(qtbot)
+    spin = w.sample_chooser.spin
+    spin.setMaximum(max(spin.maximum(), 10))
+    focus(qtbot, w, spin)
+    type_into(qtbot, w, spin, "7")
+    press(qtbot, w, Qt.Key.Key_Z, CTRL)
+    assert not w.action_undo.isEnabled()
+    assert spin.text() == "7" and spin.value() == 7
+
+
 def test_a_number_line_edit_commits_then_the_window_undoes(qtbot):
     """A QLineEdit with a number validator in a dock counts as a number box: Ctrl+Z
     first finishes the edit (editingFinished), then undoes."""

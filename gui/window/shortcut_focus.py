@@ -119,6 +119,9 @@ class ShortcutFocus(QObject):
                 target.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """For a window key in a number box: on ShortcutOverride commit the box's edit and
+        leave the key to the window's shortcut; on KeyPress swallow it. Other events and
+        keys go on to the box (False)."""
         kind = event.type()
         if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
             return False

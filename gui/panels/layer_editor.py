@@ -38,13 +38,13 @@ from PySide6.QtWidgets import (
 
 from ..model.records import NetworkSpec
 from .layer_edits import (
-    DEFAULT_WIDTH,
     MAX_HIDDEN,
     MAX_SEED,
     change_description,
     check_index,
     default_loss,
     hidden_layer,
+    new_layer_at,
     output_for_data,
     output_loss,
     possible_hidden,
@@ -229,14 +229,20 @@ class LayerEditor(QWidget):
         self._refresh()
         self.architectureChanged.emit(self.spec())
 
-    def add_layer(self, width: int = DEFAULT_WIDTH, activation: str = "tanh") -> None:
-        """Append a hidden layer just before the output layer."""
+    def add_layer(self, width: int | None = None, activation: str | None = None) -> None:
+        """Append a hidden layer just before the output layer; what is not given is
+        copied from its neighbour (:func:`.layer_edits.new_layer_at`)."""
         self.insert_layer(len(self._hidden), width, activation)
 
     def insert_layer(
-        self, index: int, width: int = DEFAULT_WIDTH, activation: str = "tanh"
+        self, index: int, width: int | None = None, activation: str | None = None
     ) -> None:
-        """Insert a hidden layer so that it becomes hidden layer ``index`` (0-based)."""
+        """Insert a hidden layer so that it becomes hidden layer ``index`` (0-based); what
+        is not given is copied from its neighbour (:func:`.layer_edits.new_layer_at`: the
+        layer it is inserted after, or before at the front)."""
+        like = new_layer_at(self._hidden, index)
+        width = like.units if width is None else width
+        activation = activation or like.activation
         self._hidden = self._possible(with_inserted(self._hidden, index, width, activation))
         self._select_after(index)
         self._edited(f"insert layer {index + 1} ({width} {activation})")

@@ -1,5 +1,6 @@
 """The rules of the network builder's edits, without widgets: the limits (hidden layers,
-seed), what a valid hidden layer is, the hidden-layer list after an insert or a move
+seed), what a valid hidden layer is, which layer a new one copies, the hidden-layer list
+after an insert or a move
 (IndexError / ValueError with a one-line reason otherwise), the description of a layer's
 change (for undo labels), the output activation and loss the data allow, and whether a
 :class:`NetworkSpec` fits the data.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from backprop_lab.engine import defaults
 from backprop_lab.engine.activations import HIDDEN_ACTIVATIONS
 from backprop_lab.engine.data import Dataset
 from backprop_lab.engine.losses import default_output, losses_for
@@ -46,6 +48,22 @@ def check_index(hidden: Sequence[LayerSpec], index: int) -> int:
     if not 0 <= index < len(hidden):
         raise IndexError(f"no hidden layer {index} (there are {len(hidden)})")
     return index
+
+
+def new_layer_at(hidden: Sequence[LayerSpec], index: int) -> LayerSpec:
+    """The layer the builder inserts at ``index`` (0..len(hidden)) when the user does not
+    say which: a copy (width and activation) of its neighbour, so that a new layer fits
+    the network it joins (a relu network gets a relu layer, not tanh). The neighbour is
+    the layer it is inserted after (on its input side); inserted at the front, the layer
+    it is inserted before. With no hidden layers, DEFAULT_WIDTH units of the default
+    hidden activation (``engine.defaults.HIDDEN_ACTIVATION``). IndexError for an index
+    out of range."""
+    if not 0 <= index <= len(hidden):
+        raise IndexError(f"cannot insert at {index}: there are {len(hidden)} layers")
+    if not hidden:
+        return LayerSpec(DEFAULT_WIDTH, defaults.HIDDEN_ACTIVATION)
+    neighbour = hidden[index - 1] if index > 0 else hidden[0]
+    return LayerSpec(neighbour.units, neighbour.activation)
 
 
 def with_inserted(

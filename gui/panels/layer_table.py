@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from backprop_lab.engine.activations import HIDDEN_ACTIVATIONS
 from backprop_lab.engine.network import MAX_UNITS, LayerSpec
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QCoreApplication, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -109,8 +109,23 @@ def layer_buttons() -> tuple[QToolButton, QToolButton, QToolButton, QToolButton,
     addLayerButton, insertLayerButton, removeLayerButton, moveLayerUpButton,
     moveLayerDownButton), not connected."""
     return (
-        _button("Add", "addLayerButton", "Add a hidden layer before the output layer"),
-        _button("Insert", "insertLayerButton", "Insert a hidden layer before the selected one"),
+        _button(
+            "Add",
+            "addLayerButton",
+            QCoreApplication.translate(
+                "LayerTable",
+                "Add a hidden layer before the output layer (a copy of the last hidden layer)",
+            ),
+        ),
+        _button(
+            "Insert",
+            "insertLayerButton",
+            QCoreApplication.translate(
+                "LayerTable",
+                "Insert a hidden layer before the selected one (a copy of the layer before"
+                " it, or of the selected one at the front)",
+            ),
+        ),
         _button("Remove", "removeLayerButton", "Remove the selected hidden layer"),
         _button("\u2191", "moveLayerUpButton", "Move the selected layer towards the input"),
         _button("\u2193", "moveLayerDownButton", "Move the selected layer towards the output"),

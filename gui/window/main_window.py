@@ -10,9 +10,9 @@ actions and menu entries (:mod:`gui.window.menus`):
 * :class:`~gui.window.undo_actions.UndoActions` - Edit > Undo / Redo;
 * :class:`~gui.files.recovery.Recovery` - autosave and the crash-recovery offer;
 * :class:`~gui.files.plot_files.PlotFiles` - File > Export Plot, the loss history as CSV;
-* :class:`~gui.window.appearance.Appearance` - remembered layout, Reset Layout, theme,
-  full screen;
-* :class:`~gui.window.help.Help` - keyboard shortcuts, About.
+* :class:`~gui.window.appearance.Appearance` - remembered layout, Reset Layout, theme, full screen;
+* :class:`~gui.window.help.Help` - keyboard shortcuts, About;
+* :class:`~gui.window.shortcut_focus.ShortcutFocus` - the window's keys work in number boxes.
 
 What the user works on is the model's (``window.lab``, :class:`gui.model.lab.LabModel`;
 kept in step with the panels and the controller by :mod:`.lab_binding`). The window
@@ -60,6 +60,7 @@ from .docks import VIEW_DOCKS, Placeholder, create_docks, make_dock, replace_pla
 from .help import Help
 from .lab_binding import LabBinding
 from .menus import Menus
+from .shortcut_focus import ShortcutFocus
 from .stepping import Stepping
 from .theme import configure_pyqtgraph
 from .training_actions import TrainingActions, status_text
@@ -73,10 +74,8 @@ SHUTDOWN_TIMEOUT_MS = 5000
 #: the actions of the parts, also reachable as window attributes (automation interface)
 PART_ACTIONS = {
     "training": ("action_play", "action_step", "action_reset", "action_quit"),
-    "stepping": (
-        "action_step_phase", "action_finish", "action_copy_derivation",
-        "action_export_derivation",
-    ),
+    "stepping": ("action_step_phase", "action_finish", "action_copy_derivation",
+                 "action_export_derivation"),
     "weight_files": ("action_export", "action_import"),
 }  # fmt: skip
 FILE_PART_ACTIONS = {
@@ -158,6 +157,7 @@ class MainWindow(QMainWindow):
         self.recovery = Recovery(self)
         self.plot_files = PlotFiles(self)
         self.help = Help(self)
+        self.shortcut_focus = ShortcutFocus(self)  # the window's keys win in number boxes
         self.appearance = Appearance(self)  # last: it remembers the first-start layout
         self._forward_actions(FILE_PART_ACTIONS)
         self.session.update_title()

@@ -15,6 +15,8 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QStyle
 
+from .shortcuts_dialog import set_command_name
+
 
 def status_text(snap: Snapshot) -> str:
     """The status bar's line for a snapshot: iteration, epoch, loss, accuracy, speed."""
@@ -38,6 +40,7 @@ class TrainingActions(QObject):
         self.action_play.setShortcut(QKeySequence(Qt.Key.Key_Space))
         self.action_play.setToolTip("Play / pause training (Space)")
         self.action_play.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
+        set_command_name(self.action_play, self.tr("Play / Pause"))  # its text follows
         self.action_step = QAction("Step", window, objectName="actionStep")
         self.action_step.setShortcut(QKeySequence(Qt.Key.Key_F10))
         self.action_step.setToolTip("One iteration: forward, loss, backward, update (F10)")

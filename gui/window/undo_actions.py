@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMainWindow
 
 from ..files.session_files import make_action
 from ..model.undo import UndoRecorder
+from .shortcuts_dialog import set_command_name
 
 
 class UndoActions(QObject):
@@ -29,6 +30,9 @@ class UndoActions(QObject):
         self.action_redo = make_action(
             window, "Redo", "actionRedo", self.stack.redo, [K.Redo, "Ctrl+Shift+Z"]
         )
+        # the texts follow the stack ("Undo: ..."); the shortcuts list names the commands
+        set_command_name(self.action_undo, self.tr("Undo"))
+        set_command_name(self.action_redo, self.tr("Redo"))
         self.action_undo.setEnabled(False)
         self.action_redo.setEnabled(False)
         window.menus.add("edit", "undo", self.action_undo, self.action_redo)

@@ -74,12 +74,13 @@ def test_editor_widgets_edit_the_layers(editor, qtbot):
     with qtbot.waitSignal(editor.architectureChanged):
         combo.setCurrentText("relu")
     assert editor.hidden_layers()[0] == LayerSpec(8, "relu")
-    # the buttons: Add appends, selecting a row and Up moves it
+    # the buttons: Add appends (a copy of the last layer), selecting a row and Up moves it
     qtbot.mouseClick(editor._add, Qt.MouseButton.LeftButton)
     assert len(editor.hidden_layers()) == 3
+    assert editor.hidden_layers()[2] == LayerSpec(12, "tanh")
     editor._table.selectRow(1)
     qtbot.mouseClick(editor._up, Qt.MouseButton.LeftButton)
-    assert [ly.units for ly in editor.hidden_layers()] == [12, 8, 8]
+    assert [ly.units for ly in editor.hidden_layers()] == [12, 8, 12]
     assert editor.current_row() == 0
     assert not editor._up.isEnabled()
 

@@ -12,6 +12,7 @@ from backprop_lab.engine.formats import save_model
 from backprop_lab.engine.network import Architecture, LayerSpec, init_network
 from backprop_lab.engine.trainer import Trainer
 from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QToolButton
 
 from .session_util import assert_histories_equal, assert_states_equal, history, make_window, steps
 
@@ -154,6 +155,35 @@ def test_an_edit_after_training_is_one_command_and_asks_nothing(qtbot, discard_u
     w.action_undo.trigger()
     assert w.layer_editor.spec().architecture.layers[0].units == 8
     assert w.controller.trainer.step_count == 3
+
+
+def test_added_layers_copy_their_neighbour_and_undo(qtbot):
+    """Add and Insert (the buttons) give the new layer its neighbour's width and
+    activation, not tanh; undo removes it again, exactly."""
+    w = make_window(qtbot)
+    editor = w.layer_editor
+    editor.set_layer(0, width=5, activation="relu")
+    editor.set_layer(1, width=6, activation="sigmoid")
+    before = snapshot_of(w)
+    editor.findChild(QToolButton, "addLayerButton").click()
+    assert editor.hidden_layers()[2] == LayerSpec(6, "sigmoid")  # like the last one
+    assert w.lab.spec.architecture.layers[2] == LayerSpec(6, "sigmoid")
+    assert w.action_undo.text() == "Undo: insert layer 3 (6 sigmoid)"
+    w.action_undo.trigger()
+    assert snapshot_of(w) == before
+    editor._table.selectRow(0)
+    editor.findChild(QToolButton, "insertLayerButton").click()  # at the front
+    assert editor.hidden_layers() == (
+        LayerSpec(5, "relu"), LayerSpec(5, "relu"), LayerSpec(6, "sigmoid"),
+    )  # fmt: skip
+    editor._table.selectRow(2)
+    editor.findChild(QToolButton, "insertLayerButton").click()  # after layer 2
+    assert editor.hidden_layers()[2] == LayerSpec(5, "relu")
+    w.action_undo.trigger()
+    w.action_undo.trigger()
+    assert snapshot_of(w) == before
+    editor.add_layer(3)  # a width given: the activation is still the neighbour's
+    assert editor.hidden_layers()[2] == LayerSpec(3, "sigmoid")
 
 
 def test_undo_marks_the_session_clean_again(qtbot, tmp_path):

@@ -12,6 +12,7 @@ from backprop_lab.gui.panels.layer_edits import (
     MAX_HIDDEN,
     change_description,
     default_loss,
+    new_layer_at,
     output_for_data,
     output_loss,
     with_inserted,
@@ -90,6 +91,18 @@ def test_layer_edits_insert_move_and_describe() -> None:
     assert change_description(1, hidden[1], LayerSpec(16, "tanh")) == (
         "layer 2 width 4 -> 16, activation relu -> tanh"
     )
+
+
+def test_a_new_layer_copies_its_neighbour() -> None:
+    hidden = [LayerSpec(16, "relu"), LayerSpec(4, "sigmoid")]
+    assert new_layer_at(hidden, 2) == LayerSpec(4, "sigmoid")  # appended: like the last
+    assert new_layer_at(hidden, 1) == LayerSpec(16, "relu")  # like the one it follows
+    assert new_layer_at(hidden, 0) == LayerSpec(16, "relu")  # at the front: the next one
+    assert new_layer_at([], 0) == LayerSpec(8, "tanh")  # nothing to copy: the defaults
+    with pytest.raises(IndexError):
+        new_layer_at(hidden, 3)
+    with pytest.raises(IndexError):
+        new_layer_at(hidden, -1)
 
 
 def test_layer_edits_output_and_loss_follow_the_data() -> None:

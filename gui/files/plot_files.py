@@ -16,9 +16,9 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 
 from .. import file_dialogs
 from .. import settings as user
+from ..actions import make_action
 from .errors import describe_error
 from .operations import FileOperation
-from .session_files import make_action
 
 PLOT_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
 PLOT_ERRORS = (OSError, ValueError)  # a plot that could not be exported

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
 from .. import file_dialogs, questions
 from .. import settings as user
+from ..actions import make_action
 from ..model.session_file import apply_problem, apply_session, session_of
 from .errors import describe_error
 from .operations import FileOperation, FileOperations
@@ -43,24 +44,6 @@ from .operations import FileOperation, FileOperations
 SESSION_FILTER = f"Backprop Lab sessions (*{SUFFIX})"
 UNTITLED = "Untitled"
 FILE_ERRORS = (ModelFileError, OSError, MemoryError)  # a session file that failed
-
-
-def make_action(parent: QMainWindow, text: str, name: str, slot, keys=()) -> QAction:
-    """An action ``name`` with ``text``, every key binding of ``keys`` (standard keys
-    or key strings, without duplicates) and ``slot`` connected to ``triggered``."""
-    action = QAction(text, parent, objectName=name)
-    shortcuts = []
-    for k in keys:
-        seqs = (
-            QKeySequence.keyBindings(k)
-            if isinstance(k, QKeySequence.StandardKey)
-            else [QKeySequence(k)]
-        )
-        shortcuts += [s for s in seqs if not s.isEmpty() and s not in shortcuts]
-    if shortcuts:
-        action.setShortcuts(shortcuts)
-    action.triggered.connect(slot)
-    return action
 
 
 class SessionFiles(QObject):
@@ -472,4 +455,4 @@ class SessionFiles(QObject):
         self._shut_down = True
 
 
-__all__ = ["SESSION_FILTER", "UNTITLED", "SessionFiles", "make_action"]
+__all__ = ["SESSION_FILTER", "UNTITLED", "SessionFiles"]

@@ -12,7 +12,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 from .. import settings as user
-from ..files.session_files import make_action
+from ..actions import make_action
 from .layout import fit_to_screen, hide_stale_tab_bars, size_docks
 from .theme import CHOICES, Theme
 

@@ -7,7 +7,7 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
-from ..files.session_files import make_action
+from ..actions import make_action
 from .about import show_about
 from .shortcuts_dialog import ShortcutsDialog
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
-from ..files.session_files import make_action
+from ..actions import make_action
 from ..model.undo import UndoRecorder
 from .shortcuts_dialog import set_command_name
 

@@ -2,20 +2,23 @@
 the introduction (loss, data, weight), the paths (the output layer's one path as a
 factor table, a hidden layer's paths as rows), the sums, the recursive delta form, the
 numerical check and the update - every number the derivation's, none computed here.
+Numbers are written as :mod:`.wording` says ("0", never "-0").
 """
 
 from __future__ import annotations
 
 import html
 
-from backprop_lab.engine.chainrule import Derivation, Path
+from backprop_lab.engine.chainrule import Derivation, Path, number_text
+
+from .wording import fmt
 
 MAX_TABLE_ROWS = 24
 
 
-def fmt(v: float) -> str:
-    """How every number is written (the same as the Markdown export)."""
-    return f"{v:.6g}"
+def fmt12(v: float) -> str:
+    """The numerical check's 12 significant digits (a zero as "0")."""
+    return number_text(v, 12)
 
 
 def derivation_html(d: Derivation, depth: int, training_sample: int | None) -> str:
@@ -176,7 +179,7 @@ def _numeric(d: Derivation) -> str:
     badge = "AGREE" if d.agree else "DISAGREE"
     return (
         "<h3>Numerical check</h3>"
-        f"<p>backprop: {d.gradient:.12g}<br>central difference: {d.numeric_gradient:.12g}<br>"
+        f"<p>backprop: {fmt12(d.gradient)}<br>central difference: {fmt12(d.numeric_gradient)}<br>"
         f"relative error: {d.relative_error:.2e} "
         f"<span style='background:{colour}; color:white'>&nbsp;<b>{badge}</b>&nbsp;</span></p>"
     )
@@ -197,4 +200,4 @@ def _update(d: Derivation) -> str:
     return "<h3>Update</h3>" + rule + calc
 
 
-__all__ = ["MAX_TABLE_ROWS", "derivation_html", "fmt"]
+__all__ = ["MAX_TABLE_ROWS", "derivation_html", "fmt", "fmt12"]

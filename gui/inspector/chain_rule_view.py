@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .chain_rule_html import derivation_html, fmt
+from .chain_rule_html import derivation_html, fmt, fmt12
 from .explain_runner import ExplainRequest, ExplainResult, ExplainRunner
 
 AGREE_STYLE = "QLabel { background: #1e7d32; color: white; padding: 2px 8px; font-weight: bold; }"
@@ -203,7 +203,7 @@ class ChainRuleView(QWidget):
         self.badge.setText("AGREE" if d.agree else "DISAGREE")
         self.badge.setStyleSheet(AGREE_STYLE if d.agree else DISAGREE_STYLE)
         self.badge.setToolTip(
-            f"backprop {d.gradient:.12g} vs central difference {d.numeric_gradient:.12g}: "
+            f"backprop {fmt12(d.gradient)} vs central difference {fmt12(d.numeric_gradient)}: "
             f"relative error {d.relative_error:.2e}"
         )
         self.badge.setVisible(True)

@@ -2,7 +2,7 @@
 the introduction (loss, data, weight), the paths (the output layer's one path as a
 factor table, a hidden layer's paths as rows), the sums, the recursive delta form, the
 numerical check and the update - every number the derivation's, none computed here.
-Numbers are written as :mod:`.wording` says ("0", never "-0").
+Numbers and counts are written as :mod:`.wording` says ("0", never "-0"; "1 path").
 """
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ from __future__ import annotations
 import html
 
 from backprop_lab.engine.chainrule import Derivation, Path, number_text
+from PySide6.QtCore import QObject
 
-from .wording import fmt
+from .wording import counted, fmt
 
 MAX_TABLE_ROWS = 24
 
@@ -105,8 +106,10 @@ def _output_layer(d: Derivation) -> str:
 def _hidden_layer(d: Derivation) -> str:
     out = [
         "<h3>Every path from the weight to the loss</h3>",
-        f"<p>{d.path_count:,} path(s) join {_e(d.symbol)} to the loss. Along each one the "
-        "derivatives of neighbours are multiplied; then the paths are added.</p>",
+        "<p>"
+        + _w().paths_from(d.path_count).replace("%1", _e(d.symbol))
+        + " Along each one the derivatives of neighbours are multiplied; then the products "
+        "are added.</p>",
     ]
     if not d.paths_complete:
         out.append(
@@ -126,8 +129,33 @@ def _hidden_layer(d: Derivation) -> str:
     return "".join(out)
 
 
+class ChainRuleWords(QObject):
+    """The body's counted phrases. ``self.tr`` with the count is the form
+    ``pyside6-lupdate`` marks as numerus (it does not for ``QCoreApplication.translate``),
+    so a catalogue gets one entry per plural form; :func:`.wording.counted` makes the
+    untranslated English read right."""
+
+    def paths_from(self, n: int) -> str:
+        """ "3 paths from %1 to the loss." (%1: the weight's symbol)."""
+        return counted(self.tr("%n path(s) from %1 to the loss.", "", n), n)
+
+    def paths_sum(self, n: int) -> str:
+        """ "Sum over the 3 paths of this sample: %1" (%1: the sum)."""
+        return counted(self.tr("Sum over the %n path(s) of this sample: %1", "", n), n)
+
+
+_words: ChainRuleWords | None = None
+
+
+def _w() -> ChainRuleWords:
+    global _words
+    if _words is None:
+        _words = ChainRuleWords()
+    return _words
+
+
 def _sums(d: Derivation) -> str:
-    lines = [f"Sum over all {d.path_count:,} path(s) of this sample: {fmt(d.sample_sum_of_paths)}"]
+    lines = [_w().paths_sum(d.path_count).replace("%1", fmt(d.sample_sum_of_paths))]
     if d.batch_size > 1:
         lines.append(
             f"Sum over every sample's paths (the batch): {fmt(d.sum_of_paths - d.regularisation)}"
@@ -200,4 +228,4 @@ def _update(d: Derivation) -> str:
     return "<h3>Update</h3>" + rule + calc
 
 
-__all__ = ["MAX_TABLE_ROWS", "derivation_html", "fmt", "fmt12"]
+__all__ = ["MAX_TABLE_ROWS", "ChainRuleWords", "derivation_html", "fmt", "fmt12"]

@@ -77,7 +77,10 @@ def test_inspect_weight_shows_the_engines_derivation(window, qtbot, layer, row, 
             assert f.symbol in text, f.symbol
     assert f"{written(d.numeric_gradient, 12)}" in text and f"{d.relative_error:.2e}" in text
     assert d.agree and view.badge.text() == "AGREE" and not view.badge.isHidden()
-    assert f"{d.path_count} path(s)" in text
+    if layer < 3:  # hidden layers: the paths are counted ("1 path", "8 paths")
+        paths = "1 path" if d.path_count == 1 else f"{d.path_count} paths"
+        assert f"{paths} from {d.symbol} to the loss." in text
+        assert f"Sum over the {paths} of this sample: {written(d.sample_sum_of_paths)}" in text
     if layer < 3:
         for e in d.recursive["reused_deltas"]:
             assert f"{e['delta_symbol']} = {written(e['delta'])}" in text
@@ -253,7 +256,7 @@ def test_large_network_says_how_many_paths_and_lists_the_largest(window, qtbot):
     products = [abs(p.product) for p in d.paths]
     assert products == sorted(products, reverse=True)
     text = window.chain_rule_view.plain_text()
-    assert "1,280 path(s)" in text and d.paths_note in text
+    assert "1,280 paths from w(1)_100,400 to the loss." in text and d.paths_note in text
     assert f"{written(d.sample_sum_of_paths)}" in text
     for e in d.recursive["reused_deltas"]:  # the recursive form in full: all 128 deltas
         assert f"{e['delta_symbol']} = {written(e['delta'])}" in text

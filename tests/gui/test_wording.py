@@ -9,6 +9,7 @@ import math
 import re
 
 import numpy as np
+import pytest
 from backprop_lab.engine.network import Architecture, init_network
 from backprop_lab.engine.optimizers import Optimizer
 from backprop_lab.gui.inspector.chain_rule_view import ChainRuleView
@@ -69,3 +70,72 @@ def test_a_zero_path_product_is_written_0_not_minus_0(qtbot):
     assert not MINUS_ZERO.findall(text), MINUS_ZERO.findall(text)
     assert not MINUS_ZERO.findall(view.markdown())
     assert not MINUS_ZERO.findall(view.text.toHtml())
+
+
+@pytest.mark.parametrize(("hidden", "count"), [([1], 1), ([3, 1], 1), ([2, 4], 4)])
+def test_path_counts_read_in_english(qtbot, hidden, count):
+    view, text = _shown(qtbot, _request(hidden, [[0.3, 0.7]]))
+    d = view.derivation
+    assert d.path_count == count and d.paths_complete
+    paths = "1 path" if count == 1 else f"{count} paths"
+    assert f"{paths} from w(1)_0,0 to the loss." in text
+    assert f"Sum over the {paths} of this sample: " in text
+    md = view.markdown()
+    join = "joins" if count == 1 else "join"
+    assert f"{paths} {join} w(1)_0,0 to the loss" in md
+    for shown in (text, md):
+        assert "path(s)" not in shown and "all 1 paths" not in shown
+        assert "(all 1 path" not in shown
+    assert (f"(all {count} paths)" in md) == (count > 1)
+
+
+def test_counts_get_thousands_separators_and_translations_are_kept():
+    from backprop_lab.gui.inspector.wording import counted, fmt
+
+    assert fmt(-0.0) == "0" and fmt(-3.1e-7) == "-3.1e-07"
+    assert counted("1280 path(s) from %1", 1280) == "1,280 paths from %1"
+    assert counted("1 path(s)", 1) == "1 path" and counted("0 path(s)", 0) == "0 paths"
+    assert counted("経路 1280 本", 1280) == "経路 1280 本"  # a catalogue's translation
+
+
+JA_CATALOGUE = """<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ja_JP">
+<context>
+    <name>ChainRuleWords</name>
+    <message numerus="yes">
+        <source>%n path(s) from %1 to the loss.</source>
+        <translation><numerusform>%1 から損失への経路は %n 本。</numerusform></translation>
+    </message>
+</context>
+</TS>
+"""
+
+
+def test_a_catalogue_with_numerus_forms_is_used(qtbot, tmp_path):
+    """The counted phrases are numerus messages: a compiled catalogue's form is shown as
+    it is (the English rule applies only to what no catalogue translated)."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+    lrelease = shutil.which("pyside6-lrelease") or shutil.which(
+        "pyside6-lrelease", path=str(Path(sys.executable).parent)
+    )
+    if lrelease is None:
+        pytest.skip("pyside6-lrelease is not installed")
+    ts, qm = tmp_path / "ja.ts", tmp_path / "ja.qm"
+    ts.write_text(JA_CATALOGUE, encoding="utf-8")
+    subprocess.run([lrelease, str(ts), "-qm", str(qm)], check=True, capture_output=True)
+    translator = QTranslator()
+    assert translator.load(str(qm))
+    QCoreApplication.installTranslator(translator)
+    try:
+        _, text = _shown(qtbot, _request([2, 4], [[0.3, 0.7]]))
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    assert "w(1)_0,0 から損失への経路は 4 本。" in text
+    assert "Sum over the 4 paths of this sample: " in text  # not in the catalogue: English

@@ -92,9 +92,10 @@ class Stepping(QObject):
         bar.addAction(self.action_finish)
         bar.addAction(self.window.action_reset)
         bar.addSeparator()
-        bar.addWidget(self.phase_indicator)
-        bar.addSeparator()
         bar.addWidget(self.sample_chooser)
+        bar.addSeparator()
+        # last: its sentence changes length with the phase, and nothing after it moves
+        bar.addWidget(self.phase_indicator)
         self.window.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
         self.step_toolbar = bar
 

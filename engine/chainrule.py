@@ -29,7 +29,16 @@ import numpy as np
 
 from .activations import ACTIVATIONS
 from .chainrule_paths import MAX_ENUMERATED_PATHS, list_paths, path_sums
-from .derivation import Derivation, Factor, Path, to_markdown, unit, weight_symbol
+from .derivation import (
+    Derivation,
+    Factor,
+    Path,
+    number_text,
+    paths_text,
+    to_markdown,
+    unit,
+    weight_symbol,
+)
 from .gradcheck import numerical_gradient
 from .network import Network
 from .optimizers import Optimizer, OptimizerState
@@ -44,6 +53,8 @@ __all__ = [
     "Factor",
     "Path",
     "explain",
+    "number_text",
+    "paths_text",
     "to_markdown",
     "unit",
     "weight_symbol",

@@ -1,8 +1,9 @@
 """What a chain-rule derivation is and how it is written: the records
 :func:`backprop_lab.engine.chainrule.explain` returns (a :class:`Factor` of a
 :class:`Path`, the :class:`Derivation` with its JSON form :meth:`Derivation.to_dict`), the
-article's notation for units and weights (:func:`unit`, :func:`weight_symbol`) and the
-Markdown worked example (:func:`to_markdown`). No numbers are computed here.
+article's notation for units and weights (:func:`unit`, :func:`weight_symbol`), how
+numbers and counts are written (:func:`number_text`, :func:`paths_text`) and the Markdown
+worked example (:func:`to_markdown`). No numbers are computed here.
 """
 
 from __future__ import annotations
@@ -113,8 +114,20 @@ def weight_symbol(layer: int, j: int, i: int | None) -> str:
 # ----------------------------------------------------------------- Markdown
 
 
-def _g(v: float) -> str:
-    return f"{v:.6g}"
+def number_text(v: float, digits: int = 6) -> str:
+    """How a derivation writes a number: ``digits`` significant digits (``%g``), a zero
+    always as "0". A product with a zero factor and a negative one is -0.0 in IEEE
+    arithmetic, which ``%g`` writes "-0"; no other value rounds to zero at any number of
+    significant digits (1e-300 is written 1e-300), so "0" only ever means exactly zero."""
+    return f"{v + 0.0:.{digits}g}"  # -0.0 + 0.0 is +0.0; every other value is unchanged
+
+
+def paths_text(n: int) -> str:
+    """ "1 path", "3 paths", "1,280 paths"."""
+    return f"{n:,} path" if n == 1 else f"{n:,} paths"
+
+
+_g = number_text
 
 
 def to_markdown(d: Derivation, architecture_text: str = "") -> str:
@@ -143,10 +156,11 @@ def to_markdown(d: Derivation, architecture_text: str = "") -> str:
         lines.append(f"| target t_{m} | {_g(v)} |")
     lines += ["", "## 2. Loss", "", f"L = {_g(d.loss)}", ""]
     lines += ["## 3. The gradient, path by path", ""]
+    join = "joins" if d.path_count == 1 else "join"
     lines.append(
-        f"{d.path_count:,} path(s) join {d.symbol} to the loss; along each one the "
-        "derivatives of neighbours are multiplied, then the paths are added. "
-        f"({d.paths_note})"
+        f"{paths_text(d.path_count)} {join} {d.symbol} to the loss; along each one the "
+        "derivatives of neighbours are multiplied, then the products are added."
+        + (f" ({d.paths_note})" if d.path_count > 1 else "")
     )
     lines.append("")
     for n, p in enumerate(d.paths, start=1):
@@ -185,7 +199,7 @@ def to_markdown(d: Derivation, architecture_text: str = "") -> str:
         "",
         "## 5. Numerical check",
         "",
-        f"Backprop: {d.gradient:.12g}   central difference: {d.numeric_gradient:.12g}   "
+        f"Backprop: {_g(d.gradient, 12)}   central difference: {_g(d.numeric_gradient, 12)}   "
         f"relative error: {d.relative_error:.2e}   **{badge}**",
         "",
         "## 6. Update",

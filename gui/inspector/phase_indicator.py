@@ -22,8 +22,13 @@ class PhaseIndicator(QLabel):
         self.setObjectName("phaseIndicator")
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        # bold by its font, not a style sheet: a style sheet fixes the label's palette when
+        # it is polished, and the text stayed black on the dark theme's grey
+        font = self.font()
+        font.setBold(True)
+        self.setFont(font)
+        self.setContentsMargins(6, 0, 6, 0)
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M" * 28))
-        self.setStyleSheet("QLabel { font-weight: bold; padding: 0 6px; }")
 
     def show_phase(
         self, stepper: PhaseStepper | None, detail: str = "", running: bool = False

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from backprop_lab.engine.derivation import number_text
 from backprop_lab.engine.losses import per_output_loss
 from backprop_lab.engine.network import Network
 from backprop_lab.engine.stepper import Phase, PhaseStepper
@@ -72,21 +73,21 @@ class PhaseFrame:
         """``"layer 2, unit 1: z = 0.3, a = 0.29"`` for a node (column 0 = the inputs)."""
         name = f"input {unit}" if column == 0 else f"layer {column}, unit {unit}"
         col = self.columns[column]
-        parts = [f"{q} = {float(v[unit]):.6g}" for q, v in col.quantities if unit < len(v)]
+        parts = [f"{q} = {number_text(float(v[unit]))}" for q, v in col.quantities if unit < len(v)]
         return f"{name}: " + (", ".join(parts) if parts else "not computed yet")
 
     def edge_info(self, layer: int, j: int, i: int) -> str:
         """The numbers of weight ``weights[layer][j, i]`` (layer 0-based) at this moment."""
         w = float(self.network.weights[layer][j, i])
-        head = f"w({layer + 1})_{j},{i} = {w:.6g}"
+        head = f"w({layer + 1})_{j},{i} = {number_text(w)}"
         span = self.network.architecture.layout[layer]
         k = span.weight_start + j * span.weight_shape[1] + i
         if self.edge_quantity == GRADIENT and self.edge_layers[layer]:
             mean = " (batch mean)" if self.batch_size > 1 else ""
-            return f"{head} · dL/dw = {float(self.edge_values[k]):.6g}{mean}"
+            return f"{head} · dL/dw = {number_text(float(self.edge_values[k]))}{mean}"
         if self.edge_quantity == CHANGE and self.after is not None:
-            new = float(self.after.weights[layer][j, i])
-            return f"{head} \u2192 {new:.6g} (change {float(self.edge_values[k]):.6g})"
+            new = number_text(float(self.after.weights[layer][j, i]))
+            return f"{head} \u2192 {new} (change {number_text(float(self.edge_values[k]))})"
         return head
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from backprop_lab.engine.derivation import number_text
 from backprop_lab.engine.network import Architecture
 
 if TYPE_CHECKING:
@@ -212,7 +213,9 @@ def label_texts(g: Geometry, f: PhaseFrame) -> list[tuple[float, float, str]]:
         values = dict(f.columns[c].quantities)
         for k, unit in enumerate(g.shown[c]):
             lines = [
-                f"{SHORT.get(n, n)} {float(values[n][unit]):.3g}" for n in names if n in values
+                f"{SHORT.get(n, n)} {number_text(float(values[n][unit]), 3)}"
+                for n in names
+                if n in values
             ]
             if lines:
                 out.append((float(c), float(g.ys[c][k]), "  ".join(lines)))

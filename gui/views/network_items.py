@@ -8,6 +8,8 @@ Thick lines cost several times more than 1-pixel ones, so widths vary only while
 scatter item, the ring around the layer just computed another; captions under the
 columns and the numbers beside the nodes are text items. :class:`NetworkItems` holds them
 all and draws what :mod:`.network_geometry` chose; the view decides what to show.
+:meth:`NetworkItems.fit` sets the range and writes the captions for the plot's size
+(:mod:`.network_frame`).
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFont, QTextOption
 
 from .colormaps import HIGHLIGHT, NEGATIVE, POSITIVE, BrushTable, background, blend
+from .network_frame import FORMS, Fit, caption_forms, fit
 from .network_geometry import (
     LEVEL_INTENSITY,
     LEVEL_WIDTH,
@@ -36,6 +39,7 @@ if TYPE_CHECKING:
 INACTIVE = (150, 150, 150)  # edges of layers a stepped iteration has not reached
 NOT_COMPUTED = (90, 90, 90)  # node fill before its layer is computed
 LIT = (255, 235, 120)  # ring around the layer just computed
+UNSHOWN_SIZE_PX = (400.0, 300.0)  # the plot's size assumed before it is laid out
 
 
 class EdgeCurve(pg.PlotCurveItem):
@@ -99,6 +103,8 @@ class NetworkItems:
         self.nodes.setZValue(20)
         pi.addItem(self.nodes)
         self.captions: list[pg.TextItem] = []
+        self.caption_texts: list[tuple[str, str, str]] = []  # network_frame.caption_forms
+        self.fitted: Fit | None = None  # the range and caption layout now in use
         self.thick: bool | None = None  # whether the edge pens are the wide ones
 
     def forget_layout(self) -> None:
@@ -106,6 +112,8 @@ class NetworkItems:
         for t in self.captions + self.labels:
             self.pi.removeItem(t)
         self.captions = []
+        self.caption_texts = []
+        self.fitted = None
         self.labels = []
         self.thick = None
 
@@ -115,20 +123,18 @@ class NetworkItems:
         arch = g.arch
         names = ["input", *(f"{ly.activation}" for ly in arch.layers)]
         bottom = float(min(ys.min() for ys in g.ys))
+        self.caption_texts = []
         for c, (name, n) in enumerate(zip(names, arch.sizes, strict=True)):
             shown = len(g.shown[c])
-            text = f"{name} ({n})" if shown == n else f"{name} ({shown} of {n})"
+            forms = caption_forms(name, str(n) if shown == n else f"{shown} of {n}")
             # the theme's text colour (a fixed light grey vanished on the light theme)
-            t = pg.TextItem(text, anchor=(0.5, 0), color=pg.getConfigOption("foreground"))
+            t = pg.TextItem(forms[0], anchor=(0.5, 0), color=pg.getConfigOption("foreground"))
             t.theme_text = True  # Theme.apply_to_plots recolours it on a live switch
-            t.setPos(c, bottom - 0.06)
+            t.textItem.document().setDefaultTextOption(QTextOption(Qt.AlignmentFlag.AlignHCenter))
             self.pi.addItem(t, ignoreBounds=True)
             self.captions.append(t)
-        vb.setRange(
-            xRange=(-0.35, len(arch.layers) + 0.35),
-            yRange=(bottom - 0.25, -bottom + 0.1),
-            padding=0,
-        )
+            self.caption_texts.append(forms)
+        self.fit(g, vb, node_size)
         extent = QRectF(-0.1, bottom - 0.1, len(arch.layers) + 0.2, -2 * bottom + 0.2)
         for c in (*self.curves, self.inactive, self.paths):
             c.set_extent(extent)
@@ -139,6 +145,36 @@ class NetworkItems:
             size=node_size,
             brush=self.brushes.lookup(np.zeros(len(g.node_x))),
         )
+
+    def fit(self, g: Geometry, vb: pg.ViewBox, node_size: float) -> Fit | None:
+        """Choose the view's range and the captions' form for the plot's size now (see
+        :mod:`.network_frame`); call again when it is resized. None without captions."""
+        if not self.captions:
+            return None
+        size = (vb.width(), vb.height())
+        if size[0] < 1 or size[1] < 1:
+            size = UNSHOWN_SIZE_PX  # not laid out yet: fitted again once it is
+        measured = [[(0.0, 0.0)] * len(self.captions) for _ in range(FORMS)]
+        for c, (t, forms) in enumerate(zip(self.captions, self.caption_texts, strict=True)):
+            for form, text in enumerate(forms):
+                self._set_caption(t, text)
+                r = t.textItem.boundingRect()
+                measured[form][c] = (r.width(), r.height())
+        half = float(max(ys.max() for ys in g.ys))
+        f = fit(len(g.arch.layers), half, size, node_size, measured)
+        vb.setRange(xRange=f.x_range, yRange=f.y_range, padding=0)
+        for c, (t, forms) in enumerate(zip(self.captions, self.caption_texts, strict=True)):
+            self._set_caption(t, forms[f.captions.form])
+            t.setPos(c, f.row_y[f.captions.row(c)])
+        self.fitted = f
+        return f
+
+    @staticmethod
+    def _set_caption(t: pg.TextItem, text: str) -> None:
+        """``text`` as ``t``'s caption, its lines centred on each other."""
+        t.setTextWidth(-1)
+        t.setText(text)
+        t.setTextWidth(t.textItem.document().idealWidth())  # centring needs a width
 
     def draw_edges(
         self, g: Geometry, q: np.ndarray, active: np.ndarray | None, max_edges: int

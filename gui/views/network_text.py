@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from backprop_lab.engine.derivation import number_text
 from backprop_lab.engine.transport.snapshot import Snapshot
 
 from .network_geometry import Geometry
@@ -18,8 +19,8 @@ if TYPE_CHECKING:
 
 
 def fmt(v: float | None) -> str:
-    """A number as the view prints it (6 significant digits), "-" for None."""
-    return "-" if v is None else f"{v:.6g}"
+    """A number as the view prints it (6 significant digits, a zero as "0"), "-" for None."""
+    return "-" if v is None else number_text(v)
 
 
 def snapshot_legend(mode: str, thick: bool | None, sample: int) -> str:

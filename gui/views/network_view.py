@@ -21,7 +21,8 @@ network has them in the tooltips. :meth:`highlight_paths` draws given edges in o
 the chain-rule paths from a selected weight to the loss, as in the article's figures.
 
 This module holds the widget: its state, the public API and what to draw when; the words
-are in :mod:`.network_text`, the buttons and the mouse in :mod:`.network_input`.
+are in :mod:`.network_text`, the buttons and the mouse in :mod:`.network_input`, how the
+drawing fits the plot (range, captions) in :mod:`.network_frame`.
 """
 
 from __future__ import annotations
@@ -117,6 +118,7 @@ class NetworkView(QWidget):
         pi.hideButtons()
         self._vb = pi.vb
         self._vb.disableAutoRange()
+        self._vb.sigResized.connect(self._on_plot_resized)  # nodes and captions stay inside
         self._items = NetworkItems(pi, self.font())
         # the items tests and the automation look at, by their old names
         self._curves = self._items.curves
@@ -381,6 +383,11 @@ class NetworkView(QWidget):
                 self._mode = mode
                 self._pending = self._snap is not None
                 self._redraw()
+
+    @Slot(object)
+    def _on_plot_resized(self, _vb: pg.ViewBox) -> None:
+        if self._geometry is not None:
+            self._items.fit(self._geometry, self._vb, self._node_size())
 
     def showEvent(self, event: QEvent) -> None:
         super().showEvent(event)

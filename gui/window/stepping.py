@@ -28,6 +28,7 @@ from ..inspector.context import chosen_row, explain_request
 from ..inspector.phase_indicator import PhaseIndicator
 from ..inspector.sample_chooser import SampleChooser
 from ..model.phase_frame import build_frame, data_text
+from .icons import set_palette_icon
 
 
 class Stepping(QObject):
@@ -58,17 +59,16 @@ class Stepping(QObject):
 
     def _create_step_actions(self) -> None:
         window = self.window
-        style = window.style()
         self.action_step_phase = QAction("Step phase", window, objectName="actionStepPhase")
         self.action_step_phase.setShortcut(QKeySequence(Qt.Key.Key_F11))
         self.action_step_phase.setToolTip(
             "One phase: forward layer by layer, loss, backward layer by layer, update (F11)"
         )
-        self.action_step_phase.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_ArrowForward))
+        set_palette_icon(self.action_step_phase, QStyle.StandardPixmap.SP_ArrowForward)
         self.action_finish = QAction("Finish iteration", window, objectName="actionFinishIteration")
         self.action_finish.setShortcut(QKeySequence("Shift+F11"))
         self.action_finish.setToolTip("Run the rest of the iteration under way (Shift+F11)")
-        self.action_finish.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekForward))
+        set_palette_icon(self.action_finish, QStyle.StandardPixmap.SP_MediaSeekForward)
         self.action_finish.setEnabled(False)
         for a in (self.action_step_phase, self.action_finish):
             a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -89,9 +89,10 @@ class Stepping(QObject):
         bar.addAction(self.action_finish)
         bar.addAction(self.window.action_reset)
         bar.addSeparator()
-        bar.addWidget(self.phase_indicator)
-        bar.addSeparator()
         bar.addWidget(self.sample_chooser)
+        bar.addSeparator()
+        # last: its sentence changes length with the phase, and nothing after it moves
+        bar.addWidget(self.phase_indicator)
         self.window.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
         self.step_toolbar = bar
 

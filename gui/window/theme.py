@@ -12,7 +12,8 @@ pyqtgraph (imported only once the views are, so that the window can appear first
 plot is re-coloured (background, axes, legends, the training-loss
 curve); heatmap images and colour bars take the theme's diverging map
 (:func:`gui.views.colormaps.set_dark`). The network view's edge colours are blended
-towards the background when they are drawn, so they follow on the next frame.
+towards the background when they are drawn, so they follow on the next frame. The
+actions' icons are redrawn in the new palette's text colour (:mod:`.icons`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
+
+from .icons import recolour_icons
 
 CHOICES = ("system", "light", "dark")
 _scheme = "light"  # the scheme last applied (plot_options follows it)
@@ -152,6 +155,7 @@ class Theme(QObject):
         scheme = resolve(self.choice)
         self.scheme = _scheme = scheme
         self._apply_palette(scheme)
+        recolour_icons(self.window)  # the action icons, drawn in the new palette's colours
         if _plots_loaded():
             self.apply_to_plots()
         self.changed.emit(scheme)

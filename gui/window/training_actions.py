@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QStyle
 
+from .icons import set_palette_icon
 from .shortcuts_dialog import set_command_name
 
 
@@ -35,20 +36,19 @@ class TrainingActions(QObject):
     def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
         self.window = window
-        style = window.style()
         self.action_play = QAction("Play", window, objectName="actionPlay", checkable=True)
         self.action_play.setShortcut(QKeySequence(Qt.Key.Key_Space))
         self.action_play.setToolTip("Play / pause training (Space)")
-        self.action_play.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
+        set_palette_icon(self.action_play, QStyle.StandardPixmap.SP_MediaPlay)
         set_command_name(self.action_play, self.tr("Play / Pause"))  # its text follows
         self.action_step = QAction("Step", window, objectName="actionStep")
         self.action_step.setShortcut(QKeySequence(Qt.Key.Key_F10))
         self.action_step.setToolTip("One iteration: forward, loss, backward, update (F10)")
-        self.action_step.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward))
+        set_palette_icon(self.action_step, QStyle.StandardPixmap.SP_MediaSkipForward)
         self.action_reset = QAction("Reset", window, objectName="actionReset")
         self.action_reset.setShortcut(QKeySequence("Ctrl+R"))
         self.action_reset.setToolTip("Re-initialise the weights from the seed (Ctrl+R)")
-        self.action_reset.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
+        set_palette_icon(self.action_reset, QStyle.StandardPixmap.SP_BrowserReload)
         self.action_quit = QAction("Quit", window, objectName="actionQuit")
         self.action_quit.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
         self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
@@ -84,7 +84,7 @@ class TrainingActions(QObject):
         pixmap = (
             QStyle.StandardPixmap.SP_MediaPause if running else QStyle.StandardPixmap.SP_MediaPlay
         )
-        self.action_play.setIcon(self.window.style().standardIcon(pixmap))
+        set_palette_icon(self.action_play, pixmap)
         self.action_play.setText("Pause" if running else "Play")
 
 

@@ -3,6 +3,9 @@ central difference, the recursive form reuses the later delta, hand-derived numb
 
 from __future__ import annotations
 
+import math
+import re
+
 import numpy as np
 import pytest
 from backprop_lab.engine import Architecture, LayerSpec, Network, Optimizer, init_network
@@ -141,3 +144,31 @@ def test_bad_selection_is_refused():
         explain(net, x, t, "mse", 1, 99, 0)
     with pytest.raises(ValueError, match="no biases"):
         explain(net, x, t, "mse", 1, 0, None)
+
+
+def test_number_text_never_writes_minus_zero():
+    from backprop_lab.engine.chainrule import number_text
+
+    assert number_text(-0.0) == "0" == number_text(0.0)  # %g writes -0.0 as "-0"
+    assert number_text(-3.1e-7) == "-3.1e-07" and number_text(-1e-300) == "-1e-300"
+    assert number_text(0.123456789) == "0.123457" and number_text(-0.0, 12) == "0"
+    assert number_text(float("nan")) == "nan"
+
+
+def test_markdown_counts_paths_in_english_and_writes_zero_as_0():
+    arch = Architecture.build(2, [1], 1, "tanh", "sigmoid")
+    net = init_network(arch, "xavier", 3)
+    x, t = np.array([[0.0, 0.7]]), np.array([[0.25]])
+    one = explain(net, x, t, "mse", 1, 0, 1, Optimizer("sgd", 0.5), None, 0)
+    md = to_markdown(one)
+    assert one.path_count == 1 and one.paths_note == "the only path"
+    assert "1 path joins w(1)_0,1 to the loss" in md
+    assert "path(s)" not in md and "all 1 paths" not in md
+    arch = Architecture.build(2, [3, 3], 1, "tanh", "sigmoid")
+    net = init_network(arch, "xavier", 3)
+    many = explain(net, x, t, "mse", 1, 0, 0, Optimizer("sgd", 0.5), None, 0)  # x_0 = 0
+    md = to_markdown(many)
+    assert many.paths_note == "all 3 paths" and "3 paths join w(1)_0,0 to the loss" in md
+    assert "(all 3 paths)" in md
+    assert any(p.product == 0 and math.copysign(1, p.product) < 0 for p in many.paths)
+    assert not re.findall(r"(?<![\w.])-0(?![\w.])", md)

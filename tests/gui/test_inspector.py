@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from backprop_lab.engine.chainrule import MAX_LISTED_PATHS, Derivation, explain
+from backprop_lab.engine.chainrule import number_text as written  # how numbers are written
 from backprop_lab.engine.data import Dataset
 from backprop_lab.engine.network import Architecture, init_network
 from backprop_lab.engine.optimizers import Optimizer
@@ -36,10 +37,11 @@ def direct(w: MainWindow, layer: int, row: int, col: int | None, sample: int) ->
 
 
 def every_number(d: Derivation) -> list[str]:
-    """Every factor of every listed path, each product and the sums, as written (.6g)."""
-    out = [f"{f.value:.6g}" for p in d.paths for f in p.factors]
-    out += [f"{p.product:.6g}" for p in d.paths]
-    out += [f"{v:.6g}" for v in (d.sample_sum_of_paths, d.sum_of_paths, d.weight, d.new_weight)]
+    """Every factor of every listed path, each product and the sums, as written (.6g,
+    a zero as "0")."""
+    out = [written(f.value) for p in d.paths for f in p.factors]
+    out += [written(p.product) for p in d.paths]
+    out += [written(v) for v in (d.sample_sum_of_paths, d.sum_of_paths, d.weight, d.new_weight)]
     return out
 
 
@@ -67,19 +69,24 @@ def test_inspect_weight_shows_the_engines_derivation(window, qtbot, layer, row, 
     assert shown.gradient == d.gradient and shown.numeric_gradient == d.numeric_gradient
     assert shown.new_weight == d.new_weight and shown.paths == d.paths
     text = view.plain_text()
-    assert f"dL/d{d.symbol} = {d.gradient:.6g}" in text
+    assert f"dL/d{d.symbol} = {written(d.gradient)}" in text
     for number in every_number(d):
         assert number in text, number
     for p in d.paths:
         for f in p.factors:
             assert f.symbol in text, f.symbol
-    assert f"{d.numeric_gradient:.12g}" in text and f"{d.relative_error:.2e}" in text
+    assert f"{written(d.numeric_gradient, 12)}" in text and f"{d.relative_error:.2e}" in text
     assert d.agree and view.badge.text() == "AGREE" and not view.badge.isHidden()
-    assert f"{d.path_count} path(s)" in text
+    if layer < 3:  # hidden layers: the paths are counted ("1 path", "8 paths")
+        paths = "1 path" if d.path_count == 1 else f"{d.path_count} paths"
+        assert f"{paths} from {d.symbol} to the loss." in text
+        assert f"Sum over the {paths} of this sample: {written(d.sample_sum_of_paths)}" in text
     if layer < 3:
         for e in d.recursive["reused_deltas"]:
-            assert f"{e['delta_symbol']} = {e['delta']:.6g}" in text
-    assert f"{d.weight:.6g} - {d.learning_rate:.6g} \u00d7 {d.gradient:.6g} = " in text
+            assert f"{e['delta_symbol']} = {written(e['delta'])}" in text
+    assert (
+        f"{written(d.weight)} - {written(d.learning_rate)} \u00d7 {written(d.gradient)} = " in text
+    )
     assert "training sample 11" in view.title.text()
     if col is not None:
         assert window.network_view.selected_edge() == (layer - 1, row, col)
@@ -209,8 +216,8 @@ def test_markdown_export_and_copy_hold_every_factor(window, tmp_path):
         assert number in md, number
     for p in d.paths:
         for f in p.factors:
-            assert f"{f.symbol} = {f.value:.6g}" in md
-    assert f"{d.numeric_gradient:.12g}" in md and "AGREE" in md
+            assert f"{f.symbol} = {written(f.value)}" in md
+    assert f"{written(d.numeric_gradient, 12)}" in md and "AGREE" in md
     assert "Network: 2 -> 8 tanh -> 8 tanh -> 1 sigmoid, loss bce" in md
     window.action_copy_derivation.trigger()
     assert QGuiApplication.clipboard().text() == md
@@ -249,10 +256,10 @@ def test_large_network_says_how_many_paths_and_lists_the_largest(window, qtbot):
     products = [abs(p.product) for p in d.paths]
     assert products == sorted(products, reverse=True)
     text = window.chain_rule_view.plain_text()
-    assert "1,280 path(s)" in text and d.paths_note in text
-    assert f"{d.sample_sum_of_paths:.6g}" in text
+    assert "1,280 paths from w(1)_100,400 to the loss." in text and d.paths_note in text
+    assert f"{written(d.sample_sum_of_paths)}" in text
     for e in d.recursive["reused_deltas"]:  # the recursive form in full: all 128 deltas
-        assert f"{e['delta_symbol']} = {e['delta']:.6g}" in text
+        assert f"{e['delta_symbol']} = {written(e['delta'])}" in text
     assert len(d.recursive["reused_deltas"]) == 128
     # orange: the listed paths' edges whose both ends are drawn (64 units per column)
     view = window.network_view

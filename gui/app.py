@@ -97,6 +97,7 @@ def start(argv: Sequence[str] | None = None) -> tuple[QApplication, QMainWindow]
     window.install_views()
     # paint the views now: their first paint (~50-100 ms for all of them) must not fall
     # into the first seconds of Play when the user presses it at once
+    app.processEvents()
     window.controller.warm_up()  # the training process imports NumPy while the user looks
     if autotest:
         print("autotest: views ready", flush=True)

@@ -1,0 +1,55 @@
+"""gui.app.start: the window as ``backprop-lab`` starts it is ready for a Play pressed at
+once - its views already painted, the training process already running - so the first
+seconds of Play carry no start-up work (timings: benchmarks/bench_gui_responsiveness.py
+--cold)."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+import pytest
+from backprop_lab.gui import app as gui_app
+
+
+@pytest.fixture
+def started(qapp, monkeypatch):
+    """gui.app.start()'s window, with the plot widgets it painted while starting."""
+    painted: set[int] = set()
+    paint = pg.GraphicsView.paintEvent
+
+    def recording_paint(self, event):
+        painted.add(id(self))
+        return paint(self, event)
+
+    monkeypatch.setattr(pg.GraphicsView, "paintEvent", recording_paint)
+    _, window = gui_app.start(["backprop-lab"])
+    window.quiet_messages = True
+    yield window, set(painted)
+    window.controller.shutdown()
+    window.close()
+    window.deleteLater()
+
+
+def plot_widgets(view) -> list[pg.GraphicsView]:
+    """The pyqtgraph widgets that draw ``view``."""
+    own = [view] if isinstance(view, pg.GraphicsView) else []
+    return own + view.findChildren(pg.GraphicsView)
+
+
+def test_start_paints_every_view_before_returning(started):
+    window, painted = started
+    assert window.views_installed
+    for view in window.views:
+        widgets = plot_widgets(view)
+        assert widgets, view.objectName()
+        if view.isVisible():
+            assert any(id(w) in painted for w in widgets), view.objectName()
+    assert any(v.isVisible() for v in window.views)
+
+
+def test_start_has_the_training_process_running_before_play(started):
+    window, _ = started
+    pid = window.controller.worker_pid
+    assert pid is not None
+    window.action_play.trigger()
+    assert window.controller.worker_pid == pid  # Play used it, started none
+    window.controller.pause()

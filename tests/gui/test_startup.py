@@ -5,9 +5,12 @@ seconds of Play carry no start-up work (timings: benchmarks/bench_gui_responsive
 
 from __future__ import annotations
 
+import os
+
 import pyqtgraph as pg
 import pytest
 from backprop_lab.gui import app as gui_app
+from backprop_lab.gui.training.process import NICENESS
 
 
 @pytest.fixture
@@ -53,3 +56,12 @@ def test_start_has_the_training_process_running_before_play(started):
     window.action_play.trigger()
     assert window.controller.worker_pid == pid  # Play used it, started none
     window.controller.pause()
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="no nice values here")
+def test_the_training_process_yields_the_cpu_to_the_window(started):
+    window, _ = started
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    child = os.getpriority(os.PRIO_PROCESS, window.controller.worker_pid)
+    assert child == min(mine + NICENESS, 19)
+    assert NICENESS > 0

@@ -96,8 +96,10 @@ def start(argv: Sequence[str] | None = None) -> tuple[QApplication, QMainWindow]
         print("autotest: window shown", flush=True)
     window.install_views()
     # paint the views now: their first paint (~50-100 ms for all of them) must not fall
-    # into the first seconds of Play when the user presses it at once
-    app.processEvents()
+    # into the first seconds of Play when the user presses it at once. Two passes: a
+    # plot's first paint sets its auto-range, which asks for a second paint
+    for _ in range(2):
+        app.processEvents()
     window.controller.warm_up()  # the training process imports NumPy while the user looks
     if autotest:
         print("autotest: views ready", flush=True)

@@ -24,9 +24,13 @@ def started(qapp, monkeypatch):
         return paint(self, event)
 
     monkeypatch.setattr(pg.GraphicsView, "paintEvent", recording_paint)
-    _, window = gui_app.start(["backprop-lab"])
+    app, window = gui_app.start(["backprop-lab"])
     window.quiet_messages = True
-    yield window, set(painted)
+    during_start = set(painted)
+    painted.clear()
+    app.processEvents()  # what start() left to paint
+    window.painted_after_start = set(painted)
+    yield window, during_start
     window.controller.shutdown()
     window.close()
     window.deleteLater()
@@ -47,6 +51,11 @@ def test_start_paints_every_view_before_returning(started):
         if view.isVisible():
             assert any(id(w) in painted for w in widgets), view.objectName()
     assert any(v.isVisible() for v in window.views)
+
+
+def test_start_leaves_no_view_to_paint(started):
+    window, _ = started
+    assert window.painted_after_start == set()
 
 
 def test_start_has_the_training_process_running_before_play(started):

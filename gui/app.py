@@ -20,6 +20,7 @@ Once the window is up, a crashed window's autosave is offered for recovery
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -101,9 +102,22 @@ def start(argv: Sequence[str] | None = None) -> tuple[QApplication, QMainWindow]
     for _ in range(2):
         app.processEvents()
     window.controller.warm_up()  # the training process imports NumPy while the user looks
+    freeze_start_up_objects()
     if autotest:
         print("autotest: views ready", flush=True)
     return app, window
+
+
+def freeze_start_up_objects() -> None:
+    """Collect the start-up garbage, then hide everything alive from the cyclic garbage
+    collector (``gc.freeze``): the ~80,000 objects of the modules, the window and its
+    views are never garbage, yet every full collection scanned them - 42-52 ms of the GUI
+    thread, a visible stall whenever one fell into Play. Now a full collection scans only
+    what was made since (~0 ms right after start). The cost: an object made at start-up
+    that later becomes cyclic garbage (say a view replaced by an architecture change) is
+    not freed - bounded by what start-up made."""
+    gc.collect()
+    gc.freeze()
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -122,4 +136,4 @@ def run(argv: Sequence[str] | None = None) -> int:
     return int(code)
 
 
-__all__ = ["configure_pyqtgraph", "run", "start"]
+__all__ = ["configure_pyqtgraph", "freeze_start_up_objects", "run", "start"]

@@ -5,6 +5,7 @@ seconds of Play carry no start-up work (timings: benchmarks/bench_gui_responsive
 
 from __future__ import annotations
 
+import gc
 import os
 
 import pyqtgraph as pg
@@ -24,7 +25,9 @@ def started(qapp, monkeypatch):
         return paint(self, event)
 
     monkeypatch.setattr(pg.GraphicsView, "paintEvent", recording_paint)
+    frozen = gc.get_freeze_count()
     app, window = gui_app.start(["backprop-lab"])
+    window.frozen_by_start = gc.get_freeze_count() - frozen
     window.quiet_messages = True
     during_start = set(painted)
     painted.clear()
@@ -34,6 +37,12 @@ def started(qapp, monkeypatch):
     window.controller.shutdown()
     window.close()
     window.deleteLater()
+    del window
+    # start() froze the window with everything else: let this test's objects be
+    # collected again, then freeze what is left, as tests/gui/conftest.py does
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def plot_widgets(view) -> list[pg.GraphicsView]:
@@ -74,3 +83,11 @@ def test_the_training_process_yields_the_cpu_to_the_window(started):
     child = os.getpriority(os.PRIO_PROCESS, window.controller.worker_pid)
     assert child == min(mine + NICENESS, 19)
     assert NICENESS > 0
+
+
+def test_start_hides_what_it_made_from_the_garbage_collector(started):
+    window, _ = started
+    # the window and its views: thousands of objects a full collection no longer scans
+    assert window.frozen_by_start > 1000
+    assert gc.is_tracked(window.lab)
+    assert not any(obj is window.lab for obj in gc.get_objects())  # frozen: not scanned

@@ -1,5 +1,8 @@
 """GUI responsiveness while training at full speed, against the bar of the GUI issue.
 
+(Longer than our usual 400 lines: the warm and the cold mode share the cases, the timer
+probe and the bar, and are one script so that both are run and read the same way.)
+
 For each case the script alternates, ``--runs`` times:
 
 * **headless**: the engine's ``Trainer.run`` alone in a fresh process, with the worker

@@ -1,5 +1,8 @@
 """GUI responsiveness while training at full speed, against the bar of the GUI issue.
 
+(Longer than our usual 400 lines: the warm and the cold mode share the cases, the timer
+probe and the bar, and are one script so that both are run and read the same way.)
+
 For each case the script alternates, ``--runs`` times:
 
 * **headless**: the engine's ``Trainer.run`` alone in a fresh process, with the worker
@@ -13,17 +16,31 @@ Bar: longest gap <= 50 ms; GUI/headless iterations/s >= 50% for 2-8-8-1 (batch 3
 >= 80% for 784-256-128-10 (batch 128, synthetic 784-dimensional data). The table shows
 medians over the runs (and every run's gap). Other load on the machine skews both.
 
+**Cold** (``--cold``): the first seconds of Play, as a user meets them. Each of ``--runs``
+runs (default 5) is a fresh process that starts the window as ``backprop-lab`` does
+(``gui.app.start``: shown, views installed, training process warmed up), presses Play at
+once and records the 10 ms precise timer's ticks for ``--seconds`` (default 4) from that
+press; per run: the median, 99th percentile and longest gap. Bar: longest gap <= 50 ms in
+every run. ``--trace`` adds, for every gap over ``--trace-ms``, where the GUI thread was
+(its Python stack sampled every millisecond by a second thread) and the garbage
+collections inside it.
+
 Run:  QT_QPA_PLATFORM=offscreen python benchmarks/bench_gui_responsiveness.py [--runs 3]
+      QT_QPA_PLATFORM=offscreen python benchmarks/bench_gui_responsiveness.py --cold [--trace]
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
+import gc
+import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -198,9 +215,152 @@ def gui_run(window, case: str, seconds: float) -> dict:
     }
 
 
+# ---------------------------------------------------------------- cold: the first seconds
+
+
+class StackSampler(threading.Thread):
+    """Samples the GUI thread's Python stack every ``interval`` s (``--trace``), and
+    times every garbage collection; :meth:`report` says what filled a gap."""
+
+    def __init__(self, interval: float = 0.001) -> None:
+        super().__init__(daemon=True)
+        self.interval = interval
+        self.main = threading.main_thread().ident
+        self.samples: list[tuple[float, tuple[str, ...]]] = []
+        self.collections: list[tuple[float, float, int]] = []  # start, end, generation
+        self._gc_start = 0.0
+        self.running = True
+        gc.callbacks.append(self._on_gc)
+
+    def _on_gc(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._gc_start = time.perf_counter()
+        else:
+            self.collections.append((self._gc_start, time.perf_counter(), info["generation"]))
+
+    def run(self) -> None:
+        while self.running:
+            frame = sys._current_frames().get(self.main)
+            stack = []
+            while frame is not None and len(stack) < 40:
+                code = frame.f_code
+                name = os.path.basename(code.co_filename)
+                stack.append(f"{name}:{code.co_name}:{frame.f_lineno}")
+                frame = frame.f_back
+            self.samples.append((time.perf_counter(), tuple(stack)))
+            time.sleep(self.interval)
+
+    def report(self, start: float, end: float, depth: int = 4, top: int = 4) -> list[str]:
+        """Lines on the gap from ``start`` to ``end``: collections, commonest stacks."""
+        lines = [
+            f"  gc gen {g}: {(e - s) * 1e3:.1f} ms at +{(s - start) * 1e3:.0f} ms"
+            for s, e, g in self.collections
+            if s < end and e > start and e - s > 0.002
+        ]
+        stacks = collections.Counter(
+            " < ".join(st[:depth]) for t, st in self.samples if start <= t <= end
+        )
+        lines += [f"  {n:3d} x {st}" for st, n in stacks.most_common(top)]
+        return lines
+
+
+def cold_main(seconds: float, trace_ms: float | None) -> None:
+    """One cold run (in a fresh process): start the app as ``backprop-lab`` does, press
+    Play at once, print the timer gaps (ms) of the first ``seconds`` as one JSON line."""
+    from backprop_lab.gui import app as gui_app
+    from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Slot
+
+    class Ticks(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.times: list[float] = []
+            self.cpu: list[float] = []  # the GUI thread's CPU time at each tick
+
+        @Slot()
+        def tick(self) -> None:
+            self.times.append(time.perf_counter())
+            self.cpu.append(time.thread_time())
+
+    sampler = StackSampler() if trace_ms is not None else None
+    if sampler is not None:
+        sampler.start()
+    app, window = gui_app.start([sys.argv[0]])
+    window.session.ask_unsaved = lambda doing: "discard"  # closing never asks
+    QTimer.singleShot(0, window.recovery.offer_recovery)  # as gui.app.run does
+    ticks = Ticks()
+    timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(10)
+    timer.timeout.connect(ticks.tick)
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    timer.start()
+    pressed, pressed_cpu = time.perf_counter(), time.thread_time()
+    window.action_play.trigger()
+    loop.exec()
+    timer.stop()
+    n = sum(t <= pressed + seconds for t in ticks.times)
+    times = np.array([pressed, *ticks.times[:n]])
+    gaps = np.diff(times) * 1e3
+    cpu = np.diff([pressed_cpu, *ticks.cpu[:n]]) * 1e3
+    step = window.last_snapshot.step if window.last_snapshot is not None else 0
+    out = {"gaps": gaps.tolist(), "cpu": cpu.tolist(), "step": step, "trace": []}
+    if sampler is not None:
+        sampler.running = False
+        for i in np.flatnonzero(gaps > trace_ms):
+            a, b = times[i], times[i + 1]
+            out["trace"].append(
+                f"gap {gaps[i]:.0f} ms at +{(a - pressed) * 1e3:.0f} ms "
+                f"(GUI thread on a core {cpu[i]:.0f} ms of it):"
+            )
+            out["trace"] += sampler.report(a, b)
+    window.controller.pause()
+    window.close()
+    app.processEvents()
+    print(json.dumps(out))
+
+
+def cold_runs(runs: int, seconds: float, trace_ms: float | None) -> None:
+    """``runs`` cold runs, each in a fresh process; prints one row per run."""
+    print(f"cold: {runs} runs, {seconds:g} s of Play each from the first press; "
+          f"load average before: {os.getloadavg()[0]:.2f} (2 cores)")  # fmt: skip
+    print()
+    print("run | median gap ms | p99 ms | longest ms (GUI thread's CPU ms in it) | "
+          "first gap ms (CPU) | gaps > 50 ms | iteration reached")  # fmt: skip
+    print("--- | --- | --- | --- | --- | --- | ---")
+    longest = []
+    traces = []
+    for k in range(runs):
+        cmd = [sys.executable, __file__, "--cold-run", "--seconds", str(seconds)]
+        if trace_ms is not None:
+            cmd += ["--trace-ms", str(trace_ms)]
+        env = dict(os.environ)  # every run its own fresh settings folders
+        env["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="bplab-bench-config-")
+        env["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="bplab-bench-data-")
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
+        res = json.loads(proc.stdout.strip().splitlines()[-1])
+        gaps, cpu = np.array(res["gaps"]), np.array(res["cpu"])
+        longest.append(gaps.max())
+        i = int(gaps.argmax())
+        print(f"{k + 1} | {np.median(gaps):.1f} | {np.percentile(gaps, 99):.1f} | "
+              f"{gaps[i]:.1f} ({cpu[i]:.0f}) | {gaps[0]:.1f} ({cpu[0]:.0f}) | "
+              f"{int((gaps > GAP_BAR_MS).sum())} | "
+              f"{res['step']}")  # fmt: skip
+        if res["trace"]:
+            traces.append((k + 1, res["trace"]))
+    ok = all(g <= GAP_BAR_MS for g in longest)
+    print()
+    print(f"longest gap per run: {', '.join(f'{g:.0f}' for g in longest)} ms "
+          f"({'ok' if ok else 'MISSED'}: bar {GAP_BAR_MS:g} ms in every run); "
+          f"load average after: {os.getloadavg()[0]:.2f}")  # fmt: skip
+    for k, lines in traces:
+        print(f"\nrun {k}:")
+        print("\n".join(lines))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=None, help="default 3; cold: 5")
     parser.add_argument("--seconds", type=float, default=4.0, help="measured time per run")
     parser.add_argument("--cases", nargs="*", default=list(CASES), choices=list(CASES))
     parser.add_argument(
@@ -209,10 +369,23 @@ def main() -> None:
         default="window",
         help="window: gui.MainWindow with all views; plot: the controller and one PlotWidget",
     )
+    parser.add_argument("--cold", action="store_true", help="the first seconds of Play")
+    parser.add_argument("--trace", action="store_true", help="cold: where long gaps went")
+    parser.add_argument("--trace-ms", type=float, default=None, help="cold: gaps to trace")
     parser.add_argument("--headless", help=argparse.SUPPRESS)
+    parser.add_argument("--cold-run", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.headless:
         headless_main(args.headless, args.seconds)
+        return
+    args.runs_given = args.runs is not None
+    args.runs = 3 if args.runs is None else args.runs
+    if args.cold_run:
+        cold_main(args.seconds, args.trace_ms)
+        return
+    if args.cold:
+        trace_ms = args.trace_ms if args.trace_ms is not None else (30.0 if args.trace else None)
+        cold_runs(args.runs if args.runs_given else 5, args.seconds, trace_ms)
         return
 
     from PySide6.QtWidgets import QApplication

@@ -30,7 +30,7 @@ def ema(x, y, decay: float) -> np.ndarray:
     x = np.asarray(x, dtype=np.float64).reshape(-1)
     y = np.asarray(y, dtype=np.float64)
     flat = y.ndim == 1
-    y2 = y.reshape(len(x), -1)
+    y2 = y.reshape(len(x), -1) if y.size else y.reshape(len(x), 1 if flat else y.shape[-1])
     finite = np.isfinite(y2)
     if finite.all():
         out = _ema_finite(x, y2, decay)

@@ -25,6 +25,7 @@ def test_ema_by_hand() -> None:
     # decay 0.9 on per-iteration points: 2; 0.9*2 + 0.1*12 = 3; 0.9*3 + 0.1*(-7) = 2
     np.testing.assert_allclose(ema([5, 6, 7], [2.0, 12.0, -7.0], 0.9), [2.0, 3.0, 2.0])
     assert ema([3], [7.5], 0.9).tolist() == pytest.approx([7.5])
+    assert ema([], [], 0.9).shape == (0,) and ema([], np.empty((0, 3)), 0.9).shape == (0, 3)
     np.testing.assert_array_equal(ema([1, 2], [1.0, 5.0], 0.0), [1.0, 5.0])
 
 

@@ -25,7 +25,6 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Slot
 from PySide6.QtGui import QFontMetricsF
 
 EMPTY_X = (0.0, 10.0)  # iterations shown before there are any
@@ -131,25 +130,22 @@ def readable_axes(**extra: pg.AxisItem) -> dict[str, pg.AxisItem]:
 
 class EmptyHint:
     """A line of text in the middle of an empty plot (e.g. "Press Play or Step to
-    train"), drawn in the theme's text colour; :meth:`set_shown` shows or hides it."""
+    train"), drawn in the theme's text colour. Its :class:`SteadyRange` shows it at the
+    centre of the empty range while the plot is empty, and hides it otherwise."""
 
     def __init__(self, plot_item: pg.PlotItem, text: str) -> None:
         self.item = pg.TextItem(text, anchor=(0.5, 0.5), color=pg.getConfigOption("foreground"))
         self.item.theme_text = True  # the theme re-colours it (gui.window.theme)
-        self._vb = plot_item.vb
-        self.item.setParentItem(self._vb)  # in view pixels, not data coordinates
-        self._vb.sigResized.connect(self.place)
-        self.place()
+        plot_item.addItem(self.item, ignoreBounds=True)
 
-    @Slot()
-    def place(self) -> None:
-        """Centre the text in the plot area (after a resize)."""
-        self.item.setPos(self._vb.boundingRect().center())
+    def show_at(self, x: float, y: float) -> None:
+        """Show the hint centred on view coordinates (x, y)."""
+        self.item.setPos(x, y)
+        self.item.setVisible(True)
 
-    def set_shown(self, on: bool) -> None:
-        """Show (True) or hide the hint."""
-        if self.item.isVisible() != on:
-            self.item.setVisible(on)
+    def hide(self) -> None:
+        """Hide the hint (the plot has data)."""
+        self.item.setVisible(False)
 
     def text(self) -> str:
         """The hint's text."""
@@ -191,9 +187,10 @@ class LegendBelow(pg.LegendItem):
 class SteadyRange:
     """The invisible extent item of one plot (see the module docstring)."""
 
-    def __init__(self, plot_item: pg.PlotItem) -> None:
+    def __init__(self, plot_item: pg.PlotItem, hint: EmptyHint | None = None) -> None:
         self.item = pg.PlotDataItem(pen=pg.mkPen(None))  # has bounds, draws nothing
         self._plot_item = plot_item
+        self._hint = hint
         self._points: tuple[float, ...] = ()
         self.empty = True
         plot_item.addItem(self.item)
@@ -202,7 +199,8 @@ class SteadyRange:
         """Span x from 0 up to ``axis_end(x_last)`` and y over the finite values of ``ys``
         (positive ones on a log axis), rounded out; the empty range (EMPTY_X by EMPTY_Y,
         or EMPTY_LOG_Y) when ``x_last`` is None or no value can be drawn - and then the
-        plot's auto-range is switched back on (a zoom of the old run does not stay)."""
+        plot's auto-range is switched back on (a zoom of the old run does not stay) and
+        the hint, if any, is shown in its middle."""
         points: tuple[float, ...] = ()
         if x_last is not None:
             y = np.concatenate(ys) if ys else np.empty(0)
@@ -215,6 +213,12 @@ class SteadyRange:
             if not self.empty:
                 self._plot_item.enableAutoRange()
         self.empty = empty
+        if self._hint is not None:
+            if empty:  # view coordinates: log10 on a log axis
+                y0, y1 = (math.log10(v) for v in points[2:]) if log else points[2:]
+                self._hint.show_at(0.5 * (points[0] + points[1]), 0.5 * (y0 + y1))
+            else:
+                self._hint.hide()
         if points == self._points:
             return
         self._points = points

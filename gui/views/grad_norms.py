@@ -62,9 +62,9 @@ class GradNormPlot(pg.PlotWidget):
         pi.setLogMode(y=True)
         pi.setClipToView(True)
         pi.setDownsampling(auto=True, mode="peak")
-        self._extent = SteadyRange(pi)  # axes move only when the data cross round values
-        self._extent.update(None, [], log=True)
         self.hint = EmptyHint(pi, self.tr("Press Play or Step to train"))
+        self._extent = SteadyRange(pi, self.hint)  # axes move only when data cross round values
+        self._extent.update(None, [], log=True)
         self._legend = LegendBelow(pi)
 
     def set_histories(self, histories: Histories) -> None:
@@ -177,7 +177,6 @@ class GradNormPlot(pg.PlotWidget):
             ys.append(y)
             last = float(x[-1]) if len(x) else None
         self._extent.update(last, ys, log=True)
-        self.hint.set_shown(last is None)
 
     def showEvent(self, event: QEvent) -> None:
         super().showEvent(event)
@@ -185,5 +184,5 @@ class GradNormPlot(pg.PlotWidget):
 
     def resizeEvent(self, event: QEvent) -> None:
         super().resizeEvent(event)
-        if hasattr(self, "_legend"):
+        if hasattr(self, "_legend") and not self.closed:  # close() deletes the items first
             self._legend.fit_columns()

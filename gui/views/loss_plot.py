@@ -73,8 +73,8 @@ class LossPlot(pg.PlotWidget):
             pen=VAL_PEN, symbol="o", symbolSize=4, symbolPen=None, symbolBrush=VAL_PEN.color()
         )
 
-        self._extent = SteadyRange(pi)  # axes move only when the data cross round values
         self.hint = EmptyHint(pi, self.tr("Press Play or Step to train"))
+        self._extent = SteadyRange(pi, self.hint)  # axes move only when data cross round values
 
         # accuracy: its own view box and axis, untouched by the loss axis' log mode
         self._acc_view = pg.ViewBox(enableMenu=False)
@@ -126,6 +126,7 @@ class LossPlot(pg.PlotWidget):
         self._log_button.setDefaultAction(self.log_action)
         self._log_button.setAutoRaise(True)
         self._log_button.adjustSize()
+        self._update_extent()  # the empty range and the hint
 
     # ------------------------------------------------------------ the histories
     def set_histories(self, histories: Histories) -> None:
@@ -242,7 +243,6 @@ class LossPlot(pg.PlotWidget):
         x, y = self._train_history.arrays()
         self._train.setData(x, y)
         self._hover_data = {"train": (x, y)}
-        self.hint.set_shown(len(x) == 0)
         show_dots(self._train, len(x) <= FEW_POINTS)  # one loss: a dot, not nothing
 
         any_acc = False
@@ -324,7 +324,7 @@ class LossPlot(pg.PlotWidget):
 
     def resizeEvent(self, event: QEvent) -> None:
         super().resizeEvent(event)
-        if hasattr(self, "_legend"):
+        if hasattr(self, "_legend") and not self.closed:  # close() deletes the items first
             self._legend.fit_columns()
         if hasattr(self, "_log_button"):
             b = self._log_button

@@ -129,36 +129,40 @@ def test_rounded_ranges_are_never_empty() -> None:
         assert a < b and a <= lo <= hi <= b, (lo, hi, log, a, b)
 
 
-def test_one_row_data_gets_a_padded_range_without_si_prefix(qtbot) -> None:
+def test_one_row_data_gets_a_padded_range_without_si_prefix(window, qtbot, tmp_path) -> None:
     """The 2-2-2 example's one row: the decision view's axes span about a unit around
     the point (they read "100.000001..99.999999 (x0.001)" and "x1 (x1e-09)")."""
-    view = shown(qtbot, DecisionView())
-    data = one_row()
-    view.set_dataset(data)
-    pi = view.plot.getPlotItem()
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    path = tmp_path / "one_row.csv"
+    path.write_text("0.05,0.10,0.01,0.99\n")
+    window.data_panel.targets_spin.setValue(2)
+    with qtbot.waitSignal(window.data_panel.datasetChanged, timeout=WAIT_MS):
+        window.data_panel.load_csv_file(str(path))
+    pi = window.decision_view.plot.getPlotItem()
+    x = window.controller.dataset.x[0]  # as the trainer sees it (standardised or not)
 
     def framed() -> None:
+        pi.vb.updateAutoRange()  # what the next paint would show, now
         (x0, x1), (y0, y1) = pi.vb.viewRange()
-        assert x0 < 0.05 < x1 and y0 < 0.10 < y1
+        assert x0 < x[0] < x1 and y0 < x[1] < y1
         assert x1 - x0 >= 0.5 and y1 - y0 >= 0.5, pi.vb.viewRange()
 
     qtbot.waitUntil(framed)
     no_si_prefix(pi)
-    # with the network's output (its grid window is the engine's, padded the same way)
-    from backprop_lab.engine import Architecture, Optimizer, Trainer, TrainingConfig
-    from backprop_lab.engine.network import init_network
-    from backprop_lab.engine.transport.snapshot import GridSpec, make_snapshot
-
-    arch = Architecture.build(2, [2], 2, "sigmoid", "sigmoid")
-    config = TrainingConfig(loss="mse", optimizer=Optimizer("sgd", 0.5), batch_size=1)
-    trainer = Trainer(init_network(arch, seed=0), data.x, data.t, config)
-    rec = trainer.step()
-    snap = make_snapshot(
-        trainer, [1], [rec.loss.value], np.reshape(rec.backward.grad_norms, (1, -1)), rec,
-        grid_spec=GridSpec.around(data.x),
-    )  # fmt: skip
-    view.show_snapshot(snap)
+    window.step()
     qtbot.waitUntil(framed)
+    no_si_prefix(pi)
+
+
+def test_the_decision_view_frames_one_point_before_any_snapshot(qtbot) -> None:
+    view = shown(qtbot, DecisionView())
+    view.set_dataset(one_row())
+    pi = view.plot.getPlotItem()
+    pi.vb.updateAutoRange()  # what the next paint would show, now
+    (x0, x1), (y0, y1) = pi.vb.viewRange()
+    assert x0 < 0.05 < x1 and y0 < 0.10 < y1 and x1 - x0 >= 1.0 and y1 - y0 >= 1.0
     no_si_prefix(pi)
 
 

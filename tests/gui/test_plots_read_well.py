@@ -123,6 +123,34 @@ def test_the_window_starts_with_readable_empty_plots(window, qtbot) -> None:
     qtbot.waitUntil(lambda: window.loss_plot.getPlotItem().vb.viewRange()[0][1] < 11)
 
 
+def test_a_new_architecture_resets_the_plots_ranges(window, qtbot) -> None:
+    """After training and zooming, a network of another depth clears the history: the
+    loss and norm plots show the empty range again, not the old run's axes."""
+    from dataclasses import replace as replaced
+
+    from backprop_lab.engine.network import Architecture
+
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    for _ in range(40):
+        window.step()
+    plots = (window.loss_plot, window.grad_norm_plot)
+    for plot in plots:
+        vb = plot.getPlotItem().vb
+        qtbot.waitUntil(lambda vb=vb: vb.viewRange()[0][1] >= 40)
+        vb.setXRange(10, 30)  # the user zooms: auto-range is off
+    spec = window.lab.spec
+    deeper = Architecture.build(2, [8, 8, 8], 1, "tanh", "sigmoid")
+    window.lab.set_spec(replaced(spec, architecture=deeper), edit="add a layer")
+    assert window.controller.network.architecture == deeper
+    for plot in plots:
+        vb = plot.getPlotItem().vb
+        qtbot.waitUntil(lambda vb=vb: 10 <= vb.viewRange()[0][1] < 11)
+        assert -1 < vb.viewRange()[0][0] <= 0
+        assert plot.hint.item.isVisible()
+
+
 def test_rounded_ranges_are_never_empty() -> None:
     for lo, hi, log in [(0.7, 0.7, False), (0.0, 0.0, False), (0.1, 0.1, True), (1.0, 1.0, True)]:
         a, b = rounded_out(lo, hi, log)

@@ -25,12 +25,15 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Slot
 from PySide6.QtGui import QFontMetricsF
+from PySide6.QtWidgets import QToolButton, QWidget
 
 EMPTY_X = (0.0, 10.0)  # iterations shown before there are any
 EMPTY_Y = (0.0, 1.0)  # linear y shown before there is data
 EMPTY_LOG_Y = (0.1, 1.0)  # log y: one decade
 LEGEND_ROW = 4  # the PlotItem layout row below the bottom axis (LegendBelow)
+MIN_PLOT_HEIGHT = 100  # a legend below leaves the plot area at least this tall, or folds
 
 
 def axis_end(x: float) -> float:
@@ -154,34 +157,78 @@ class EmptyHint:
 
 class LegendBelow(pg.LegendItem):
     """A frameless legend laid out in its PlotItem's grid, below the plot, instead of
-    floating over the curves; :meth:`fit_columns` puts as many entries side by side
-    as the plot's width holds."""
+    floating over the curves. :meth:`fit_columns` puts as many entries side by side as
+    the plot's width holds, and folds the legend away (no rows at all) when what is left
+    of the plot would be shorter than MIN_PLOT_HEIGHT - the plot matters more. Folded,
+    its ``button`` (a checkable "Key" tool button on ``owner``, placed by the view) shows
+    it anyway."""
 
-    def __init__(self, plot_item: pg.PlotItem) -> None:
-        super().__init__(frame=False, colCount=1)
+    def __init__(self, plot_item: pg.PlotItem, owner: QWidget) -> None:
+        super().__init__(frame=False, colCount=1, labelTextSize="8pt", verSpacing=-4)
         self.setFlag(self.GraphicsItemFlag.ItemIgnoresTransformations, False)
         self._plot_item = plot_item
+        self._enabled = True
+        self._folded = False
         # under the plot and the axes right of it; the corner under the left axis stays
-        # free (the loss plot's log button sits there)
+        # free (for the buttons)
         plot_item.layout.addItem(self, LEGEND_ROW, 1, 1, plot_item.layout.columnCount() - 1)
+        self.button = QToolButton(owner)
+        self.button.setText(self.tr("Key"))
+        self.button.setToolTip(self.tr("Show the legend below the plot"))
+        self.button.setCheckable(True)
+        self.button.setAutoRaise(True)
+        self.button.adjustSize()
+        self.button.hide()
+        self.button.toggled.connect(self._button_toggled)
+
+    def set_enabled(self, on: bool) -> None:
+        """Whether the legend may show at all (e.g. not for more layers than colours)."""
+        self._enabled = bool(on)
+        self.fit_columns()
+
+    def is_shown(self) -> bool:
+        """Whether the legend shows its entries now (enabled, and not folded away or
+        unfolded by its button)."""
+        unfolded = not self._folded or self.button.isChecked()
+        return self._enabled and unfolded and bool(self.items)
 
     def updateSize(self) -> None:
         """Tell the enclosing layout the new size (pyqtgraph would move a floating
-        legend to its parent's corner)."""
+        legend to its parent's corner); no height at all while not shown."""
         super().updateSize()
-        height = self.layout.minimumHeight() if self.items else 0.0
+        shown = self.is_shown()
+        height = self.layout.minimumHeight() if shown else 0.0
+        self.setVisible(shown)
         self.setMinimumHeight(height)
         self.setMaximumHeight(height)
         self.setMinimumWidth(0)
         self.updateGeometry()
+        self.button.setVisible(self._enabled and self._folded and bool(self.items))
 
     def fit_columns(self) -> None:
-        """As many columns as entries fit side by side in the plot's width."""
-        if not self.items:
-            return
-        width = self._plot_item.width()
-        entry = max(sample.width() + label.width() + 12 for sample, label in self.items)
-        self.setColumnCount(max(1, min(len(self.items), int(width // max(entry, 1.0)))))
+        """Lay the entries out in as many columns as the plot's width holds (row by
+        row, in order), and fold the legend away if the plot would be left too short."""
+        pi = self._plot_item
+        room = pi.width() - pi.getAxis("left").width()
+        widths = [sample.width() + label.width() + 2 * self.layout.horizontalSpacing() + 6
+                  for sample, label in self.items]  # fmt: skip
+        columns = 1
+        for c in range(len(widths), 0, -1):
+            rows = [sum(widths[k : k + c]) for k in range(0, len(widths), c)]
+            if max(rows) <= room:
+                columns = c
+                break
+        if self.items and columns != self.columnCount:
+            self.setColumnCount(columns)
+        needed = self.layout.minimumHeight() if self.items else 0.0  # the rows' height
+        folded = pi.height() - needed < MIN_PLOT_HEIGHT + pi.getAxis("bottom").height()
+        if folded != self._folded or self.isVisible() != self.is_shown():
+            self._folded = folded
+            self.updateSize()
+
+    @Slot(bool)
+    def _button_toggled(self, on: bool) -> None:
+        self.updateSize()
 
 
 class SteadyRange:

@@ -65,7 +65,7 @@ class GradNormPlot(pg.PlotWidget):
         self.hint = EmptyHint(pi, self.tr("Press Play or Step to train"))
         self._extent = SteadyRange(pi, self.hint)  # axes move only when data cross round values
         self._extent.update(None, [], log=True)
-        self._legend = LegendBelow(pi)
+        self._legend = LegendBelow(pi, self)
 
     def set_histories(self, histories: Histories) -> None:
         """Draw the model's gradient norms (gui.model.histories) from now on: snapshots
@@ -131,15 +131,16 @@ class GradNormPlot(pg.PlotWidget):
         return list(self._smooth)
 
     def legend_names(self) -> list[str]:
-        """The legend's entries, in layer order ([] when hidden: too many layers)."""
-        return [label.text for _, label in self._legend.items] if self._legend.isVisible() else []
+        """The legend's entries, in layer order ([] when not shown: too many layers, or
+        the plot too short to spare the room)."""
+        return [label.text for _, label in self._legend.items] if self._legend.is_shown() else []
 
     def _rebuild(self, depth: int) -> None:
         pi = self.getPlotItem()
         for item in (*self._items, *self._smooth):
             pi.removeItem(item)
         self._legend.clear()
-        self._legend.setVisible(depth <= MAX_LEGEND)
+        self._legend.set_enabled(depth <= MAX_LEGEND)
         self._items, self._smooth = [], []
         self._background = background()
         for layer in range(depth):
@@ -186,3 +187,5 @@ class GradNormPlot(pg.PlotWidget):
         super().resizeEvent(event)
         if hasattr(self, "_legend") and not self.closed:  # close() deletes the items first
             self._legend.fit_columns()
+            b = self._legend.button
+            b.move(2, self.height() - b.height() - 2)  # the empty corner below the y axis

@@ -82,7 +82,7 @@ class LossPlot(pg.PlotWidget):
         self._acc_axis = ReadableAxis("right")
         self._acc_axis.setLabel("accuracy")
         pi.layout.addItem(self._acc_axis, 2, 3)
-        self._legend = LegendBelow(pi)  # below the plot, spanning the accuracy axis too
+        self._legend = LegendBelow(pi, self)  # below the plot, spanning the accuracy axis too
         self._legend.addItem(self._train, self.tr("training loss (mini-batch)"))
         self._legend.addItem(self._val, self.tr("validation loss"))
         pi.scene().addItem(self._acc_view)
@@ -198,8 +198,8 @@ class LossPlot(pg.PlotWidget):
         self.refresh()
 
     def legend_names(self) -> list[str]:
-        """The legend's entries, top to bottom."""
-        return [label.text for _, label in self._legend.items]
+        """The legend's entries in order ([] when the plot is too short to spare the room)."""
+        return [label.text for _, label in self._legend.items] if self._legend.is_shown() else []
 
     def hover_text(self) -> str:
         """The hover readout currently shown ("" when hidden)."""
@@ -326,6 +326,7 @@ class LossPlot(pg.PlotWidget):
         super().resizeEvent(event)
         if hasattr(self, "_legend") and not self.closed:  # close() deletes the items first
             self._legend.fit_columns()
-        if hasattr(self, "_log_button"):
-            b = self._log_button
-            b.move(2, self.height() - b.height() - 2)  # the empty corner below the y axis
+        if hasattr(self, "_log_button"):  # the empty corner below the y axis, key above log
+            b, key = self._log_button, self._legend.button
+            b.move(2, self.height() - b.height() - 2)
+            key.move(2, b.y() - key.height())

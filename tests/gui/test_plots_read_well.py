@@ -231,6 +231,27 @@ def test_the_legend_is_outside_the_plot_area(qtbot, cls) -> None:
     assert area.height() > 100
 
 
+@pytest.mark.parametrize("cls", [LossPlot, GradNormPlot])
+def test_a_short_plot_folds_its_legend_behind_a_key_button(qtbot, cls) -> None:
+    """At laptop sizes the rows below would leave almost no plot: the legend folds
+    away and its Key button shows it (below the plot, still not over the curves)."""
+    run = Run()
+    plot = shown(qtbot, cls(), 330, 200)
+    plot.show_snapshot(run.snapshot(30))
+    legend, pi = plot._legend, plot.getPlotItem()
+    qtbot.waitUntil(lambda: legend.button.isVisible())
+    assert not legend.isVisible() and plot.legend_names() == []
+    assert pi.vb.height() >= 90  # the plot keeps the room
+    legend.button.click()
+    qtbot.waitUntil(lambda: legend.isVisible() and legend.sceneBoundingRect().height() > 0)
+    assert plot.legend_names()
+    qtbot.waitUntil(lambda: not legend.sceneBoundingRect().intersects(pi.vb.sceneBoundingRect()))
+    legend.button.click()
+    qtbot.waitUntil(lambda: not legend.isVisible())
+    plot.resize(700, 500)  # room again: shown, no button
+    qtbot.waitUntil(lambda: legend.isVisible() and not legend.button.isVisible())
+
+
 @pytest.mark.parametrize(
     ("height", "low", "high"), [(220, 0.03, 0.11), (160, 0.004, 0.9), (260, 0.06, 0.1)]
 )

@@ -189,6 +189,11 @@ def main() -> None:
     gn = shown(GradNormPlot())
     med, low, missed = measure(app, gn, frames, gn.viewport())
     rows.append(("gradient norms 2-8-8-1", "3 iterations/frame", med, low, None, missed))
+    gn.close()
+    gn = shown(GradNormPlot())  # raw and smoothed (EMA) lines over a long history
+    med, low, missed = measure(app, gn, loss_frames(20_000, n, per_frame=300), gn.viewport())
+    rows.append(("gradient norms, 20,000 its of history", "+300 its/frame, raw + EMA", med, low,
+                 None, missed))  # fmt: skip
     dv = shown(DecisionView())
     dv.set_dataset(make_dataset("circles", 400))
     med, low, missed = measure(app, dv, frames, dv.plot.viewport())

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..smoothing import ema
+
 RECENT = 8192
 MAX_BINS = 4096
 CHUNK = 1024
@@ -176,6 +178,16 @@ class LossHistory:
         x.flags.writeable = False
         y.flags.writeable = False
         return x, y
+
+    def smoothed(self, column: int, decay: float) -> tuple[np.ndarray, np.ndarray]:
+        """(x, s): :func:`engine.smoothing.ema` of one column with ``decay`` per
+        iteration, at the points :meth:`arrays` gives (fresh, read-only). Exact over the
+        newest ``recent`` points; over older, decimated history it averages the minima
+        and maxima kept there, each standing for the iterations since the previous one."""
+        x, y = self.arrays(column)
+        s = ema(x, y, decay)
+        s.flags.writeable = False
+        return x, s
 
     def last(self) -> np.ndarray | None:
         """The newest y row (columns,) or None when empty."""

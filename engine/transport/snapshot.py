@@ -27,6 +27,16 @@ GRID_SIZE = 96  # decision-boundary resolution per axis
 CURVE_SIZE = 256  # fitted-curve resolution (1-D inputs)
 
 
+def padding(lo: np.ndarray, hi: np.ndarray, margin: float) -> np.ndarray:
+    """How far a window reaches beyond the data's bounds ``lo`` <= ``hi`` (per axis):
+    ``margin`` times the span, or - where the data have no span (one row, a constant
+    column) - half a unit, or half the value's magnitude if larger. (A span-relative
+    pad alone made a one-row data set's window 2e-9 wide.)"""
+    lo, hi = np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64)
+    span = hi - lo
+    return np.where(span > 0, span * margin, 0.5 * np.maximum(1.0, np.abs(lo)))
+
+
 @dataclass(frozen=True)
 class GridSpec:
     """The input-plane window a decision boundary is evaluated on (2-D inputs only)."""
@@ -39,9 +49,10 @@ class GridSpec:
 
     @classmethod
     def around(cls, x: np.ndarray, margin: float = 0.15, size: int = GRID_SIZE) -> GridSpec:
-        """A window around the points ``x`` (N, 2) with a relative margin."""
+        """A window around the points ``x`` (N, 2) with a relative margin (see
+        :func:`padding`: one point, or one value in a column, still gets a window)."""
         lo, hi = x.min(axis=0), x.max(axis=0)
-        pad = (hi - lo) * margin + 1e-9
+        pad = padding(lo, hi, margin)
         return cls(
             float(lo[0] - pad[0]), float(hi[0] + pad[0]), float(lo[1] - pad[1]),
             float(hi[1] + pad[1]), size,
@@ -65,10 +76,11 @@ class CurveSpec:
 
     @classmethod
     def around(cls, x: np.ndarray, margin: float = 0.05, size: int = CURVE_SIZE) -> CurveSpec:
-        """A range around the points ``x`` (N,) or (N, 1) with a relative margin."""
+        """A range around the points ``x`` (N,) or (N, 1) with a relative margin (see
+        :func:`padding`)."""
         x = np.asarray(x).reshape(-1)
         lo, hi = float(x.min()), float(x.max())
-        pad = (hi - lo) * margin + 1e-9
+        pad = float(padding(np.array([lo]), np.array([hi]), margin)[0])
         return cls(lo - pad, hi + pad, size)
 
     def points(self, dtype=np.float64) -> np.ndarray:

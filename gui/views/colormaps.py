@@ -88,6 +88,18 @@ def symmetric_level(a: np.ndarray) -> float:
     return nice_ceiling(m) if math.isfinite(m) and m > 0 else 1.0
 
 
+def level_text(v: float) -> str:
+    """A colour-bar level as text with enough digits to tell it apart: "0", "-0.02",
+    "2.5e-05" (levels are :func:`nice_ceiling` values: at most three significant digits)."""
+    return "0" if v == 0 else f"{v:.3g}"
+
+
+def end_ticks(m: float) -> list[tuple[float, str]]:
+    """Colour-bar ticks for levels [-m, m]: both ends labelled with their values, and 0
+    (a bar of small gradients otherwise showed only "0")."""
+    return [(-m, level_text(-m)), (0.0, "0"), (m, level_text(m))]
+
+
 def background() -> QColor:
     """pyqtgraph's configured background colour (views blend faint colours towards it)."""
     return pg.mkColor(pg.getConfigOption("background"))

@@ -20,6 +20,7 @@ from backprop_lab.engine.transport.snapshot import GridSpec, Snapshot
 from PySide6.QtCore import QEvent, QRectF, Slot
 from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
 
+from .axes import padded, readable_axes
 from .colormaps import CLASS_COLOURS, binary_map, class_colour
 from .visibility import would_be_seen
 
@@ -43,10 +44,14 @@ class DecisionView(QWidget):
         self._points_width: int | None = None  # input width the points were drawn for
         self._image_mode: str | None = None
 
-        self.plot = pg.PlotWidget()
+        self.plot = pg.PlotWidget(axisItems=readable_axes())  # no SI-prefix scaling
         self.plot.setObjectName("decisionPlot")
         pi = self.plot.getPlotItem()
         pi.setAspectLocked(False)
+        # the data's bounds, padded (one row: a unit window, not a 1e-9 one), so the view
+        # frames the points before the network's output arrives
+        self._extent = pg.PlotDataItem(pen=pg.mkPen(None))
+        pi.addItem(self._extent)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setZValue(-10)
         pi.addItem(self.image)
@@ -125,6 +130,7 @@ class DecisionView(QWidget):
         if d is None or width not in (1, 2):
             self.train_points.setData([], [])
             self.val_points.setData([], [])
+            self._extent.setData([], [])
             if width is not None and width not in (1, 2):
                 self.message.setText(
                     f"No 2-D view for {width} inputs: the decision boundary is drawn for "
@@ -150,6 +156,10 @@ class DecisionView(QWidget):
                 px, py = x[:, 0], x[:, 1]
                 brushes = self._point_brushes(labels, t)
             item.setData(px, py, brush=brushes)
+        columns = (d.x[:, 0], d.x[:, 1]) if width == 2 else (d.x[:, 0], d.t[:, 0])
+        (x0, x1), (y0, y1) = (padded(float(c.min()), float(c.max())) for c in columns)
+        self._extent.setData([x0, x1], [y0, y1])
+        pi.enableAutoRange()
         if width == 2:
             names = d.feature_names
             pi.setLabel("bottom", names[0])

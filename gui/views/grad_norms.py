@@ -1,5 +1,10 @@
 """Per-layer gradient norms over time, one line per layer, on a log scale.
 
+Mini-batch norms are noisy: every iteration's norm is drawn faintly, and over it a
+smoothed line per layer - the exponential moving average the engine computes
+(:meth:`engine.transport.history.LossHistory.smoothed`, decay :data:`NORM_EMA` per
+iteration, said in the legend). The legend sits below the plot, never over the curves.
+
 The article's point that depth changes learning shows here: in a deep tanh or sigmoid
 network the early layers' lines sit orders of magnitude below the later ones (vanishing
 gradients), or above them (exploding). The numbers are the engine's per-iteration norms
@@ -16,18 +21,30 @@ from PySide6.QtCore import QEvent, Slot
 from PySide6.QtWidgets import QWidget
 
 from ..model.histories import Histories
-from .axes import SteadyRange, peak_per_pixel
+from .axes import (
+    EmptyHint,
+    LegendBelow,
+    SteadyRange,
+    peak_per_pixel,
+    readable_axes,
+    show_dots,
+)
+from .colormaps import background, blend
 from .visibility import would_be_seen
 
 MAX_LEGEND = 12  # more layers than this: no legend (the lines are coloured in depth order)
+NORM_EMA = 0.95  # the smoothed lines' decay per iteration (a time constant of 20 iterations)
+RAW_WEIGHT = 0.35  # the raw norms' colour: this much of the layer's, the rest background
+FEW_POINTS = 20  # lines drawn with dots too while there are this few points
 
 
 class GradNormPlot(pg.PlotWidget):
     """||dL/dW_l|| (with the bias) of every layer against iteration (objectName
-    "gradNormPlot"); ``layer_items()[l]`` is layer l + 1's line."""
+    "gradNormPlot"); ``layer_items()[l]`` is layer l + 1's raw line (every iteration),
+    ``smoothed_items()[l]`` its moving average (the legend's entry)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, axisItems=readable_axes())
         self.setObjectName("gradNormPlot")
         # PlotWidget binds PlotItem.clear (remove every item) on the instance; the views
         # contract's clear() (forget the history, keep the items) is this class's method.
@@ -35,17 +52,20 @@ class GradNormPlot(pg.PlotWidget):
         self._histories = Histories()  # its own until the model's are given
         self._own = True
         self._items: list[pg.PlotDataItem] = []
+        self._smooth: list[pg.PlotDataItem] = []
+        self._background = None  # the colour the faint lines were blended towards
         self._pending = False
         pi = self.getPlotItem()
         pi.setLabel("bottom", "iteration")
         pi.setLabel("left", "gradient norm per layer")
-        pi.getAxis("left").enableAutoSIPrefix(False)
         # no grid: its translucent lines cost several ms a frame
         pi.setLogMode(y=True)
         pi.setClipToView(True)
         pi.setDownsampling(auto=True, mode="peak")
-        self._extent = SteadyRange(pi)  # axes move only when the data cross round values
-        self._legend = pi.addLegend(offset=(-10, 10), brush=pg.mkBrush(0, 0, 0, 160))
+        self.hint = EmptyHint(pi, self.tr("Press Play or Step to train"))
+        self._extent = SteadyRange(pi, self.hint)  # axes move only when data cross round values
+        self._extent.update(None, [], log=True)
+        self._legend = LegendBelow(pi, self)
 
     def set_histories(self, histories: Histories) -> None:
         """Draw the model's gradient norms (gui.model.histories) from now on: snapshots
@@ -103,22 +123,41 @@ class GradNormPlot(pg.PlotWidget):
         self.refresh()
 
     def layer_items(self) -> list[pg.PlotDataItem]:
-        """One line per layer, the first layer first."""
+        """One raw line (every iteration's norm) per layer, the first layer first."""
         return list(self._items)
+
+    def smoothed_items(self) -> list[pg.PlotDataItem]:
+        """One smoothed line (moving average NORM_EMA) per layer, the first layer first."""
+        return list(self._smooth)
+
+    def legend_names(self) -> list[str]:
+        """The legend's entries, in layer order ([] when not shown: too many layers, or
+        the plot too short to spare the room)."""
+        return [label.text for _, label in self._legend.items] if self._legend.is_shown() else []
 
     def _rebuild(self, depth: int) -> None:
         pi = self.getPlotItem()
-        for item in self._items:
+        for item in (*self._items, *self._smooth):
             pi.removeItem(item)
         self._legend.clear()
-        self._legend.setVisible(depth <= MAX_LEGEND)
-        self._items = []
+        self._legend.set_enabled(depth <= MAX_LEGEND)
+        self._items, self._smooth = [], []
+        self._background = background()
         for layer in range(depth):
             colour = pg.intColor(layer, hues=max(depth, 2), maxValue=230, minHue=0, maxHue=300)
+            rgb = (colour.red(), colour.green(), colour.blue())
+            faint = blend(rgb, RAW_WEIGHT, self._background)
             # 1-pixel pens: Qt draws them on its fast path; a 1.5-pixel pen made the three
-            # noisy lines ~6x slower to paint (13.7 ms a frame on the default example)
-            item = pi.plot(pen=pg.mkPen(colour, width=1), name=f"layer {layer + 1}")
-            self._items.append(peak_per_pixel(item))
+            # noisy lines ~6x slower to paint (13.7 ms a frame on the default example).
+            # Opaque faint colours: blending translucent lines costs more.
+            raw = pi.plot(pen=pg.mkPen(faint, width=1))
+            smooth = pi.plot(pen=pg.mkPen(colour, width=1))
+            smooth.setZValue(1)  # over every layer's raw band
+            self._items.append(peak_per_pixel(raw))
+            self._smooth.append(peak_per_pixel(smooth))
+            name = self.tr("layer {0} (EMA {1:g})").format(layer + 1, NORM_EMA)
+            self._legend.addItem(smooth, name)
+        self._legend.fit_columns()
 
     def _redraw(self) -> None:
         if not self._pending:
@@ -126,12 +165,16 @@ class GradNormPlot(pg.PlotWidget):
         self._pending = False
         if self._history is None:
             return
-        if len(self._items) != self._history.columns:  # the model's run changed depth
-            self._rebuild(self._history.columns)
+        h = self._history
+        if len(self._items) != h.columns or self._background != background():
+            self._rebuild(h.columns)  # the model's run changed depth, or the theme changed
         ys, last = [], None
-        for layer, item in enumerate(self._items):
-            x, y = self._history.arrays(layer)
-            item.setData(x, y)
+        dots = len(h) <= FEW_POINTS  # one iteration's norms are dots, not invisible lines
+        for layer, (raw, smooth) in enumerate(zip(self._items, self._smooth, strict=True)):
+            x, y = h.arrays(layer)
+            raw.setData(x, y)
+            smooth.setData(*h.smoothed(layer, NORM_EMA))
+            show_dots(smooth, dots, size=5)
             ys.append(y)
             last = float(x[-1]) if len(x) else None
         self._extent.update(last, ys, log=True)
@@ -139,3 +182,10 @@ class GradNormPlot(pg.PlotWidget):
     def showEvent(self, event: QEvent) -> None:
         super().showEvent(event)
         self._redraw()
+
+    def resizeEvent(self, event: QEvent) -> None:
+        super().resizeEvent(event)
+        if hasattr(self, "_legend") and not self.closed:  # close() deletes the items first
+            self._legend.fit_columns()
+            b = self._legend.button
+            b.move(2, self.height() - b.height() - 2)  # the empty corner below the y axis

@@ -20,7 +20,7 @@ from backprop_lab.engine.transport.snapshot import Snapshot
 from PySide6.QtCore import QEvent, QPointF, Qt, Signal, Slot
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from .colormaps import diverging, symmetric_level
+from .colormaps import diverging, end_ticks, symmetric_level
 from .visibility import would_be_seen
 
 ROW_HEIGHT = 210
@@ -58,8 +58,13 @@ class LayerHeatmaps(pg.GraphicsLayoutWidget):
             image.setColorMap(cmap)
             image.setPos(-0.5, -0.5)  # pixel (j, i) centred on (x=i, y=j)
             plot.addItem(image)
-            bar = pg.ColorBarItem(colorMap=cmap, interactive=False, width=12, colorMapMenu=False)
+            bar = pg.ColorBarItem(
+                values=(-1.0, 1.0), colorMap=cmap, interactive=False, width=12, colorMapMenu=False
+            )
             bar.setImageItem(image, insert_in=plot)
+            bar.axis.enableAutoSIPrefix(False)
+            bar.axis.setWidth(None)  # as wide as its labels ("-2.5e-05")
+            bar.axis.setTicks([end_ticks(1.0)])
             self.plots[kind] = plot
             self.images[kind] = image
             self.bars[kind] = bar
@@ -94,6 +99,7 @@ class LayerHeatmaps(pg.GraphicsLayoutWidget):
             image.setLevels((-m, m))  # after setImage: it would apply levels deferred before
             if tuple(self.bars[kind].levels()) != (-m, m):  # re-ticking the bar costs ms
                 self.bars[kind].setLevels((-m, m), update_items=False)
+                self.bars[kind].axis.setTicks([end_ticks(m)])
 
     def clear_matrices(self) -> None:
         """Show nothing (a reset)."""

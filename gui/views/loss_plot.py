@@ -19,7 +19,15 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QToolButton, QWidget
 
 from ..model.histories import TRAIN_ACC, VAL_ACC, VAL_LOSS, Histories
-from .axes import SteadyRange, peak_per_pixel
+from .axes import (
+    EmptyHint,
+    LegendBelow,
+    ReadableAxis,
+    SteadyRange,
+    peak_per_pixel,
+    readable_axes,
+    show_dots,
+)
 from .colormaps import class_colour
 from .visibility import would_be_seen
 
@@ -29,6 +37,7 @@ TRAIN_ACC_PEN = pg.mkPen(class_colour(2), width=1, style=Qt.PenStyle.DashLine)
 VAL_ACC_PEN = pg.mkPen(class_colour(5), width=2, style=Qt.PenStyle.DashLine)
 
 MAX_VAL_SYMBOLS = 200  # more validation points than this: a plain line
+FEW_POINTS = 20  # training losses drawn as dots too while there are this few (one is visible)
 
 
 class LossPlot(pg.PlotWidget):
@@ -43,7 +52,7 @@ class LossPlot(pg.PlotWidget):
     logScaleChanged = Signal(bool)  # the loss axis became logarithmic (True) or linear
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, axisItems=readable_axes())
         self.setObjectName("lossPlot")
         # PlotWidget binds PlotItem.clear (remove every item) on the instance; the views
         # contract's clear() (forget the history, keep the items) is this class's method.
@@ -56,37 +65,40 @@ class LossPlot(pg.PlotWidget):
         pi = self.getPlotItem()
         pi.setLabel("bottom", "iteration")
         pi.setLabel("left", "loss")
-        pi.getAxis("left").enableAutoSIPrefix(False)
         # no grid: its translucent lines cost several ms a frame
         pi.setClipToView(True)
         pi.setDownsampling(auto=True, mode="peak")
-        legend = pi.addLegend(offset=(-10, 10), brush=pg.mkBrush(0, 0, 0, 160))
-        self._train = peak_per_pixel(pi.plot(name="training loss (mini-batch)", pen=TRAIN_PEN))
+        self._train = peak_per_pixel(pi.plot(pen=TRAIN_PEN))
         self._val = pi.plot(
-            name="validation loss", pen=VAL_PEN, symbol="o", symbolSize=4, symbolPen=None,
-            symbolBrush=VAL_PEN.color(),
-        )  # fmt: skip
+            pen=VAL_PEN, symbol="o", symbolSize=4, symbolPen=None, symbolBrush=VAL_PEN.color()
+        )
 
-        self._extent = SteadyRange(pi)  # axes move only when the data cross round values
+        self.hint = EmptyHint(pi, self.tr("Press Play or Step to train"))
+        self._extent = SteadyRange(pi, self.hint)  # axes move only when data cross round values
 
         # accuracy: its own view box and axis, untouched by the loss axis' log mode
         self._acc_view = pg.ViewBox(enableMenu=False)
         self._acc_view.setMouseEnabled(x=False, y=False)
-        self._acc_axis = pg.AxisItem("right")
+        self._acc_axis = ReadableAxis("right")
         self._acc_axis.setLabel("accuracy")
         pi.layout.addItem(self._acc_axis, 2, 3)
+        self._legend = LegendBelow(pi, self)  # below the plot, spanning the accuracy axis too
+        self._legend.addItem(self._train, self.tr("training loss (mini-batch)"))
+        self._legend.addItem(self._val, self.tr("validation loss"))
         pi.scene().addItem(self._acc_view)
         self._acc_axis.linkToView(self._acc_view)
         self._acc_view.setXLink(pi.vb)
         self._acc_view.setYRange(0.0, 1.0, padding=0.02)
         self._train_acc = pg.PlotDataItem(pen=TRAIN_ACC_PEN)
         self._val_acc = pg.PlotDataItem(pen=VAL_ACC_PEN)
-        for item, name in (
-            (self._train_acc, "training accuracy"),
-            (self._val_acc, "validation accuracy"),
-        ):
+        # in the legend only while shown (a regression has no accuracy, and a hidden
+        # item's legend entry is a greyed-out eye)
+        self._acc_entries = (
+            (self._train_acc, self.tr("training accuracy")),
+            (self._val_acc, self.tr("validation accuracy")),
+        )
+        for item, _ in self._acc_entries:
             self._acc_view.addItem(item)
-            legend.addItem(item, name)
         self._show_accuracy(False)
         pi.vb.sigResized.connect(self._sync_accuracy_view)
 
@@ -114,6 +126,7 @@ class LossPlot(pg.PlotWidget):
         self._log_button.setDefaultAction(self.log_action)
         self._log_button.setAutoRaise(True)
         self._log_button.adjustSize()
+        self._update_extent()  # the empty range and the hint
 
     # ------------------------------------------------------------ the histories
     def set_histories(self, histories: Histories) -> None:
@@ -184,6 +197,10 @@ class LossPlot(pg.PlotWidget):
         self._histories.restore_losses(state)
         self.refresh()
 
+    def legend_names(self) -> list[str]:
+        """The legend's entries in order ([] when the plot is too short to spare the room)."""
+        return [label.text for _, label in self._legend.items] if self._legend.is_shown() else []
+
     def hover_text(self) -> str:
         """The hover readout currently shown ("" when hidden)."""
         return self._hover.toPlainText() if self._hover.isVisible() else ""
@@ -226,6 +243,7 @@ class LossPlot(pg.PlotWidget):
         x, y = self._train_history.arrays()
         self._train.setData(x, y)
         self._hover_data = {"train": (x, y)}
+        show_dots(self._train, len(x) <= FEW_POINTS)  # one loss: a dot, not nothing
 
         any_acc = False
         for col, item, key in (
@@ -260,6 +278,12 @@ class LossPlot(pg.PlotWidget):
         if on == getattr(self, "_accuracy_shown", None):
             return  # (re)laying out the axis every frame would cost milliseconds
         self._accuracy_shown = on
+        for item, name in self._acc_entries:
+            if on:
+                self._legend.addItem(item, name)
+            else:
+                self._legend.removeItem(item)
+        self._legend.fit_columns()
         self._acc_axis.setVisible(on)
         self._acc_view.setVisible(on)
         self._acc_axis.setWidth(None if on else 0)
@@ -300,6 +324,9 @@ class LossPlot(pg.PlotWidget):
 
     def resizeEvent(self, event: QEvent) -> None:
         super().resizeEvent(event)
-        if hasattr(self, "_log_button"):
-            b = self._log_button
-            b.move(2, self.height() - b.height() - 2)  # the empty corner below the y axis
+        if hasattr(self, "_legend") and not self.closed:  # close() deletes the items first
+            self._legend.fit_columns()
+        if hasattr(self, "_log_button"):  # the empty corner below the y axis, key above log
+            b, key = self._log_button, self._legend.button
+            b.move(2, self.height() - b.height() - 2)
+            key.move(2, b.y() - key.height())

@@ -175,6 +175,7 @@ class MainWindow(QMainWindow):
         c = self.controller
         c.snapshotReady.connect(self._on_snapshot)
         c.runningChanged.connect(self.stepping.update_phase_views)
+        c.runningChanged.connect(self._update_status)
         c.diverged.connect(self._on_diverged)
         c.errorOccurred.connect(self._on_worker_error)
         self.action_step.triggered.connect(self.step)
@@ -308,7 +309,13 @@ class MainWindow(QMainWindow):
                 self._fanout.flush()
         else:
             self.training_panel.show_snapshot(snap)
-        self.status_label.setText(status_text(snap))
+        self.status_label.setText(status_text(snap, playing=self.controller.is_running))
+
+    @Slot(bool)
+    def _update_status(self, running: bool) -> None:
+        """Paused: the status line loses its speed ("it/s" belongs to playing)."""
+        if self._last_snapshot is not None:
+            self.status_label.setText(status_text(self._last_snapshot, playing=running))
 
     @Slot(str)
     def _on_diverged(self, message: str) -> None:

@@ -19,13 +19,14 @@ from .icons import set_palette_icon
 from .shortcuts_dialog import set_command_name
 
 
-def status_text(snap: Snapshot) -> str:
-    """The status bar's line for a snapshot: iteration, epoch, loss, accuracy, speed."""
+def status_text(snap: Snapshot, playing: bool = True) -> str:
+    """The status bar's line for a snapshot: iteration, epoch, loss, accuracy, and the
+    speed (it/s) only while ``playing`` (a paused run has no speed)."""
     loss = "-" if math.isnan(snap.train_loss) else f"{snap.train_loss:.4g}"
     parts = [f"iteration {snap.step:,}", f"epoch {snap.epoch:,}", f"loss {loss}"]
     if snap.train_accuracy is not None:
         parts.append(f"accuracy {snap.train_accuracy:.1%}")
-    if snap.rate > 0:
+    if playing and snap.rate > 0:
         parts.append(f"{snap.rate:,.0f} it/s")
     return "   ".join(parts)
 

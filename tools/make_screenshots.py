@@ -8,9 +8,11 @@ theme - and each window is captured with ``QWidget.grab``. PNGs go to
 well under 400 KB.
 
 Shots: ``main-window.png`` (the default example after some training, light theme),
-``step-by-step.png`` (an iteration stepped phase by phase to the backward pass of the
-first layer, with the chain-rule inspector open on a weight), ``dark-theme.png`` (the
-same training in the dark theme).
+``step-by-step.png`` (after Reset, the fresh network's first iteration stepped phase by
+phase to the backward pass of the first layer, with the chain-rule inspector open on a
+weight - the README's first five minutes), ``dark-theme.png`` (the same training in the
+dark theme), ``laptop-1280x800.png`` (the first-start layout at 1280x800, a weight
+inspected).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "resources" / "screenshots"
 SIZE = (1400, 880)
+LAPTOP = (1280, 800)
 MAX_BYTES = 400 * 1024
 
 
@@ -72,7 +75,7 @@ def _save(window, path: Path) -> int:
     return size
 
 
-def _window(app, theme: str):
+def _window(app, theme: str, size: tuple[int, int] = SIZE):
     from backprop_lab.gui import questions
     from backprop_lab.gui.window.main_window import MainWindow
 
@@ -81,7 +84,7 @@ def _window(app, theme: str):
     questions.show = questions.answer_with("discard", yes=True)  # nothing waits
     w.appearance.set_theme(theme)
     w.appearance.reset_layout()
-    w.resize(*SIZE)
+    w.resize(*size)
     w.show()
     _settle(app)
     return w
@@ -115,7 +118,9 @@ def make_screenshots(out: Path, iterations: int = 3000) -> list[Path]:
     written.append(out / "main-window.png")
     _save(w, written[-1])
 
-    # step by step: phase-step into the backward pass, inspect a first-layer weight
+    # step by step, as the README's first five minutes: Reset, then phase-step the fresh
+    # network's first iteration into the backward pass, inspect a first-layer weight
+    w.reset()
     depth = w.controller.network.depth
     for _ in range(depth + 1 + depth):  # forward layers, loss, backward layers
         w.step_phase()
@@ -131,6 +136,14 @@ def make_screenshots(out: Path, iterations: int = 3000) -> list[Path]:
     written.append(out / "dark-theme.png")
     _save(d, written[-1])
     d.close()
+
+    laptop = _window(app, "light", LAPTOP)
+    _train(app, laptop, iterations)
+    laptop.inspect_weight(1, 2, 0)
+    _settle(app, 1.0)
+    written.append(out / "laptop-1280x800.png")
+    _save(laptop, written[-1])
+    laptop.close()
     app.processEvents()
     return written
 

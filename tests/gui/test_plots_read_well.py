@@ -108,7 +108,8 @@ def test_the_window_starts_with_readable_empty_plots(window, qtbot) -> None:
     window.resize(1400, 900)
     window.show()
     qtbot.waitExposed(window)
-    for plot in (window.loss_plot, window.grad_norm_plot):
+    for dock, plot in (("dockLoss", window.loss_plot), ("dockGradNorms", window.grad_norm_plot)):
+        window.docks[dock].raise_()  # the two share a tab group
         pi = plot.getPlotItem()
         qtbot.waitUntil(lambda pi=pi: 10 <= pi.vb.viewRange()[0][1] < 11)
         assert -1 < pi.vb.viewRange()[0][0] <= 0
@@ -135,8 +136,9 @@ def test_a_new_architecture_resets_the_plots_ranges(window, qtbot) -> None:
     qtbot.waitExposed(window)
     for _ in range(40):
         window.step()
-    plots = (window.loss_plot, window.grad_norm_plot)
-    for plot in plots:
+    plots = {"dockLoss": window.loss_plot, "dockGradNorms": window.grad_norm_plot}
+    for dock, plot in plots.items():
+        window.docks[dock].raise_()  # the two share a tab group
         vb = plot.getPlotItem().vb
         qtbot.waitUntil(lambda vb=vb: vb.viewRange()[0][1] >= 40)
         vb.setXRange(10, 30)  # the user zooms: auto-range is off
@@ -144,7 +146,8 @@ def test_a_new_architecture_resets_the_plots_ranges(window, qtbot) -> None:
     deeper = Architecture.build(2, [8, 8, 8], 1, "tanh", "sigmoid")
     window.lab.set_spec(replaced(spec, architecture=deeper), edit="add a layer")
     assert window.controller.network.architecture == deeper
-    for plot in plots:
+    for dock, plot in plots.items():
+        window.docks[dock].raise_()
         vb = plot.getPlotItem().vb
         qtbot.waitUntil(lambda vb=vb: 10 <= vb.viewRange()[0][1] < 11)
         assert -1 < vb.viewRange()[0][0] <= 0

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from . import limits
 from .losses import check_pairing, loss_value
 from .network import Network
 from .optimizers import OptimizerState
@@ -248,6 +249,9 @@ class Trainer:
         cannot belong to this trainer raises ValueError and changes nothing."""
         if s.network.architecture != self.network.architecture:
             raise ValueError("the saved state belongs to a different architecture")
+        limits.check_counter(s.step, "the iteration count")
+        limits.check_counter(s.epoch, "the epoch count")
+        limits.check_counter(s.optimizer_state.t, "the optimizer's update count")
         n = len(self.x)
         order = None
         if s.order is not None and len(s.order) == n and s.cursor < n:

@@ -11,7 +11,7 @@ the counters of the snapshots it is given.
 
 from __future__ import annotations
 
-from backprop_lab.engine.data.builtin import MAX_SAMPLES
+from backprop_lab.engine import limits
 from backprop_lab.engine.optimizers import OPTIMIZERS, Optimizer
 from backprop_lab.engine.trainer import TrainingConfig
 from backprop_lab.engine.transport.snapshot import Snapshot
@@ -44,6 +44,8 @@ SPEEDS: tuple[tuple[str, float | None], ...] = (
 )
 
 DEFAULT_SETTINGS = TrainingSettings()
+#: the spin boxes' ranges are engine.limits', which every file reader and the command line
+#: check too: a file never carries a value these controls cannot show
 
 
 class TrainingPanel(QWidget):
@@ -76,13 +78,13 @@ class TrainingPanel(QWidget):
             phase_buttons.addWidget(b)
         phase_buttons.addStretch(1)
 
-        self.lr_spin = LogSpinBox(1e-6, 1e6)
+        self.lr_spin = LogSpinBox(*limits.LEARNING_RATE)
         self.lr_spin.setObjectName("learningRateSpin")
         self.lr_spin.setToolTip("Learning rate eta in w <- w - eta * dL/dw (arrows: 1-2-5 steps)")
         self.optimizer_combo = QComboBox(objectName="optimizerCombo")
         self.optimizer_combo.addItems(OPTIMIZERS)
         self.batch_spin = QSpinBox(objectName="batchSizeSpin")
-        self.batch_spin.setRange(0, MAX_SAMPLES)
+        self.batch_spin.setRange(0, limits.BATCH_SIZE[1])  # 0: full; 1.. : engine.limits
         self.batch_spin.setSpecialValueText("full")  # shown at 0: the whole training set
         self.batch_spin.setKeyboardTracking(False)
         self.batch_spin.setToolTip("Samples per iteration; 'full' (0) = the whole training set")
@@ -202,7 +204,7 @@ class TrainingPanel(QWidget):
 def _rate_spin(name: str, tip: str) -> QDoubleSpinBox:
     spin = QDoubleSpinBox(objectName=name)
     spin.setDecimals(6)
-    spin.setRange(0.0, 10.0)
+    spin.setRange(*limits.PENALTY)
     spin.setSingleStep(1e-4)
     spin.setKeyboardTracking(False)
     spin.setToolTip(tip)

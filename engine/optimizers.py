@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import limits
+from . import defaults, limits
 from .network import Network
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
@@ -49,10 +49,10 @@ class Optimizer:
 
     name: str = "sgd"
     lr: float = 0.1
-    momentum: float = 0.9
-    beta1: float = 0.9
-    beta2: float = 0.999
-    eps: float = 1e-8
+    momentum: float = defaults.MOMENTUM
+    beta1: float = defaults.BETA1
+    beta2: float = defaults.BETA2
+    eps: float = defaults.EPS
 
     def __post_init__(self) -> None:
         if self.name not in OPTIMIZERS:

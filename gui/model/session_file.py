@@ -181,6 +181,7 @@ def apply_session(lab: LabModel, session: Session, fits: FitCheck | None = None)
             batch_size=session.batch_size,
             l2=float(session.l2),
             l1=float(session.l1),
+            **{k: float(opt[k]) for k in ("momentum", "beta1", "beta2", "eps")},
         )
     )
     lab.set_problem(problem)

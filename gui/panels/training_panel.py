@@ -11,8 +11,10 @@ the counters of the snapshots it is given.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from backprop_lab.engine import limits
-from backprop_lab.engine.optimizers import OPTIMIZERS, Optimizer
+from backprop_lab.engine.optimizers import OPTIMIZERS
 from backprop_lab.engine.trainer import TrainingConfig
 from backprop_lab.engine.transport.snapshot import Snapshot
 from PySide6.QtCore import Qt, Signal, Slot
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..model.lab import optimizer_of
 from ..model.records import TrainingSettings
 from .log_spin_box import LogSpinBox
 
@@ -134,8 +137,11 @@ class TrainingPanel(QWidget):
 
     # ------------------------------------------------------------------ settings
     def settings(self) -> TrainingSettings:
+        """The settings the controls show (the hyper-parameters without a control of their
+        own - momentum, betas, eps - as last given to :meth:`set_settings`)."""
         batch = self.batch_spin.value()
-        return TrainingSettings(
+        return replace(
+            self._shown,
             learning_rate=self.lr_spin.value(),
             optimizer=self.optimizer_combo.currentText(),
             batch_size=batch or None,
@@ -145,6 +151,7 @@ class TrainingPanel(QWidget):
 
     def set_settings(self, s: TrainingSettings) -> None:
         """Show ``s`` without emitting configChanged."""
+        self._shown = s
         self._updating = True
         try:
             self.lr_spin.setValue(s.learning_rate)
@@ -161,7 +168,7 @@ class TrainingPanel(QWidget):
         s = self.settings()
         return TrainingConfig(
             loss=loss,
-            optimizer=Optimizer(s.optimizer, s.learning_rate),
+            optimizer=optimizer_of(s),
             batch_size=s.batch_size,
             l2=s.l2,
             l1=s.l1,

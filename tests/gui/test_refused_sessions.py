@@ -214,3 +214,24 @@ def test_the_controls_allow_exactly_the_engines_ranges(qtbot):
     assert (d.seed_spin.minimum(), d.seed_spin.maximum()) == (0, limits.MAX_SEED)
     assert d.targets_spin.maximum() == limits.MAX_TARGETS
     assert w.layer_editor._seed_spin.maximum() == limits.MAX_SEED
+
+
+def test_what_the_window_trains_with_is_what_the_session_said(qtbot, tmp_path):
+    """Momentum, betas and eps have no control: a reopened session's values are trained
+    with, and stay after the learning rate is edited (they used to fall back to the
+    defaults silently at the next settings edit)."""
+    w = worked_window(qtbot, tmp_path)
+    chosen = {"lr": 0.003, "momentum": 0.8, "beta1": 0.5, "beta2": 0.99, "eps": 1e-6}
+    path = tmp_path / "betas.bplab"
+    save_session(path, _optimizer(session_of(w.lab), **chosen))
+    assert w.open_session(path)
+    assert w.training_panel.lr_spin.value() == 0.003
+
+    def trained_with() -> dict:
+        o = w.controller.trainer.config.optimizer
+        return {k: getattr(o, k) for k in chosen}
+
+    assert trained_with() == chosen
+    w.training_panel.lr_spin.setValue(0.01)
+    assert trained_with() == {**chosen, "lr": 0.01}
+    assert session_of(w.lab).optimizer == {"name": "adam", **chosen, "lr": 0.01}

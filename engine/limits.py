@@ -132,9 +132,10 @@ def check_array(a: np.ndarray, what: str, limit: float) -> None:
     ``limit`` in magnitude (integer arrays: only the magnitude)."""
     if a.size == 0:
         return
-    if a.dtype.kind == "f" and not np.isfinite(a).all():
+    lo, hi = float(np.min(a)), float(np.max(a))  # NaN propagates: two passes, no copy
+    if not (math.isfinite(lo) and math.isfinite(hi)):
         raise ValueError(f"{what} contains NaN or infinite values")
-    largest = float(max(abs(float(np.min(a))), abs(float(np.max(a)))))
+    largest = max(abs(lo), abs(hi))
     if largest > limit:
         raise ValueError(
             f"{what} has a value of {largest:.3g}: values must be at most {limit:g} in size"

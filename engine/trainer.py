@@ -175,7 +175,7 @@ class Trainer:
                 self.network, x, t, c.loss, c.optimizer, self.state,
                 self.step_count + 1, self.epoch, c.l2, c.l1,
             )  # fmt: skip
-        self.commit(rec)
+            self._commit(rec)
         return rec
 
     def begin_iteration(self, sample: int | None = None):
@@ -197,7 +197,12 @@ class Trainer:
         )  # fmt: skip
 
     def commit(self, rec: IterationRecord) -> None:
-        """Accept an iteration computed elsewhere (e.g. phase by phase) as the next step."""
+        """Accept an iteration computed elsewhere (e.g. phase by phase) as the next step.
+        Raises TrainingDiverged (nothing changes) for non-finite or too large numbers."""
+        with np.errstate(over="ignore"):  # huge weights: their sum of squares overflows
+            self._commit(rec)
+
+    def _commit(self, rec: IterationRecord) -> None:
         check_finite(rec)
         self.network = rec.update.after
         self.state = rec.update.state
@@ -222,7 +227,7 @@ class Trainer:
                     self.step_count + 1, self.epoch, l2, l1,
                 )  # fmt: skip
                 try:
-                    self.commit(rec)
+                    self._commit(rec)
                 except TrainingDiverged:
                     self._batch_restore(mark)
                     raise

@@ -54,6 +54,10 @@ INIT_SEED = 0
 # ---- training
 LEARNING_RATE = 0.5
 OPTIMIZER = "sgd"
+MOMENTUM = 0.9  # momentum's mu and Adam's betas and eps: the usual published values
+BETA1 = 0.9
+BETA2 = 0.999
+EPS = 1e-8
 BATCH_SIZE = 32
 L2 = 0.0
 L1 = 0.0
@@ -62,10 +66,13 @@ STEPS = 1000
 
 __all__ = [
     "BATCH_SIZE",
+    "BETA1",
+    "BETA2",
     "BIAS",
     "CSV_TARGETS",
     "DATA",
     "DATA_SEED",
+    "EPS",
     "HIDDEN_ACTIVATION",
     "HIDDEN_LAYERS",
     "INIT",
@@ -73,6 +80,7 @@ __all__ = [
     "L1",
     "L2",
     "LEARNING_RATE",
+    "MOMENTUM",
     "NOISE",
     "OPTIMIZER",
     "SAMPLES",

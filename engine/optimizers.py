@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import defaults, limits
 from .network import Network
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
@@ -42,19 +43,25 @@ _tuple = tuple.__new__  # an OptimizerState without NamedTuple.__new__ (hot path
 
 @dataclass(frozen=True)
 class Optimizer:
-    """An optimiser and its hyper-parameters; ``apply`` is pure."""
+    """An optimiser and its hyper-parameters; ``apply`` is pure. Each lies in its range
+    of :mod:`engine.limits` (ValueError otherwise): lr in [1e-6, 1e6], momentum and the
+    betas in [0, 1), eps in (0, 1]."""
 
     name: str = "sgd"
     lr: float = 0.1
-    momentum: float = 0.9
-    beta1: float = 0.9
-    beta2: float = 0.999
-    eps: float = 1e-8
+    momentum: float = defaults.MOMENTUM
+    beta1: float = defaults.BETA1
+    beta2: float = defaults.BETA2
+    eps: float = defaults.EPS
 
     def __post_init__(self) -> None:
         if self.name not in OPTIMIZERS:
             raise ValueError(f"unknown optimizer {self.name!r} (known: {', '.join(OPTIMIZERS)})")
         check_learning_rate(self.lr)
+        limits.check_decay(self.momentum, "momentum")
+        limits.check_decay(self.beta1, "beta1")
+        limits.check_decay(self.beta2, "beta2")
+        limits.check_eps(self.eps)
 
     def rule(self) -> str:
         """The update rule in words and symbols, for display."""
@@ -103,11 +110,10 @@ class Optimizer:
 
 
 def check_learning_rate(lr: object) -> float:
-    """The learning rate as a float; ValueError unless it is finite and > 0."""
+    """The learning rate as a float; ValueError unless it is a finite number in
+    :data:`engine.limits.LEARNING_RATE`."""
     try:
         value = float(lr)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise ValueError(f"learning rate must be a number, got {lr!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"learning rate must be a finite number > 0, got {lr!r}")
-    return value
+        raise ValueError(f"the learning rate must be a number, got {lr!r}") from None
+    return limits.check_learning_rate(value)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from . import limits
 from .losses import check_pairing, loss_value
 from .network import Network
 from .optimizers import OptimizerState
@@ -174,7 +175,7 @@ class Trainer:
                 self.network, x, t, c.loss, c.optimizer, self.state,
                 self.step_count + 1, self.epoch, c.l2, c.l1,
             )  # fmt: skip
-        self.commit(rec)
+            self._commit(rec)
         return rec
 
     def begin_iteration(self, sample: int | None = None):
@@ -196,7 +197,12 @@ class Trainer:
         )  # fmt: skip
 
     def commit(self, rec: IterationRecord) -> None:
-        """Accept an iteration computed elsewhere (e.g. phase by phase) as the next step."""
+        """Accept an iteration computed elsewhere (e.g. phase by phase) as the next step.
+        Raises TrainingDiverged (nothing changes) for non-finite or too large numbers."""
+        with np.errstate(over="ignore"):  # huge weights: their sum of squares overflows
+            self._commit(rec)
+
+    def _commit(self, rec: IterationRecord) -> None:
         check_finite(rec)
         self.network = rec.update.after
         self.state = rec.update.state
@@ -221,7 +227,7 @@ class Trainer:
                     self.step_count + 1, self.epoch, l2, l1,
                 )  # fmt: skip
                 try:
-                    self.commit(rec)
+                    self._commit(rec)
                 except TrainingDiverged:
                     self._batch_restore(mark)
                     raise
@@ -248,6 +254,9 @@ class Trainer:
         cannot belong to this trainer raises ValueError and changes nothing."""
         if s.network.architecture != self.network.architecture:
             raise ValueError("the saved state belongs to a different architecture")
+        limits.check_counter(s.step, "the iteration count")
+        limits.check_counter(s.epoch, "the epoch count")
+        limits.check_counter(s.optimizer_state.t, "the optimizer's update count")
         n = len(self.x)
         order = None
         if s.order is not None and len(s.order) == n and s.cursor < n:

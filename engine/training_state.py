@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .limits import MAX_WEIGHT
 from .network import Network
 from .optimizers import Optimizer, OptimizerState
 from .phases import IterationRecord
@@ -22,18 +23,26 @@ class TrainingDiverged(ArithmeticError):
 
     ``step`` is the 1-based iteration, ``layer`` the 1-based layer, ``quantity`` one of
     "activation" (the forward pass overflowed in that layer), "loss" (finite outputs of the
-    output layer ``layer`` gave a non-finite loss), "gradient", "weight"; ``record`` the
-    offending iteration."""
+    output layer ``layer`` gave a non-finite loss), "gradient", "weight" (non-finite),
+    "weight size" (finite, but beyond :data:`engine.limits.MAX_WEIGHT`: no file could
+    keep it); ``record`` the offending iteration."""
 
     def __init__(self, step: int, layer: int | None, quantity: str, record=None):
         self.step, self.layer, self.quantity, self.record = step, layer, quantity, record
         if quantity == "loss":
             where = "the loss" + ("" if layer is None else f" of the outputs of layer {layer}")
+        elif quantity == "weight size":
+            where = f"the weights of layer {layer}"
         else:
             where = f"the {quantity}s of layer {layer}"
             where += " (and so the loss)" if quantity == "activation" else ""
+        became = (
+            f"grew beyond {MAX_WEIGHT:g} in size"
+            if quantity == "weight size"
+            else "became non-finite (NaN or infinity)"
+        )
         super().__init__(
-            f"training diverged at step {step}: {where} became non-finite (NaN or infinity); "
+            f"training diverged at step {step}: {where} {became}; "
             "the last finite weights were kept - try a smaller learning rate"
         )
 
@@ -62,15 +71,18 @@ class TrainingConfig:
 
 
 def check_finite(rec: IterationRecord) -> None:
-    """Raise TrainingDiverged if anything in ``rec`` that feeds the next step is non-finite.
+    """Raise TrainingDiverged if anything in ``rec`` that feeds the next step is
+    non-finite, or a new weight is larger than :data:`engine.limits.MAX_WEIGHT` (beyond
+    the range every file reader accepts, so the run could no longer be saved).
 
     One dot product of the new weights with themselves detects it (NaN and inf propagate
     from a gradient into the update, and through the sum of squares; a BLAS dot costs
-    less than a NumPy reduction); only then is the culprit looked for, layer by layer:
-    the forward pass, the loss, the gradients, the weights."""
+    less than a NumPy reduction; a sum of squares within MAX_WEIGHT**2 bounds every
+    weight); only then is the culprit looked for, layer by layer: the forward pass, the
+    loss, the gradients, the weights."""
     loss_ok = math.isfinite(rec.loss.value)
     flat = rec.update.after.flat
-    if loss_ok and math.isfinite(flat.dot(flat)):
+    if loss_ok and flat.dot(flat) <= _MAX_SQUARES:
         return
     after = rec.update.after
     layout = after.architecture.layout
@@ -86,7 +98,13 @@ def check_finite(rec: IterationRecord) -> None:
     for layer, span in enumerate(layout):
         if not np.isfinite(after.flat[span.weight_start : span.bias_end]).all():
             raise TrainingDiverged(rec.step, layer + 1, "weight", rec)
-    # the sum of squares merely overflowed: every weight is finite
+    for layer, span in enumerate(layout):
+        if np.abs(after.flat[span.weight_start : span.bias_end]).max() > MAX_WEIGHT:
+            raise TrainingDiverged(rec.step, layer + 1, "weight size", rec)
+    # the sum of squares is merely large: every weight is finite and within the bound
+
+
+_MAX_SQUARES = MAX_WEIGHT * MAX_WEIGHT
 
 
 @dataclass(frozen=True)

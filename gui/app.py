@@ -15,7 +15,9 @@ the window is up and closes the window about 2 s later, as a user would. The mod
 person. Any other value is ignored.
 
 Once the window is up, a crashed window's autosave is offered for recovery
-(``Recovery.offer_recovery``, :mod:`gui.files.recovery`).
+(``Recovery.offer_recovery``, :mod:`gui.files.recovery`). While it runs, an exception that
+escapes a slot is shown as one line in the window and logged with its traceback
+(:mod:`gui.window.error_hook`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow
 
+from .window.error_hook import ErrorHook
+from .window.error_hook import install as install_error_hook
+from .window.error_hook import uninstall as uninstall_error_hook
 from .window.theme import configure_pyqtgraph
 
 APP_NAME = "Backprop Lab"
@@ -91,6 +96,8 @@ def start(argv: Sequence[str] | None = None) -> tuple[QApplication, QMainWindow]
     if icon is not None:
         app.setWindowIcon(QIcon(str(icon)))
     window = MainWindow(defer_views=True)
+    # an exception in a slot: one line, not a traceback (run() uninstalls it)
+    window.error_hook = install_error_hook(window)
     window.appearance.show_window()  # where the user left it, or fitted to the screen
     app.processEvents()  # lay out and paint the window before loading the plots
     if autotest:
@@ -132,8 +139,17 @@ def run(argv: Sequence[str] | None = None) -> int:
     if hooks is None or not hooks.offers_recovery:
         QTimer.singleShot(0, window.recovery.offer_recovery)
     code = app.exec()
+    uninstall_error_hook(window.error_hook)
     window.deleteLater()
     return int(code)
 
 
-__all__ = ["configure_pyqtgraph", "freeze_start_up_objects", "run", "start"]
+__all__ = [
+    "ErrorHook",
+    "configure_pyqtgraph",
+    "freeze_start_up_objects",
+    "install_error_hook",
+    "run",
+    "start",
+    "uninstall_error_hook",
+]

@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
-from .. import defaults
+from .. import defaults, limits
 from ..data import BUILTIN_DATASETS, Dataset, load_csv, make_dataset
 from ..data.builtin import MAX_SAMPLES, MIN_SAMPLES
 from ..data.dataset import check_val_split
@@ -107,11 +107,26 @@ def parse_number(text: str) -> float:
 
 
 def parse_rate(text: str) -> float:
-    """A finite number >= 0 (noise, regularisation rates)."""
+    """A finite number >= 0."""
     value = parse_number(text)
     if not math.isfinite(value) or value < 0:
         raise ValueError(f"expected a finite number >= 0, got {text!r}")
     return value
+
+
+def parse_penalty(text: str) -> float:
+    """An L2 or L1 rate in the window's range (:data:`engine.limits.PENALTY`)."""
+    return limits.check_penalty(parse_rate(text), "the rate")
+
+
+def parse_noise(text: str) -> float:
+    """A built-in data set's noise in the window's range (:data:`engine.limits.NOISE`)."""
+    return limits.check_noise(parse_rate(text))
+
+
+def parse_seed(text: str) -> int:
+    """A seed in the window's range, 0..:data:`engine.limits.MAX_SEED`."""
+    return limits.check_seed(parse_whole(text), "the seed")
 
 
 def parse_layers(text: str) -> tuple[int, ...]:
@@ -143,14 +158,15 @@ def parse_samples(text: str) -> int:
 
 
 def parse_batch_size(text: str) -> int | None:
-    """A whole number >= 1, or "full" (None: every training row in every step)."""
+    """A whole number in the window's range (:data:`engine.limits.BATCH_SIZE`), or
+    "full" (None: every training row in every step)."""
     if text.strip().lower() == "full":
         return None
-    return parse_whole(text, 1, "a whole number >= 1 or 'full'")
+    return limits.check_batch_size(parse_whole(text, 1, "a whole number >= 1 or 'full'"))
 
 
 def parse_lr(text: str) -> float:
-    """A learning rate: a finite number > 0 (``engine.optimizers.check_learning_rate``)."""
+    """A learning rate in the window's range (:data:`engine.limits.LEARNING_RATE`)."""
     return check_learning_rate(parse_number(text))
 
 
@@ -191,8 +207,9 @@ def add_data_arguments(p: argparse.ArgumentParser):
     d.add_argument(
         "--noise",
         metavar="F",
-        type=typed("noise", parse_rate),
-        help=f"built-in data sets only: noise standard deviation (default: {defaults.NOISE})",
+        type=typed("noise", parse_noise),
+        help=f"built-in data sets only: noise standard deviation, {limits.NOISE[0]:g}.."
+        f"{limits.NOISE[1]:g} (default: {defaults.NOISE})",
     )
     d.add_argument(
         "--standardize",

@@ -17,6 +17,7 @@ from .. import defaults
 from ..activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from ..data import Dataset
 from ..formats import ModelFileError, format_of, save_model
+from ..limits import BATCH_SIZE, LEARNING_RATE, MAX_SEED, PENALTY
 from ..losses import LOSSES, check_pairing, default_loss_for, default_output
 from ..network import DTYPES, INITS, Architecture, Network, init_network
 from ..optimizers import OPTIMIZERS, Optimizer
@@ -38,7 +39,8 @@ from .options import (
     parse_batch_size,
     parse_layers,
     parse_lr,
-    parse_rate,
+    parse_penalty,
+    parse_seed,
     parse_val_split,
     parse_whole,
     typed,
@@ -140,14 +142,16 @@ def add_train_command(subparsers) -> None:
         metavar="ETA",
         type=typed("lr", parse_lr),
         default=defaults.LEARNING_RATE,
-        help=f"learning rate, a finite number > 0 (default: {defaults.LEARNING_RATE})",
+        help=f"learning rate, {LEARNING_RATE[0]:g}..{LEARNING_RATE[1]:g} "
+        f"(default: {defaults.LEARNING_RATE})",
     )
     t.add_argument(
         "--batch-size",
         metavar="N|full",
         type=typed("batch_size", parse_batch_size),
         default=defaults.BATCH_SIZE,
-        help=f"samples per step, or 'full' for every training row (default: {defaults.BATCH_SIZE})",
+        help=f"samples per step, 1..{BATCH_SIZE[1]:,}, or 'full' for every training row "
+        f"(default: {defaults.BATCH_SIZE})",
     )
     length = t.add_mutually_exclusive_group()
     length.add_argument(
@@ -165,24 +169,24 @@ def add_train_command(subparsers) -> None:
     t.add_argument(
         "--seed",
         metavar="N",
-        type=typed("seed", parse_whole),
+        type=typed("seed", parse_seed),
         default=defaults.TRAIN_SEED,
-        help="seed for the data, the initial weights and the batch order "
+        help=f"seed for the data, the initial weights and the batch order, 0..{MAX_SEED} "
         f"(default: {defaults.TRAIN_SEED})",
     )
     t.add_argument(
         "--l2",
         metavar="F",
-        type=typed("l2", parse_rate),
+        type=typed("l2", parse_penalty),
         default=defaults.L2,
-        help=f"L2 regularisation rate (default: {defaults.L2:g})",
+        help=f"L2 regularisation rate, 0..{PENALTY[1]:g} (default: {defaults.L2:g})",
     )
     t.add_argument(
         "--l1",
         metavar="F",
-        type=typed("l1", parse_rate),
+        type=typed("l1", parse_penalty),
         default=defaults.L1,
-        help=f"L1 regularisation rate (default: {defaults.L1:g})",
+        help=f"L1 regularisation rate, 0..{PENALTY[1]:g} (default: {defaults.L1:g})",
     )
 
     o = p.add_argument_group("output")

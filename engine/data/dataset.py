@@ -17,7 +17,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ..limits import check_data
+
 TASKS = ("classification", "regression")
+_WHAT = {"x": "inputs", "t": "targets", "x_val": "validation inputs",
+         "t_val": "validation targets"}  # fmt: skip
 SPLITS = ("train", "val")
 
 
@@ -38,6 +42,8 @@ class Dataset:
     and ``labels_val`` (M,) int64 for classification (None for regression). ``mean`` and
     ``std`` (D,) are the training-row feature statistics once :meth:`standardized`.
     Compared by identity (``eq=False``): element-wise array equality has no single answer.
+    Every value of ``x``, ``t``, ``x_val`` and ``t_val`` is finite and at most
+    :data:`engine.limits.MAX_DATA` in size (ValueError naming the array otherwise).
     """
 
     name: str
@@ -60,6 +66,7 @@ class Dataset:
 
         for field in ("x", "t", "x_val", "t_val"):
             put(field, _frozen(getattr(self, field), np.float64, field, 2))
+            check_data(getattr(self, field), f"the data's {_WHAT[field]}")
         n, d = self.x.shape
         k = self.t.shape[1]
         m = self.x_val.shape[0]

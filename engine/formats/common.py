@@ -17,6 +17,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from ..limits import check_weights
 from ..network import DTYPES, MAX_LAYERS, MAX_UNITS, Architecture, LayerSpec, Network
 
 FORMAT_NAME = "backprop-lab.model"
@@ -354,7 +355,8 @@ def build_network(
     source: str,
     names: list[tuple[str, str]] | None = None,
 ) -> Network:
-    """Check shapes, one dtype and finiteness, then build the Network."""
+    """Check shapes, one dtype, finiteness and size (at most
+    :data:`engine.limits.MAX_WEIGHT`), then build the Network."""
     shapes = expected_shapes(arch)
     dtype = weights[0].dtype
     for n, (w, b, (ws, bs)) in enumerate(zip(weights, biases, shapes, strict=True), start=1):
@@ -370,6 +372,10 @@ def build_network(
                 )
             if not np.isfinite(a).all():
                 raise ModelFileError(source, f"{what}: contains NaN or infinite values")
+            try:
+                check_weights(a, what)
+            except ValueError as e:
+                raise ModelFileError(source, str(e)) from None
     try:
         return Network(arch, tuple(weights), tuple(biases))
     except (ValueError, TypeError) as e:
@@ -383,6 +389,10 @@ def check_savable(net: Network, source: str) -> None:
         raise ModelFileError(
             source, "the network has NaN or infinite weights (it diverged); not saved"
         )
+    try:
+        check_weights(net.flat, "the network")
+    except ValueError as e:  # what is written must load
+        raise ModelFileError(source, f"{e} (it diverged); not saved") from None
 
 
 def check_binary_size(net: Network, source: str) -> None:

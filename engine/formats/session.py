@@ -45,6 +45,7 @@ import os
 import re
 import struct
 import time
+import weakref
 import zipfile
 import zlib
 from pathlib import Path
@@ -90,6 +91,7 @@ __all__ = [
     "SUFFIX",
     "Session",
     "autosave_path",
+    "check_session",
     "data_for_session",
     "find_autosave",
     "load_session",
@@ -118,14 +120,28 @@ _MEMBER = re.compile(
     r"network\.npy|optimizer\.(velocity|m|v)\.npy|order\.npy"
     r"|data\.(x|t|x_val|t_val|labels|labels_val|mean|std)\.npy|history\.[A-Za-z0-9_-]{1,64}\.npy"
 )
+#: the sessions load_session returned: checked, with read-only arrays
+_LOADED: weakref.WeakSet[Session] = weakref.WeakSet()
 _DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so the same session always gives the same bytes
 
 
 # ---------------------------------------------------------------- writing
 
 
-def _encode(session: Session, source: str) -> bytes:
-    """The file's bytes, after the same checks load_session makes."""
+def check_session(session: Session, source: str = "<session>") -> None:
+    """Check a Session record the way :func:`load_session` checks a file (and
+    :func:`save_session` before writing): every value in its range (:mod:`engine.limits`),
+    the arrays' dtypes, shapes and contents, the data against the network. ModelFileError
+    (one line, naming ``source``) for the first problem; nothing is written. A session
+    that passes can be saved, reopened and continued (``restore_trainer``). A session
+    :func:`load_session` returned has passed already (its arrays are read-only) and is
+    not checked again."""
+    if session not in _LOADED:
+        _checked(session, source)
+
+
+def _checked(session: Session, source: str) -> tuple[str, dict[str, np.ndarray]]:
+    """(session.json's text, the members' arrays) of a checked session."""
     if not isinstance(session, Session):
         raise TypeError(f"expected a Session, got {type(session).__name__}")
     s = session.trainer_state
@@ -169,7 +185,12 @@ def _encode(session: Session, source: str) -> bytes:
     if history > MAX_HISTORY_BYTES or total > MAX_SESSION_BYTES:
         raise ModelFileError(source, f"the session is too large to save ({human_size(total)})")
     assemble_session(doc, arrays, source)
+    return text, arrays
 
+
+def _encode(session: Session, source: str) -> bytes:
+    """The file's bytes, after the same checks load_session makes."""
+    text, arrays = _checked(session, source)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         info = zipfile.ZipInfo(DOCUMENT, _DATE)
@@ -264,7 +285,9 @@ def _read(zf: zipfile.ZipFile, source: str, size: int) -> Session:
     check_names(specs, by_name, source)
     arrays = {name: _read_array(zf, by_name[name], source, name, spec)
               for name, spec in specs.items()}  # fmt: skip
-    return assemble_session(doc, arrays, source)
+    session = assemble_session(doc, arrays, source)
+    _LOADED.add(session)
+    return session
 
 
 def _read_array(

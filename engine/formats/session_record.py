@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .. import limits
 from ..data import Dataset, make_dataset
 from ..network import Network
 from ..optimizers import Optimizer, OptimizerState
@@ -178,11 +179,46 @@ def _finite(a: np.ndarray, what: str, source: str) -> None:
         raise ModelFileError(source, f"{what} contains NaN or infinite values")
 
 
+def _bounded(a: np.ndarray, what: str, source: str, limit: float) -> None:
+    try:
+        limits.check_array(a, what, limit)
+    except ValueError as e:
+        raise ModelFileError(source, str(e)) from None
+
+
+def check_history(history: dict[str, np.ndarray], source: str) -> None:
+    """The loss curves' x values (the iterations: column 0 of a ``<curve>-recent`` array,
+    the first half of the columns of ``<curve>-bins`` and of the filled rows of
+    ``<curve>-partial``, as ``LossHistory.get_state`` lays them out) are finite
+    iterations, 0..:data:`engine.limits.MAX_COUNTER`. (Not bounded by the state's
+    iteration: an autosave made while playing pairs the worker's last checkpoint with
+    the newer curves.)"""
+    top = limits.MAX_COUNTER
+    for name, a in history.items():
+        curve, _, part = name.rpartition("-")
+        if a.dtype.kind != "f" or a.ndim != 2 or part not in ("recent", "bins", "partial"):
+            continue
+        x = a[:, :1] if part == "recent" else a[:, : a.shape[1] // 2]
+        if part == "partial":  # only the first min(filled, 2) rows hold points
+            counters = history.get(f"{curve}-counters")
+            filled = int(counters[6]) if counters is not None and counters.shape == (8,) else 0
+            x = x[: max(0, min(filled, 2))]
+        if not np.isfinite(x).all():
+            raise ModelFileError(source, f"history {name}: x values must be finite")
+        if x.size and not (float(x.min()) >= 0 and float(x.max()) <= top):
+            raise ModelFileError(
+                source,
+                f"history {name}: x values must be iterations between 0 and {top:,}, got "
+                f"{float(x.min()):g}..{float(x.max()):g}",
+            )
+
+
 def assemble_session(doc: Document, arrays: dict[str, np.ndarray], source: str) -> Session:
     """The Session of a checked document and its arrays (dtypes and shapes already
     checked), after checking what depends on the values."""
     arch = doc.architecture
     _finite(arrays["network.npy"], "the network", source)
+    _bounded(arrays["network.npy"], "the network", source, limits.MAX_WEIGHT)
     net = Network.from_flat(arch, arrays["network.npy"])
     tr = doc.training
     buffers = {}
@@ -205,6 +241,8 @@ def assemble_session(doc: Document, arrays: dict[str, np.ndarray], source: str) 
     except ValueError as e:
         raise ModelFileError(source, f"data: {e}") from None
     n = len(ds.x)
+    if n == 0:
+        raise ModelFileError(source, "data: no training rows (nothing to train on)")
     order = arrays.get("order.npy")
     if order is not None and (
         order.shape != (n,) or not np.array_equal(np.sort(order), np.arange(n))
@@ -212,6 +250,8 @@ def assemble_session(doc: Document, arrays: dict[str, np.ndarray], source: str) 
         raise ModelFileError(source, f"order is not a permutation of the {n} training rows")
     if doc.cursor > 2 * n:
         raise ModelFileError(source, f"cursor {doc.cursor} is out of range for {n} rows")
+    history = {name: arrays[f"history.{name}.npy"] for name in doc.history}
+    check_history(history, source)
     state = TrainerState(
         net, OptimizerState(doc.optimizer_t, buffers), doc.step, doc.epoch, doc.cursor,
         order, doc.rng_state,
@@ -224,7 +264,7 @@ def assemble_session(doc: Document, arrays: dict[str, np.ndarray], source: str) 
         dtype=doc.dtype,
         data=doc.data,
         data_arrays=data_arrays,
-        history={name: arrays[f"history.{name}.npy"] for name in doc.history},
+        history=history,
         settings=doc.settings,
         app_version=doc.app_version,
     )

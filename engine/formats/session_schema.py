@@ -1,7 +1,9 @@
 """The ``session.json`` document of a ``.bplab`` session file: building it and checking it.
 
 Every check here works on plain JSON values, never on array bytes; what a value is
-checked against is named in the message. Anything wrong becomes a one-line
+checked against is named in the message. Hyper-parameters, counters, seeds and the data
+recipe's numbers must lie in the ranges of :mod:`engine.limits` - the window's controls'
+ranges - so a file never carries a value the window cannot show. Anything wrong becomes a one-line
 :class:`ModelFileError`. :func:`member_specs` says which ``.npy`` members the document
 calls for and what dtype and shape each may have, so the container can refuse a member
 from its header alone, before reading its data.
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import limits
 from ..data.builtin import BUILTIN_DATASETS, MAX_SAMPLES, MIN_SAMPLES
 from ..losses import LOSSES, check_pairing
 from ..network import DTYPES, INITS, MAX_INPUTS, Architecture
@@ -169,14 +172,36 @@ def flag(v: object, what: str, source: str) -> bool:
     return bool(v)
 
 
+def within(check, v: object, what: str, source: str, *args) -> float | int:
+    """``check(v, what, *args)`` (an :mod:`engine.limits` check) with its ValueError as a
+    ModelFileError naming ``what``."""
+    try:
+        return check(v, what, *args)
+    except ValueError as e:
+        raise ModelFileError(source, str(e)) from None
+
+
+def _lr(v, what):
+    return limits.check_number(v, what, *limits.LEARNING_RATE)
+
+
+def _batch(v, what):
+    return limits.check_whole(v, what, *limits.BATCH_SIZE)
+
+
+def _eps(v, what):
+    return limits.check_number(v, what, *limits.EPS, lo_open=True)
+
+
 def check_optimizer(d: object, source: str) -> dict:
-    """{"name", "lr", "momentum", "beta1", "beta2", "eps"} with finite numbers, lr > 0."""
+    """{"name", "lr", "momentum", "beta1", "beta2", "eps"} in the ranges of
+    :mod:`engine.limits`: lr in [1e-6, 1e6], momentum and betas in [0, 1), eps in (0, 1]."""
     d = _keys(d, OPTIMIZER_KEYS, "optimizer", source)
     out = {"name": text(d["name"], "optimizer name", source, OPTIMIZERS)}
-    for k in OPTIMIZER_KEYS[1:]:
-        out[k] = number(d[k], f"optimizer {k}", source)
-    if out["lr"] <= 0:
-        raise ModelFileError(source, f"optimizer lr must be > 0, got {out['lr']!r}")
+    out["lr"] = within(_lr, d["lr"], "optimizer lr", source)
+    for k in ("momentum", "beta1", "beta2"):
+        out[k] = within(limits.check_decay, d[k], f"optimizer {k}", source)
+    out["eps"] = within(_eps, d["eps"], "optimizer eps", source)
     return out
 
 
@@ -191,12 +216,12 @@ def check_training(d: object, arch: Architecture, source: str) -> dict:
     return {
         "loss": loss,
         "optimizer": check_optimizer(d["optimizer"], source),
-        "batch_size": None if b is None else whole(b, "batch_size", source, 1, 2**31),
-        "l2": number(d["l2"], "l2", source, 0.0),
-        "l1": number(d["l1"], "l1", source, 0.0),
-        "train_seed": whole(d["train_seed"], "train_seed", source, 0, 2**64),
+        "batch_size": None if b is None else within(_batch, b, "batch_size", source),
+        "l2": within(limits.check_penalty, d["l2"], "l2", source),
+        "l1": within(limits.check_penalty, d["l1"], "l1", source),
+        "train_seed": within(limits.check_seed, d["train_seed"], "train_seed", source),
         "init": text(d["init"], "init", source, INITS),
-        "init_seed": whole(d["init_seed"], "init_seed", source, 0, 2**64),
+        "init_seed": within(limits.check_seed, d["init_seed"], "init_seed", source),
         "dtype": text(d["dtype"], "dtype", source, tuple(DTYPES)),
     }
 
@@ -260,6 +285,10 @@ def _names(v: object, what: str, source: str) -> list[str]:
     return [text(s, what, source) for s in v]
 
 
+def _noise(v, what):
+    return limits.check_number(v, what, *limits.NOISE)
+
+
 def check_data(d: object, source: str) -> dict:
     """The data recipe: ``kind`` "builtin" (regenerated on load) or "csv" (rows embedded)."""
     if not isinstance(d, dict) or d.get("kind") not in ("builtin", "csv"):
@@ -270,7 +299,7 @@ def check_data(d: object, source: str) -> dict:
     d = _keys(d, BUILTIN_KEYS if d["kind"] == "builtin" else CSV_KEYS, "data", source)
     common = {
         "val_split": number(d["val_split"], "data val_split", source, 0.0),
-        "seed": whole(d["seed"], "data seed", source, -BIG, BIG),
+        "seed": within(limits.check_seed, d["seed"], "data seed", source),
         "standardize": flag(d["standardize"], "data standardize", source),
     }
     if common["val_split"] > 0.9:
@@ -280,13 +309,13 @@ def check_data(d: object, source: str) -> dict:
             "kind": "builtin",
             "name": text(d["name"], "data name", source, BUILTIN_DATASETS),
             "n": whole(d["n"], "data n", source, MIN_SAMPLES, MAX_SAMPLES + 1),
-            "noise": number(d["noise"], "data noise", source, 0.0),
+            "noise": within(_noise, d["noise"], "data noise", source),
             **common,
         }
     return {
         "kind": "csv",
         "path": text(d["path"], "data path", source),
-        "targets": whole(d["targets"], "data targets", source, 1, MAX_INPUTS + 1),
+        "targets": whole(d["targets"], "data targets", source, 1, limits.MAX_TARGETS + 1),
         **common,
         "name": text(d["name"], "data name", source),
         "task": text(d["task"], "data task", source, ("classification", "regression")),
@@ -338,10 +367,10 @@ def parse_document(obj: object, source: str) -> Document:
         architecture=arch,
         dtype=training["dtype"],
         training=training,
-        step=whole(state["step"], "step", source),
-        epoch=whole(state["epoch"], "epoch", source),
+        step=within(limits.check_counter, state["step"], "step", source),
+        epoch=within(limits.check_counter, state["epoch"], "epoch", source),
         cursor=whole(state["cursor"], "cursor", source),
-        optimizer_t=whole(state["optimizer_t"], "optimizer_t", source),
+        optimizer_t=within(limits.check_counter, state["optimizer_t"], "optimizer_t", source),
         has_order=flag(state["order"], "state order", source),
         rng_state=check_rng_state(state["rng_state"], source),
         data=check_data(obj["data"], source),

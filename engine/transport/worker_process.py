@@ -59,6 +59,17 @@ SNAPSHOT_SHARE = 0.1  # snapshots may take at most this share of the time
 CHECKPOINT_SECONDS = 1.0
 
 
+def error_meta() -> dict:
+    """The "error" frame's meta for the exception being handled: ``message`` one line
+    (what the window shows), ``details`` the traceback (what its error log keeps)."""
+    exc = sys.exc_info()[1]
+    text = " ".join(f"{type(exc).__name__}: {exc}".split())
+    return {
+        "message": f"unexpected error in the training process: {text}"[:300],
+        "details": traceback.format_exc(limit=8),
+    }
+
+
 class WorkerLoop:
     """Serves commands read (by a reader thread) into ``commands``; writes to ``out``."""
 
@@ -111,7 +122,7 @@ class WorkerLoop:
         try:
             self.setup(frame)
         except Exception:
-            self.send("error", {"message": traceback.format_exc(limit=8)})
+            self.send("error", error_meta())
             self.send("stopped", {"diverged": None, "has_state": False})
             return
         try:
@@ -125,7 +136,7 @@ class WorkerLoop:
         except TrainingDiverged as e:
             diverged = e
         except Exception:
-            self.send("error", {"message": traceback.format_exc(limit=8)})
+            self.send("error", error_meta())
         self.finish(diverged)
 
     def setup(self, frame: Frame) -> None:

@@ -49,12 +49,18 @@ ASPECTS = (
 RunSource = Callable[[], tuple[TrainerState | None, TrainingConfig | None]]
 
 
+def optimizer_of(settings: TrainingSettings) -> Optimizer:
+    """The engine optimiser the settings describe (every hyper-parameter of theirs)."""
+    s = settings
+    return Optimizer(s.optimizer, s.learning_rate, s.momentum, s.beta1, s.beta2, s.eps)
+
+
 def training_config(settings: TrainingSettings, spec: NetworkSpec) -> TrainingConfig:
     """The engine configuration for ``settings`` and the spec's loss; the spec's seed
     orders the mini-batches."""
     return TrainingConfig(
         loss=spec.loss,
-        optimizer=Optimizer(settings.optimizer, settings.learning_rate),
+        optimizer=optimizer_of(settings),
         batch_size=settings.batch_size,
         l2=settings.l2,
         l1=settings.l1,
@@ -214,4 +220,4 @@ class LabModel(QObject):
         return problems
 
 
-__all__ = ["ASPECTS", "LabModel", "training_config"]
+__all__ = ["ASPECTS", "LabModel", "optimizer_of", "training_config"]

@@ -48,13 +48,19 @@ class NetworkSpec:
 
 @dataclass(frozen=True)
 class TrainingSettings:
-    """The training panel's hyper-parameters; ``batch_size`` None means the full batch."""
+    """The training panel's hyper-parameters; ``batch_size`` None means the full batch.
+    ``momentum``, ``beta1``, ``beta2`` and ``eps`` have no control of their own: they are
+    the defaults or a reopened session's, and training uses exactly these."""
 
     learning_rate: float = defaults.LEARNING_RATE
     optimizer: str = defaults.OPTIMIZER
     batch_size: int | None = defaults.BATCH_SIZE
     l2: float = defaults.L2
     l1: float = defaults.L1
+    momentum: float = defaults.MOMENTUM
+    beta1: float = defaults.BETA1
+    beta2: float = defaults.BETA2
+    eps: float = defaults.EPS
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from backprop_lab.engine import __version__
 from backprop_lab.engine.data import Dataset
 from backprop_lab.engine.formats import Session
 from backprop_lab.engine.formats.session import (
+    check_session,
     data_for_session,
     session_config,
     session_dataset,
@@ -146,18 +147,30 @@ def apply_problem(lab: LabModel, problem: Problem, progress: Progress | None = N
         lab.restore_history(progress.history)
 
 
-def apply_session(lab: LabModel, session: Session, fits: FitCheck | None = None) -> list[str]:
-    """Put ``session`` into the model: data, spec, training settings, the exact trainer
-    state, the histories and the gui settings. Returns what could not be restored
-    (normally nothing). Raises ValueError (nothing changed) if ``fits`` says the
-    session's network does not fit (e.g. a layer wider than the builder allows)."""
+def check_session_fits(session: Session, fits: FitCheck | None = None) -> Problem:
+    """The Problem ``session`` makes, after checking all of it the way the engine checks
+    a file (:func:`engine.formats.session.check_session`: every value in the window's
+    ranges, data that fit the network, at least one training row, a state the trainer
+    can continue from) and that ``fits`` (the builder) can show its network. Raises
+    ValueError (one line) for the first problem; changes nothing."""
+    check_session(session)
     dataset = session_dataset(session)
     arch = session.trainer_state.network.architecture
     spec = NetworkSpec(arch, session.loss, session.init, int(session.init_seed))
-    choice = choice_from_recipe(session.data)
     problem = fits(spec, dataset) if fits is not None else None
     if problem:
         raise ValueError(problem)
+    return Problem(choice_from_recipe(session.data), dataset, spec, session.dtype)
+
+
+def apply_session(lab: LabModel, session: Session, fits: FitCheck | None = None) -> list[str]:
+    """Put ``session`` into the model: data, spec, training settings, the exact trainer
+    state, the histories and the gui settings. Returns what could not be restored
+    (normally nothing). All or nothing: the whole session is checked first
+    (:func:`check_session_fits`) and ValueError (one line) leaves the model - and so the
+    panels and the controller that follow it - exactly as it was."""
+    problem = check_session_fits(session, fits)
+    config = session_config(session)
     gui = session.settings.get(GUI_KEY, {}) if isinstance(session.settings, dict) else {}
     gui = gui if isinstance(gui, dict) else {}
     opt = session.optimizer
@@ -168,13 +181,14 @@ def apply_session(lab: LabModel, session: Session, fits: FitCheck | None = None)
             batch_size=session.batch_size,
             l2=float(session.l2),
             l1=float(session.l1),
+            **{k: float(opt[k]) for k in ("momentum", "beta1", "beta2", "eps")},
         )
     )
-    lab.set_problem(Problem(choice, dataset, spec, session.dtype))
+    lab.set_problem(problem)
     sample = gui.get("sample_index")
     if isinstance(sample, int) and not isinstance(sample, bool) and sample >= 0:
-        lab.set_sample_index(sample)
-    lab.set_run(session.trainer_state, session_config(session))
+        lab.set_sample_index(min(sample, len(problem.dataset.x) - 1))
+    lab.set_run(session.trainer_state, config)
     problems = lab.restore_history(session.history)
     speed = gui.get("speed")
     if speed is None or (isinstance(speed, int | float) and math.isfinite(speed)):
@@ -189,6 +203,7 @@ __all__ = [
     "GUI_KEY",
     "apply_problem",
     "apply_session",
+    "check_session_fits",
     "choice_from_recipe",
     "data_recipe",
     "gui_settings",

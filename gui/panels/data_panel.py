@@ -21,6 +21,7 @@ import gc
 import os
 from dataclasses import replace
 
+from backprop_lab.engine import limits
 from backprop_lab.engine.data import BUILTIN_DATASETS, CSVError, Dataset, load_csv, make_dataset
 from backprop_lab.engine.data.builtin import MAX_SAMPLES, MIN_SAMPLES
 from PySide6.QtCore import Signal, Slot
@@ -42,8 +43,8 @@ from .. import file_dialogs
 from ..model.records import DataChoice
 from ..tasks import Task, start_task
 
-MAX_SEED = 2**31 - 1
-MAX_TARGETS = 1000
+MAX_SEED = limits.MAX_SEED  # the ranges of engine.limits, which the session file checks
+MAX_TARGETS = limits.MAX_TARGETS
 DEFAULT_CHOICE = DataChoice()
 
 
@@ -71,7 +72,7 @@ class DataPanel(QWidget):
         self.source_combo = QComboBox(objectName="datasetCombo")
         self.source_combo.addItems(BUILTIN_DATASETS)
         self.noise_spin = QDoubleSpinBox(objectName="noiseSpin")
-        self.noise_spin.setRange(0.0, 2.0)
+        self.noise_spin.setRange(*limits.NOISE)
         self.noise_spin.setSingleStep(0.05)
         self.noise_spin.setDecimals(3)
         self.samples_spin = QSpinBox(objectName="samplesSpin")

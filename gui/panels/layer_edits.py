@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from backprop_lab.engine import defaults
+from backprop_lab.engine import defaults, limits
 from backprop_lab.engine.activations import HIDDEN_ACTIVATIONS
 from backprop_lab.engine.data import Dataset
 from backprop_lab.engine.losses import default_output, losses_for
@@ -29,7 +29,7 @@ from backprop_lab.engine.network import (
 from ..model.records import NetworkSpec
 
 MAX_HIDDEN = MAX_LAYERS - 1
-MAX_SEED = 2**31 - 1
+MAX_SEED = limits.MAX_SEED  # engine.limits: the range the session file checks
 DEFAULT_WIDTH = 8
 
 

@@ -11,8 +11,10 @@ the counters of the snapshots it is given.
 
 from __future__ import annotations
 
-from backprop_lab.engine.data.builtin import MAX_SAMPLES
-from backprop_lab.engine.optimizers import OPTIMIZERS, Optimizer
+from dataclasses import replace
+
+from backprop_lab.engine import limits
+from backprop_lab.engine.optimizers import OPTIMIZERS
 from backprop_lab.engine.trainer import TrainingConfig
 from backprop_lab.engine.transport.snapshot import Snapshot
 from PySide6.QtCore import Qt, Signal, Slot
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..model.lab import optimizer_of
 from ..model.records import TrainingSettings
 from .log_spin_box import LogSpinBox
 
@@ -44,6 +47,8 @@ SPEEDS: tuple[tuple[str, float | None], ...] = (
 )
 
 DEFAULT_SETTINGS = TrainingSettings()
+#: the spin boxes' ranges are engine.limits', which every file reader and the command line
+#: check too: a file never carries a value these controls cannot show
 
 
 class TrainingPanel(QWidget):
@@ -76,13 +81,13 @@ class TrainingPanel(QWidget):
             phase_buttons.addWidget(b)
         phase_buttons.addStretch(1)
 
-        self.lr_spin = LogSpinBox(1e-6, 1e6)
+        self.lr_spin = LogSpinBox(*limits.LEARNING_RATE)
         self.lr_spin.setObjectName("learningRateSpin")
         self.lr_spin.setToolTip("Learning rate eta in w <- w - eta * dL/dw (arrows: 1-2-5 steps)")
         self.optimizer_combo = QComboBox(objectName="optimizerCombo")
         self.optimizer_combo.addItems(OPTIMIZERS)
         self.batch_spin = QSpinBox(objectName="batchSizeSpin")
-        self.batch_spin.setRange(0, MAX_SAMPLES)
+        self.batch_spin.setRange(0, limits.BATCH_SIZE[1])  # 0: full; 1.. : engine.limits
         self.batch_spin.setSpecialValueText("full")  # shown at 0: the whole training set
         self.batch_spin.setKeyboardTracking(False)
         self.batch_spin.setToolTip("Samples per iteration; 'full' (0) = the whole training set")
@@ -132,8 +137,11 @@ class TrainingPanel(QWidget):
 
     # ------------------------------------------------------------------ settings
     def settings(self) -> TrainingSettings:
+        """The settings the controls show (the hyper-parameters without a control of their
+        own - momentum, betas, eps - as last given to :meth:`set_settings`)."""
         batch = self.batch_spin.value()
-        return TrainingSettings(
+        return replace(
+            self._shown,
             learning_rate=self.lr_spin.value(),
             optimizer=self.optimizer_combo.currentText(),
             batch_size=batch or None,
@@ -143,6 +151,7 @@ class TrainingPanel(QWidget):
 
     def set_settings(self, s: TrainingSettings) -> None:
         """Show ``s`` without emitting configChanged."""
+        self._shown = s
         self._updating = True
         try:
             self.lr_spin.setValue(s.learning_rate)
@@ -159,7 +168,7 @@ class TrainingPanel(QWidget):
         s = self.settings()
         return TrainingConfig(
             loss=loss,
-            optimizer=Optimizer(s.optimizer, s.learning_rate),
+            optimizer=optimizer_of(s),
             batch_size=s.batch_size,
             l2=s.l2,
             l1=s.l1,
@@ -202,7 +211,7 @@ class TrainingPanel(QWidget):
 def _rate_spin(name: str, tip: str) -> QDoubleSpinBox:
     spin = QDoubleSpinBox(objectName=name)
     spin.setDecimals(6)
-    spin.setRange(0.0, 10.0)
+    spin.setRange(*limits.PENALTY)
     spin.setSingleStep(1e-4)
     spin.setKeyboardTracking(False)
     spin.setToolTip(tip)

@@ -14,10 +14,15 @@ Adaptive pacing: a view's repaint happens after its ``show_snapshot`` returns, i
 event-loop turn. When the loop came back to the fan-out late (the last view's repaint
 took long), the next view waits :data:`PACE_MS` instead of going next turn, so the GUI
 thread always keeps idle time for timers and input.
+
+A view whose ``show_snapshot`` raises is reported through ``sys.excepthook`` (the
+window's :mod:`gui.window.error_hook`: one line, traceback logged); the other views still
+get theirs and the fan-out goes on.
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Iterable
 
@@ -77,7 +82,10 @@ class SnapshotFanout(QObject):
             snap = self._pending.pop(i, None)
             if snap is not None:
                 self._next = (i + 1) % n
-                self._views[i].show_snapshot(snap)
+                try:
+                    self._views[i].show_snapshot(snap)
+                except Exception:  # one failing view: reported, the others still follow
+                    sys.excepthook(*sys.exc_info())
                 break
         if not self._pending:
             self._timer.stop()

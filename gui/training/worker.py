@@ -23,6 +23,7 @@ from backprop_lab.engine.trainer import TrainerState
 from backprop_lab.engine.transport.stream import FrameError, snapshot_from_frame, state_from_frame
 from PySide6.QtCore import QObject, Signal, Slot
 
+from ..error_log import one_line, write_report
 from .mailbox import SnapshotMailbox
 from .process import WorkerProcess
 
@@ -136,9 +137,10 @@ class TrainingWorker(QObject):
             if frame is None:
                 code = proc.exit_code(2.0)
                 tail = proc.stderr_tail()
-                out.error = f"the training process stopped unexpectedly (exit code {code})" + (
-                    f":\n{tail}" if tail else ""
-                )
+                out.error = f"the training process stopped unexpectedly (exit code {code})"
+                if tail:  # its last words go to the error log, the window says one line
+                    write_report(out.error, tail)
+                    out.error += "; details in the error log"
                 out.broken = True
                 return
             if frame.kind == "snapshot":
@@ -149,7 +151,10 @@ class TrainingWorker(QObject):
             elif frame.kind == "checkpoint":
                 out.checkpoint = state_from_frame(frame.meta, frame.arrays)
             elif frame.kind == "error":
-                out.error = str(frame.meta.get("message", "unknown error"))
+                out.error = one_line(frame.meta.get("message", "unknown error"))
+                details = frame.meta.get("details")
+                if isinstance(details, str) and details:
+                    write_report(out.error, details)
             elif frame.kind == "stopped":
                 if frame.meta.get("has_state"):
                     out.state = state_from_frame(frame.meta, frame.arrays)

@@ -21,10 +21,14 @@ from backprop_lab.engine.formats import (
     atomic_write,
     load_model,
     model_from_dict,
+    model_json,
     model_to_dict,
+    npz,
+    safetensors,
     save_model,
 )
 from backprop_lab.engine.formats import atomic as atomic_module
+from backprop_lab.engine.limits import MAX_WEIGHT
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -187,8 +191,9 @@ EXTREMES64 = [
     -0.0,
     5e-324,  # smallest subnormal
     2.2250738585072014e-308,
-    1.7976931348623157e308,
-    -1.7976931348623157e308,
+    MAX_WEIGHT,  # the largest weight any file keeps (engine.limits)
+    -MAX_WEIGHT,
+    float(np.nextafter(MAX_WEIGHT, 0)),
     1 / 3,
     123456789.123456789,
     1e-300,
@@ -204,6 +209,29 @@ def test_extreme_float64_values_survive(tmp_path, suffix):
     loaded = load_model(path)
     assert loaded.equals(net)
     assert loaded.weights[0].tobytes() == net.weights[0].tobytes()
+
+
+@pytest.mark.parametrize("suffix", LOADABLE)
+@pytest.mark.parametrize(
+    "value", [float(np.nextafter(MAX_WEIGHT, np.inf)), -1e308, 1.7976931348623157e308]
+)
+def test_weights_beyond_the_limit_are_neither_saved_nor_loaded(
+    tmp_path, monkeypatch, suffix, value
+):
+    """|w| > engine.limits.MAX_WEIGHT: refused on save, and a file holding one (written
+    here with the save check switched off) is refused on load, naming the bound."""
+    net = with_weights(make_net("deep", "float64"), 0, [0.5, value])
+    path = tmp_path / f"m{suffix}"
+    with pytest.raises(ModelFileError, match="at most 1e\\+154"):
+        save_model(net, path)
+    assert not path.exists()
+    module = {".json": model_json, ".npz": npz, ".safetensors": safetensors}[suffix]
+    monkeypatch.setattr(module, "check_savable", lambda *a: None)
+    save_model(net, path)
+    monkeypatch.undo()
+    with pytest.raises(ModelFileError, match="at most 1e\\+154") as e:
+        load_model(path)
+    assert "\n" not in str(e.value)
 
 
 @pytest.mark.parametrize("suffix", LOADABLE)
@@ -232,8 +260,11 @@ def test_random_float_bits_round_trip_json(tmp_path):
     for dtype, itype in ((np.float64, np.uint64), (np.float32, np.uint32)):
         arch = Architecture.build(16, [], 16, output_activation="identity")
         bits = rng.integers(0, np.iinfo(itype).max, (16, 16), dtype=itype, endpoint=True)
+        if dtype is np.float64:  # exponents of 2**513 and up lose their top bit: |w| < 2**512
+            bits &= np.uint64(0xBFFF_FFFF_FFFF_FFFF)
         w = bits.view(dtype).copy()
         w[~np.isfinite(w)] = 1.5
+        assert float(np.abs(w).max()) <= MAX_WEIGHT
         net = Network(arch, (w,), (np.zeros(16, dtype),))
         save_model(net, tmp_path / "r.json")
         assert load_model(tmp_path / "r.json").weights[0].tobytes() == w.tobytes()
@@ -536,7 +567,7 @@ def test_onnx_keeps_architecture_metadata(tmp_path):
 
 
 def test_onnx_refuses_weights_beyond_float32(tmp_path):
-    net = with_weights(make_net("deep", "float64"), 0, [1e300])
+    net = with_weights(make_net("deep", "float64"), 0, [1e100])  # within MAX_WEIGHT
     with pytest.raises(ModelFileError, match="float32"):
         save_model(net, tmp_path / "m.onnx")
     assert not (tmp_path / "m.onnx").exists()

@@ -15,7 +15,9 @@ the window is up and closes the window about 2 s later, as a user would. The mod
 person. Any other value is ignored.
 
 Once the window is up, a crashed window's autosave is offered for recovery
-(``Recovery.offer_recovery``, :mod:`gui.files.recovery`).
+(``Recovery.offer_recovery``, :mod:`gui.files.recovery`). SIGINT (Ctrl+C) and SIGTERM
+close the window as a desktop logout does (:mod:`gui.window.logout`): unsaved work is
+autosaved for the next start and the exit code is 130 or 0.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from .signals import TerminationSignals
 from .window.theme import configure_pyqtgraph
 
 APP_NAME = "Backprop Lab"
@@ -76,10 +79,12 @@ def run(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName(ORGANIZATION)
+    signals = TerminationSignals()  # from now on SIGINT / SIGTERM wait for the event loop
     autotest = os.environ.get(AUTOTEST_VARIABLE) == "play-and-close"
 
     from backprop_lab.engine import __version__
 
+    from .window.logout import LogoutOnSignals
     from .window.main_window import MainWindow
 
     app.setApplicationVersion(__version__)
@@ -87,6 +92,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     if icon is not None:
         app.setWindowIcon(QIcon(str(icon)))
     window = MainWindow(defer_views=True)
+    LogoutOnSignals(signals, window)  # they close the window as a desktop logout does
     window.show()
     app.processEvents()  # lay out and paint the window before loading the plots
     if autotest:
@@ -102,6 +108,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     if hooks is None or not hooks.offers_recovery:
         QTimer.singleShot(0, window.recovery.offer_recovery)
     code = app.exec()
+    signals.uninstall()
     window.deleteLater()
     return int(code)
 

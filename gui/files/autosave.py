@@ -183,15 +183,29 @@ class Autosaver(QObject):
             os.replace(orphan.path, self.path)
         orphan.release(remove=True)
 
-    def close(self) -> None:
-        """A clean exit: wait for the writer, remove the folder and the lock."""
+    def write_now(self, session: Session) -> bool:
+        """Autosave ``session`` in this thread, after the write in progress (the waiting
+        one is dropped): for the last autosave before the process ends. True if it was
+        written; a refused session (diverged) or a failed write keeps the previous one."""
+        if self._closed or not self.wait():
+            return False
+        try:
+            self.last_saved_step = _write(self.folder, session)
+        except WRITE_ERRORS:
+            return False
+        return True
+
+    def close(self, keep: bool = False) -> None:
+        """The window's end: wait for the writer and release the lock. A clean exit
+        removes the folder; ``keep`` leaves its autosave for the next start to offer (a
+        logout that cannot ask about unsaved work)."""
         if self._closed:
             return
         finished = self.wait()
         self._closed = True
         if self._task is not None:
             self._task.cancel()  # not reported: the window is going
-        if finished:
+        if finished and not keep:
             shutil.rmtree(self.folder, ignore_errors=True)
         if self._locked:
             self._lock.unlock()

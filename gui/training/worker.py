@@ -17,6 +17,7 @@ with a final snapshot and its TrainerState.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 
 from backprop_lab.engine.trainer import TrainerState
@@ -36,7 +37,11 @@ class PlayOutcome:
     diverged: TrainingDiverged's message; error: anything else that went wrong;
     broken: the pipe can no longer be trusted (crash, malformed frame) - restart the child;
     final_seen: the child's final snapshot reached the mailbox;
-    handled: the controller has applied this outcome (GUI thread only)."""
+    handled: the controller has applied this outcome (GUI thread only);
+    last_heard: time.monotonic() of the child's latest frame (or of the start frame's
+    sending), None before the start frame has gone out; stalled: the latest heartbeat
+    said the training loop is stuck in an iteration (see engine.transport.worker_process).
+    The training thread writes these two, the GUI thread's watchdog reads them."""
 
     state: TrainerState | None = None
     checkpoint: TrainerState | None = None
@@ -45,6 +50,8 @@ class PlayOutcome:
     broken: bool = False
     final_seen: bool = False
     handled: bool = False
+    last_heard: float | None = None
+    stalled: bool = False
 
 
 class PlayLink:
@@ -116,6 +123,7 @@ class TrainingWorker(QObject):
         out = self._link.outcome
         try:
             if self._link.begin():
+                out.last_heard = time.monotonic()
                 self._read_replies()
             elif out.broken:
                 self._link.process.kill()
@@ -136,11 +144,14 @@ class TrainingWorker(QObject):
             if frame is None:
                 code = proc.exit_code(2.0)
                 tail = proc.stderr_tail()
-                out.error = f"the training process stopped unexpectedly (exit code {code})" + (
-                    f":\n{tail}" if tail else ""
+                out.error = out.error or (
+                    f"the training process stopped unexpectedly (exit code {code})"
+                    + (f":\n{tail}" if tail else "")
                 )
                 out.broken = True
                 return
+            out.last_heard = time.monotonic()
+            out.stalled = frame.kind == "alive" and bool(frame.meta.get("stalled"))
             if frame.kind == "snapshot":
                 snap = snapshot_from_frame(frame.meta, frame.arrays)
                 out.final_seen = snap.final

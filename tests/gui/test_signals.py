@@ -179,3 +179,13 @@ def test_closing_without_asking_keeps_unsaved_work_for_the_next_start(qtbot):
         assert saved.trainer_state.step == w.controller.trainer.step_count > 20
     finally:
         orphan.release(remove=True)
+
+
+@pytest.mark.slow
+def test_the_training_process_ends_with_a_window_killed_outright(tmp_path):
+    app = App(tmp_path, "play-until-killed")
+    child = int(app.wait_for(TRAINING).group(1))
+    app.proc.send_signal(signal.SIGKILL)  # no clean-up at all in the window
+    returncode, _ = app.finish()
+    assert returncode == -signal.SIGKILL
+    assert wait_gone(child), "the training process outlived the window"

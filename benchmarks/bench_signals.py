@@ -51,8 +51,9 @@ def signal_run(signum: int) -> tuple[float, float, int]:
     return t_exit, t_child, code
 
 
-def frozen_run() -> tuple[float, float]:
-    """(seconds until workerStalled, seconds Pause blocks) with the child frozen."""
+def _frozen_window():
+    """A window in this process, playing, whose training process has just been frozen
+    (SIGSTOP) after its first checkpoint; questions are answered no."""
     from backprop_lab.gui import questions
     from backprop_lab.gui.window.main_window import MainWindow
     from PySide6.QtWidgets import QApplication
@@ -65,36 +66,12 @@ def frozen_run() -> tuple[float, float]:
     while w.controller.latest_state() is None:
         app.processEvents()
         time.sleep(0.005)
-    pid = w.controller.worker_pid
-    os.kill(pid, signal.SIGSTOP)
-    t0 = time.perf_counter()
-    while not w.controller.worker_stalled:
-        app.processEvents()
-        time.sleep(0.005)
-    noticed = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    w.controller.pause()
-    blocked = time.perf_counter() - t1
-    w.session.close_without_asking()
-    w.close()
-    w.deleteLater()
-    app.processEvents()
-    return noticed, blocked
-
-
-def frozen_pause_run() -> float:
-    """Seconds Pause blocks when pressed right after the child froze (not yet noticed)."""
-    from backprop_lab.gui.window.main_window import MainWindow
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance() or QApplication([])
-    w = MainWindow()
-    w.quiet_messages = True
-    w.action_play.trigger()
-    while w.controller.latest_state() is None:
-        app.processEvents()
-        time.sleep(0.005)
     os.kill(w.controller.worker_pid, signal.SIGSTOP)
+    return app, w
+
+
+def _timed_pause(app, w) -> float:
+    """Seconds Pause blocks; then the window is closed."""
     t0 = time.perf_counter()
     w.controller.pause()
     blocked = time.perf_counter() - t0
@@ -103,6 +80,21 @@ def frozen_pause_run() -> float:
     w.deleteLater()
     app.processEvents()
     return blocked
+
+
+def frozen_run() -> tuple[float, float]:
+    """(seconds until workerStalled, seconds Pause blocks then) with the child frozen."""
+    app, w = _frozen_window()
+    t0 = time.perf_counter()
+    while not w.controller.worker_stalled:
+        app.processEvents()
+        time.sleep(0.005)
+    return time.perf_counter() - t0, _timed_pause(app, w)
+
+
+def frozen_pause_run() -> float:
+    """Seconds Pause blocks when pressed right after the child froze (not yet noticed)."""
+    return _timed_pause(*_frozen_window())
 
 
 def main() -> int:

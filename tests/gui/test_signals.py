@@ -14,44 +14,19 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
 from backprop_lab.engine.formats.session import find_autosave, load_session
 from backprop_lab.gui.window.autotest import network_digest
 
+from ..engine.transport.test_worker_process import process_gone, wait_gone
 from .session_util import WAIT_MS, make_window, steps
 from .test_crash_recovery import RESTORED, _autosave_dirs, _env
 from .test_entry_point import IGNORED_STDERR, entry_point_command
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 TRAINING = re.compile(r"autotest: training process (\d+)")
-
-
-def process_gone(pid: int) -> bool:
-    """True if ``pid`` no longer runs (gone, or a zombie nobody has reaped yet)."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
-    except FileNotFoundError:
-        return True
-    except OSError:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        return False
-
-
-def wait_gone(pid: int, seconds: float = 15.0) -> bool:
-    """Poll until ``pid`` is gone (a generous bound: this is not a timing check)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process_gone(pid):
-            return True
-        time.sleep(0.05)
-    return process_gone(pid)
 
 
 class App:

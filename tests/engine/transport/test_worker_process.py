@@ -29,12 +29,27 @@ time.sleep(600)
 """
 
 
-def _gone(pid: int) -> bool:
+def process_gone(pid: int) -> bool:
+    """True if ``pid`` no longer runs (gone, or a zombie nobody has reaped yet)."""
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii") as f:
             return f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
     except FileNotFoundError:
         return True
+    except OSError:  # no /proc: ask the process table
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        return False
+
+
+def wait_gone(pid: int, seconds: float = 15.0) -> bool:
+    """Poll until ``pid`` is gone (a generous bound: this is not a timing check)."""
+    deadline = time.monotonic() + seconds
+    while not process_gone(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return process_gone(pid)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and POSIX signals")
@@ -50,17 +65,14 @@ def test_the_worker_ends_when_its_parent_is_killed_even_with_its_stdin_open(tmp_
         child = int(parent.stdout.readline())
         parent.send_signal(signal.SIGKILL)  # as a window killed with kill -9
         parent.wait(30)
-        deadline = time.monotonic() + 30  # generous: this checks that, not how fast
-        while not _gone(child) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert _gone(child), "the worker process outlived its parent"
+        assert wait_gone(child, 30), "the worker process outlived its parent"
     finally:
         os.close(write_end)
         parent.stdout.close()
         if parent.poll() is None:
             parent.kill()
             parent.wait(30)
-        if child is not None and not _gone(child):
+        if child is not None and not process_gone(child):
             os.kill(child, signal.SIGKILL)
 
 

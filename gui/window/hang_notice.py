@@ -38,9 +38,10 @@ class HangNotice(QObject):
             if self._box is not None:
                 box, self._box = self._box, None
                 box.done(QMessageBox.StandardButton.No)  # answered by the process itself
-            bar.clearMessage()
+            if bar.currentMessage() == self._message():
+                bar.clearMessage()
             return
-        bar.showMessage(self.tr("The training process is not responding"))
+        bar.showMessage(self._message())
         if not self._asking:
             self._asking = True
             box = questions.ask_yes_no(
@@ -55,6 +56,9 @@ class HangNotice(QObject):
             )
             if self._asking:  # (not answered at once)
                 self._box = box
+
+    def _message(self) -> str:
+        return self.tr("The training process is not responding")
 
     def _answered(self, yes: bool) -> None:
         self._box, self._asking = None, False

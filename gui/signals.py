@@ -67,7 +67,8 @@ class TerminationSignals(QObject):
         seen = list(data) or list(self.pending)
         self.pending.clear()
         for signum in dict.fromkeys(seen):  # each signal once, in order
-            self.received.emit(signum)
+            if signum in self._previous:  # (other handled signals wake the fd too)
+                self.received.emit(signum)
 
     def uninstall(self) -> None:
         """Restore the previous handlers and wake-up fd and close the sockets. Idempotent."""

@@ -17,7 +17,9 @@ person. Any other value is ignored.
 Once the window is up, a crashed window's autosave is offered for recovery
 (``Recovery.offer_recovery``, :mod:`gui.files.recovery`). While it runs, an exception that
 escapes a slot is shown as one line in the window and logged with its traceback
-(:mod:`gui.window.error_hook`).
+(:mod:`gui.window.error_hook`). SIGINT (Ctrl+C) and SIGTERM close the window as a desktop
+logout does (:mod:`gui.window.logout`): unsaved work is autosaved for the next start and
+the exit code is 130 or 0.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow
 
+from .signals import TerminationSignals
 from .window.error_hook import ErrorHook
 from .window.error_hook import install as install_error_hook
 from .window.error_hook import uninstall as uninstall_error_hook
@@ -85,10 +88,12 @@ def start(argv: Sequence[str] | None = None) -> tuple[QApplication, QMainWindow]
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName(ORGANIZATION)
+    signals = TerminationSignals()  # from now on SIGINT / SIGTERM wait for the event loop
     autotest = os.environ.get(AUTOTEST_VARIABLE) == "play-and-close"
 
     from backprop_lab.engine import __version__
 
+    from .window.logout import LogoutOnSignals
     from .window.main_window import MainWindow
 
     app.setApplicationVersion(__version__)
@@ -96,8 +101,11 @@ def start(argv: Sequence[str] | None = None) -> tuple[QApplication, QMainWindow]
     if icon is not None:
         app.setWindowIcon(QIcon(str(icon)))
     window = MainWindow(defer_views=True)
-    # an exception in a slot: one line, not a traceback (run() uninstalls it)
+    # an exception in a slot: one line, not a traceback; SIGINT / SIGTERM close the
+    # window as a desktop logout does (run() uninstalls both: see stop_catching)
     window.error_hook = install_error_hook(window)
+    window.termination_signals = signals
+    LogoutOnSignals(signals, window)
     window.appearance.show_window()  # where the user left it, or fitted to the screen
     app.processEvents()  # lay out and paint the window before loading the plots
     if autotest:
@@ -113,6 +121,13 @@ def start(argv: Sequence[str] | None = None) -> tuple[QApplication, QMainWindow]
     if autotest:
         print("autotest: views ready", flush=True)
     return app, window
+
+
+def stop_catching(window: QMainWindow) -> None:
+    """Undo what :func:`start` installed for ``window``: the error hook and the SIGINT /
+    SIGTERM handlers (``run`` calls it after the event loop; tests after ``start``)."""
+    uninstall_error_hook(window.error_hook)
+    window.termination_signals.uninstall()
 
 
 def freeze_start_up_objects() -> None:
@@ -139,7 +154,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     if hooks is None or not hooks.offers_recovery:
         QTimer.singleShot(0, window.recovery.offer_recovery)
     code = app.exec()
-    uninstall_error_hook(window.error_hook)
+    stop_catching(window)
     window.deleteLater()
     return int(code)
 
@@ -151,5 +166,6 @@ __all__ = [
     "install_error_hook",
     "run",
     "start",
+    "stop_catching",
     "uninstall_error_hook",
 ]

@@ -1,12 +1,75 @@
-"""Atomic file writes: the file is either the complete new version or untouched."""
+"""Atomic file writes: the file is either the complete new version or untouched.
+
+The temporary file is recognisably ours: ``.<name>.<pid>-<random>.bplab-tmp`` in the
+target's folder, ``<pid>`` the writing process. A writer killed midway (SIGKILL, a
+power cut) leaves it behind; the next write to the same folder removes such leftovers
+(:func:`remove_stale_temps`: only those whose writer is gone, or untouched for
+:data:`STALE_TEMP_SECONDS` - never a live writer's file in progress).
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import tempfile
+import time
 from pathlib import Path
+
+TEMP_SUFFIX = ".bplab-tmp"
+# a temporary file of ours: .<name>.<pid>-<8 random characters of mkstemp>.bplab-tmp
+_TEMP_NAME = re.compile(r"\A\..*\.(\d+)-[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX) + r"\Z", re.S)
+STALE_TEMP_SECONDS = 600  # a live writer touches its file far more often than this
+MAX_NAME_IN_TEMP = 120  # characters of the target's name kept in the temporary name
+
+
+def temp_writer_pid(name: str) -> int | None:
+    """The pid of the process that wrote the temporary file called ``name``, or None if
+    ``name`` is not one of :func:`atomic_write`'s temporary files."""
+    m = _TEMP_NAME.match(name)
+    return int(m.group(1)) if m else None
+
+
+def _process_alive(pid: int) -> bool:
+    """True if a process ``pid`` exists on this machine (POSIX; elsewhere: assume so)."""
+    if pid <= 0:
+        return False
+    if os.name != "posix":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: it exists, it is someone else's
+        return True
+    return True
+
+
+def remove_stale_temps(folder: str | os.PathLike, now: float | None = None) -> list[Path]:
+    """Remove the temporary files that killed writers left in ``folder``; returns them.
+
+    A file is removed only if its name is one of :func:`atomic_write`'s temporary names
+    and its writer (the pid in the name) is no longer running, or it has not been
+    written to for :data:`STALE_TEMP_SECONDS` (a reused pid). Another live writer's file
+    in progress is never touched; this process's own files are removed only by age.
+    Best effort: errors (a vanished file, no permission) are ignored."""
+    now = time.time() if now is None else now
+    removed = []
+    me = os.getpid()
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            pid = temp_writer_pid(entry.name)
+            if pid is None:
+                continue
+            with contextlib.suppress(OSError):
+                if not entry.is_file(follow_symlinks=False):
+                    continue
+                old = now - entry.stat(follow_symlinks=False).st_mtime > STALE_TEMP_SECONDS
+                if old or (pid != me and not _process_alive(pid)):
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+    return removed
 
 
 def _default_mode() -> int:
@@ -30,7 +93,10 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> None:
     (the original one, or one wrapping the unexpected exception) is raised.
 
     A new file gets the usual permissions (0o666 minus the umask); an existing file keeps
-    its permissions. If ``path`` is a symbolic link, the link itself is replaced."""
+    its permissions. If ``path`` is a symbolic link, the link itself is replaced.
+
+    Leftover temporary files of killed writers in the folder are removed first
+    (:func:`remove_stale_temps`)."""
     if not isinstance(data, bytes | bytearray | memoryview):
         raise TypeError(f"atomic_write needs bytes, got {type(data).__name__}")
     target = Path(os.fspath(path))
@@ -48,8 +114,11 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> None:
     if mode is None:
         mode = _default_mode()
 
+    remove_stale_temps(folder)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{name[:MAX_NAME_IN_TEMP]}.{os.getpid()}-", suffix=TEMP_SUFFIX, dir=folder
+        )
     except OSError as e:
         raise type(e)(e.errno, f"cannot save {name} in {str(folder)!r}: {e.strerror}") from e
     try:

@@ -21,10 +21,20 @@ Protocol (frames of :mod:`engine.transport.stream`; commands on stdin, replies o
     stopped     {diverged, has_state} + the final TrainerState (if the start frame was
                 usable); the process is then idle
     error       {message}  an unexpected exception (a "stopped" frame follows when possible)
+    alive       {step, stalled}  a heartbeat, every HEARTBEAT_SECONDS from "start" to
+                "stopped", sent by a thread of its own: silence means the process is
+                frozen (SIGSTOP, the GIL held); ``stalled`` means the training loop has
+                spent far longer in one iteration than ever before (a stuck BLAS call)
 
 The loop is the engine's own :meth:`Trainer.run` with a per-iteration callback that
 collects the losses, applies commands and sends snapshots, so playing here gives the very
 same numbers as stepping the same TrainerState in the GUI process.
+
+The process ends with its parent: the end of stdin makes it quit after the running
+iteration, and a watchdog thread ends it at once (``os._exit``) when its parent process
+is gone (``os.getppid()`` changes), even in the middle of a long iteration and even if
+something else still holds its stdin open - so a window killed with SIGKILL leaves no
+training process behind for more than :data:`PARENT_POLL_SECONDS`.
 """
 
 from __future__ import annotations
@@ -57,6 +67,26 @@ from .stream import (
 MAX_SNAPSHOT_HZ = 30.0
 SNAPSHOT_SHARE = 0.1  # snapshots may take at most this share of the time
 CHECKPOINT_SECONDS = 1.0
+HEARTBEAT_SECONDS = 0.4
+# the parent's pid, set by the parent (gui.training.process): a parent that died while
+# this process was still starting is noticed too (os.getppid() would already be another)
+PARENT_VARIABLE = "BACKPROP_LAB_PARENT_PID"
+PARENT_POLL_SECONDS = 0.2
+# an iteration is "stalled" after STALL_FACTOR times the slowest one so far, and at
+# least STALL_MIN_SECONDS (before the first has finished: STALL_FIRST_SECONDS)
+STALL_FACTOR = 20.0
+STALL_MIN_SECONDS = 2.0
+STALL_FIRST_SECONDS = 30.0
+
+
+def stalled(running_for: float | None, slowest: float | None) -> bool:
+    """True if an iteration that has run ``running_for`` seconds (None: none is running)
+    is stuck, given the slowest finished iteration (None: none has finished yet)."""
+    if running_for is None:
+        return False
+    if slowest is None:
+        return running_for > STALL_FIRST_SECONDS
+    return running_for > max(STALL_MIN_SECONDS, STALL_FACTOR * slowest)
 
 
 def error_meta() -> dict:
@@ -82,6 +112,20 @@ class WorkerLoop:
         self.sample_index = 0
         self.grid_spec: GridSpec | None = None
         self.quit = self.stop = self.restart = False
+        self._write_lock = threading.Lock()  # the heartbeat thread writes too
+        self.beating = False  # from "start" to "stopped": heartbeats are sent
+        self.iteration_began: float | None = None  # perf_counter; None between iterations
+        self.slowest: float | None = None  # the slowest finished iteration, in seconds
+        self.step = 0
+
+    def heartbeat(self) -> None:
+        """Send one "alive" frame if a session is under way (the heartbeat thread)."""
+        began, slowest = self.iteration_began, self.slowest
+        running_for = None if began is None else time.perf_counter() - began
+        with self._write_lock:
+            if self.beating:
+                meta = {"step": int(self.step), "stalled": stalled(running_for, slowest)}
+                write_frame(self.out, "alive", meta)
 
     # ------------------------------------------------------------ commands
     def serve(self) -> None:
@@ -118,6 +162,7 @@ class WorkerLoop:
     def session(self, frame: Frame) -> None:
         """Run from the TrainerState in a "start" frame until paused or diverged."""
         self.stop = self.restart = False
+        self.beating = True
         diverged = None
         try:
             self.setup(frame)
@@ -155,6 +200,7 @@ class WorkerLoop:
 
     def begin(self) -> None:
         now = time.perf_counter()
+        self.iteration_began = now
         self.steps: list[int] = []
         self.losses: list[float] = []
         self.norms: list[tuple[float, ...]] = []
@@ -164,6 +210,11 @@ class WorkerLoop:
 
     def after_step(self, rec: IterationRecord) -> bool:
         """Trainer.run's callback after every iteration; False ends the run."""
+        if self.iteration_began is not None:
+            took = time.perf_counter() - self.iteration_began
+            self.slowest = took if self.slowest is None else max(self.slowest, took)
+        self.iteration_began = None  # snapshots and waiting are not the iteration
+        self.step = rec.step
         self.steps.append(rec.step)
         self.losses.append(rec.loss.value)
         self.norms.append(rec.backward.grad_norms)
@@ -178,6 +229,7 @@ class WorkerLoop:
             self.next_checkpoint = time.perf_counter() + CHECKPOINT_SECONDS
         if self.speed is not None and not (self.stop or self.restart):
             self.wait_for_turn()
+        self.iteration_began = time.perf_counter()
         return not (self.stop or self.restart)
 
     def wait_for_turn(self) -> None:
@@ -211,6 +263,7 @@ class WorkerLoop:
         self.last_snapshot = now
 
     def finish(self, diverged: TrainingDiverged | None) -> None:
+        self.iteration_began = None
         message = None if diverged is None else str(diverged)
         self.send_snapshot(time.perf_counter(), final=True, diverged=message)
         meta, arrays = state_to_frame(self.trainer.get_state())
@@ -218,7 +271,30 @@ class WorkerLoop:
         self.send("stopped", meta, arrays)
 
     def send(self, kind: str, meta: dict | None = None, arrays: dict | None = None) -> None:
-        write_frame(self.out, kind, meta, arrays)
+        """Write one reply frame (whole, also with the heartbeat thread writing); no
+        heartbeat follows a "stopped" frame until the next "start"."""
+        with self._write_lock:
+            if kind == "stopped":
+                self.beating = False
+            write_frame(self.out, kind, meta, arrays)
+
+
+def _beat(loop: WorkerLoop) -> None:
+    """Heartbeat thread: an "alive" frame every HEARTBEAT_SECONDS while a session runs."""
+    try:
+        while True:
+            time.sleep(HEARTBEAT_SECONDS)
+            loop.heartbeat()
+    except (OSError, ValueError):
+        return  # the parent went away (or the stream is closed): nobody to tell
+
+
+def _watch_parent(parent: int) -> None:
+    """Watchdog thread: end this process at once when its parent ``parent`` has gone."""
+    while True:
+        time.sleep(PARENT_POLL_SECONDS)
+        if os.getppid() != parent:
+            os._exit(0)
 
 
 def _read_commands(inp: BinaryIO, commands: queue.SimpleQueue) -> None:
@@ -245,8 +321,13 @@ def main() -> int:
     commands: queue.SimpleQueue = queue.SimpleQueue()
     reader = threading.Thread(target=_read_commands, args=(sys.stdin.buffer, commands), daemon=True)
     reader.start()
+    parent = os.environ.get(PARENT_VARIABLE, "")
+    parent_pid = int(parent) if parent.isdigit() else os.getppid()
+    threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
+    loop = WorkerLoop(commands, out)
+    threading.Thread(target=_beat, args=(loop,), daemon=True).start()
     try:
-        WorkerLoop(commands, out).serve()
+        loop.serve()
     except (BrokenPipeError, ConnectionResetError):
         return 0  # the parent went away
     return 0

@@ -11,8 +11,10 @@ time (a request while one is running waits and only the newest waiting request i
 written).
 
 At start-up :func:`orphaned_autosaves` finds the folders of windows that did not exit
-cleanly; :meth:`Autosaver.adopt` moves a restored autosave into this window's folder. A
-clean exit removes the folder and the lock (:meth:`Autosaver.close`).
+cleanly (and removes the temporary files that a write killed midway left in them,
+``engine.formats.atomic.remove_stale_temps``); :meth:`Autosaver.adopt` moves a restored
+autosave into this window's folder. A clean exit removes the folder and the lock
+(:meth:`Autosaver.close`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from backprop_lab.engine.formats import ModelFileError, Session
+from backprop_lab.engine.formats.atomic import remove_stale_temps
 from backprop_lab.engine.formats.session import (
     autosave_path,
     find_autosave,
@@ -70,9 +73,10 @@ class Orphan:
 def orphaned_autosaves(root: Path | None = None) -> list[Orphan]:
     """Autosaves of windows that did not exit cleanly, newest first, their locks held
     by the caller (release them). Folders of dead windows without a usable autosave are
-    removed on the way."""
+    removed on the way, and so are killed writes' temporary files in the others."""
     root = autosave_root() if root is None else root
     found = []
+    remove_stale_temps(root)
     with contextlib.suppress(OSError):
         for folder in root.iterdir():
             if not folder.is_dir() or not folder.name.startswith(FOLDER_PREFIX):
@@ -80,6 +84,7 @@ def orphaned_autosaves(root: Path | None = None) -> list[Orphan]:
             lock = _lock(folder)
             if not lock.tryLock(0):
                 continue  # a live window's folder
+            remove_stale_temps(folder)
             path = find_autosave(folder)
             if path is None:
                 shutil.rmtree(folder, ignore_errors=True)
@@ -178,15 +183,29 @@ class Autosaver(QObject):
             os.replace(orphan.path, self.path)
         orphan.release(remove=True)
 
-    def close(self) -> None:
-        """A clean exit: wait for the writer, remove the folder and the lock."""
+    def write_now(self, session: Session) -> bool:
+        """Autosave ``session`` in this thread, after the write in progress (the waiting
+        one is dropped): for the last autosave before the process ends. True if it was
+        written; a refused session (diverged) or a failed write keeps the previous one."""
+        if self._closed or not self.wait():
+            return False
+        try:
+            self.last_saved_step = _write(self.folder, session)
+        except WRITE_ERRORS:
+            return False
+        return True
+
+    def close(self, keep: bool = False) -> None:
+        """The window's end: wait for the writer and release the lock. A clean exit
+        removes the folder; ``keep`` leaves its autosave for the next start to offer (a
+        logout that cannot ask about unsaved work)."""
         if self._closed:
             return
         finished = self.wait()
         self._closed = True
         if self._task is not None:
             self._task.cancel()  # not reported: the window is going
-        if finished:
+        if finished and not keep:
             shutil.rmtree(self.folder, ignore_errors=True)
         if self._locked:
             self._lock.unlock()

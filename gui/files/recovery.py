@@ -3,9 +3,10 @@
 Autosave (:mod:`.autosave`): while training plays, every :data:`AUTOSAVE_RUNNING_MS`
 (the worker's latest exact checkpoint); when it pauses; and :data:`AUTOSAVE_IDLE_MS`
 after any other change - only while there is unsaved work (``window.session``). Saving,
-New, Open and a clean exit remove the autosave. :meth:`Recovery.offer_recovery` (called
-by ``gui.app.run`` once the window is up) asks (:func:`gui.questions.ask_yes_no`, no
-nested event loop) whether to restore a crashed window's work.
+New, Open and a clean exit remove the autosave; closing without asking (a logout,
+SIGTERM, Ctrl+C: :meth:`Recovery.keep_for_next_start`) autosaves and keeps it.
+:meth:`Recovery.offer_recovery` (called by ``gui.app.run`` once the window is up) asks
+(:func:`gui.questions.ask_yes_no`, no nested event loop) whether to restore a crashed window's work.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class Recovery(QObject):
         self.window = window
         self._autosaved_key: tuple | None = None
         self._shut_down = False
+        self._keep = False  # keep the autosave at shutdown (closed without asking)
         self.autosaver = Autosaver(parent=self)
         self._run_timer = QTimer(self)
         self._run_timer.setInterval(AUTOSAVE_RUNNING_MS)
@@ -170,14 +172,28 @@ class Recovery(QObject):
             self._run_timer.stop()
             self.autosave()  # the exact state on pause
 
+    def keep_for_next_start(self) -> bool:
+        """The window is about to close without asking (a logout, SIGTERM, Ctrl+C): if
+        there is unsaved work, autosave it now, in this thread (the caller has paused
+        training, so it is the exact state), and let :meth:`shutdown` keep it - the next
+        start offers it as it offers a crashed window's work. True if work was kept."""
+        if self._shut_down or not self.window.session.is_modified():
+            return False
+        session = session_of(self.window.lab, source_path=self.window.session.path or "")
+        if session is None:
+            return False
+        self._keep = self.autosaver.write_now(session) or self.autosaver.path.is_file()
+        return self._keep
+
     def shutdown(self) -> None:
-        """A clean exit: stop autosaving and remove the autosave."""
+        """The window's end: stop autosaving; remove the autosave unless
+        :meth:`keep_for_next_start` kept it."""
         if self._shut_down:
             return
         self._shut_down = True
         self._run_timer.stop()
         self._idle_timer.stop()
-        self.autosaver.close()
+        self.autosaver.close(keep=self._keep)
 
 
 __all__ = ["AUTOSAVE_IDLE_MS", "AUTOSAVE_RUNNING_MS", "Recovery"]

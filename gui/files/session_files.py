@@ -446,6 +446,11 @@ class SessionFiles(QObject):
             self._close_question = None
         return self._may_close
 
+    def close_without_asking(self) -> None:
+        """The next close does not ask about unsaved work (a logout cannot answer; the
+        caller keeps the work in the autosave, ``Recovery.keep_for_next_start``)."""
+        self._may_close = True
+
     def _close_after_save(self, saved: bool) -> None:
         if saved:
             self.window.close()

@@ -11,8 +11,9 @@ phase by phase). Snapshots made here come from :mod:`.local_snapshot`.
 * **play** sends the trainer's full TrainerState (and the data, once per problem) to the
   child, which runs the engine's own training loop at full speed on its own core and
   streams snapshots back at <= ~30 Hz;
-* **pause** asks the child to stop after the running iteration, waits (with a timeout)
-  for its final snapshot and TrainerState and continues the GUI-side trainer from that
+* **pause** asks the child to stop after the running iteration, waits (with a timeout,
+  and only while the child answers: see :mod:`.play_runs`) for its final snapshot and
+  TrainerState and continues the GUI-side trainer from that
   state - so Step, and later phase stepping, work on the very same model and give the
   same numbers Play would have given;
 * **step** runs exactly one engine iteration here, in the GUI thread (one iteration is
@@ -55,6 +56,9 @@ class TrainingController(QObject):
     runningChanged = Signal(bool)
     diverged = Signal(str)  # one line naming step and layer; training is paused
     errorOccurred = Signal(str)
+    # True when the training process stops answering while playing (frozen, or stuck in
+    # one iteration), False when it answers again or the run has ended: see play_runs
+    workerStalled = Signal(bool)
     phaseChanged = Signal(object)  # the PhaseStepper (under way or just finished), or None
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -68,6 +72,7 @@ class TrainingController(QObject):
         self._runs = PlayRuns(self)
         self._runs.snapshotArrived.connect(self._publish)
         self._runs.runEnded.connect(self._play_ended)
+        self._runs.stalledChanged.connect(self.workerStalled)
         self._phases = PhaseStepping(self)
         self._last_snapshot: Snapshot | None = None
         app = QCoreApplication.instance()
@@ -109,6 +114,11 @@ class TrainingController(QObject):
     def sample_index(self) -> int:
         """The training sample whose activations snapshots carry."""
         return self._sample_index
+
+    @property
+    def worker_stalled(self) -> bool:
+        """True while playing with a training process that does not answer."""
+        return self._runs.stalled
 
     @property
     def worker_pid(self) -> int | None:
@@ -242,6 +252,14 @@ class TrainingController(QObject):
         """Stop after the running iteration; returns once the trainer holds the final
         state (or after a timeout, having killed an unresponsive worker process)."""
         self._runs.stop()
+
+    @Slot()
+    def stop_stalled(self) -> None:
+        """End the play run now without waiting for the training process (kill it): for
+        one that does not answer (``workerStalled``). Training pauses at the process's
+        last checkpoint (about once a second) and ``errorOccurred`` says why; the next
+        Play starts a fresh process from there."""
+        self._runs.abandon()
 
     @Slot()
     def toggle(self) -> None:

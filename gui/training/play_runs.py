@@ -19,7 +19,15 @@ controller), so the worker's cross-thread ``finished`` reaches its ``@Slot``.
   ms; through a timer, other timers take their turn (gaps ~130 ms with the same window,
   ~25 ms with a single plot).
 
-Both signals are emitted in the GUI thread and reach the controller's slots directly
+* **A child that stops answering** - frozen (SIGSTOP: not even its heartbeat for
+  :data:`SILENCE_SECONDS`) or stuck in one iteration (its heartbeat says "stalled") - is
+  noticed by a watchdog timer in the GUI thread: ``stalledChanged(True)`` (False when it
+  answers again or the run has ended). :meth:`PlayRuns.abandon` then kills it (the run
+  ends as after a crash: its last checkpoint). The GUI thread never waits for it: a
+  pause gives up on a child silent for :data:`SILENCE_SECONDS` (at once if it was
+  already noticed) instead of waiting the full :data:`PAUSE_TIMEOUT_MS`.
+
+The signals are emitted in the GUI thread and reach the controller's slots directly
 (synchronously, so the order of what the controller emits is the order of events here).
 Signals rather than callbacks: the controller owns this object, and a reference back to
 it would make a cycle that only Python's cyclic GC frees - possibly in another thread,
@@ -41,6 +49,10 @@ from .process import WorkerProcess
 from .worker import PlayLink, PlayOutcome, TrainingWorker
 
 PAUSE_TIMEOUT_MS = 5000  # an iteration plus a final snapshot of the largest networks
+SILENCE_SECONDS = 2.0  # no frame (the child's heartbeat is 0.4 s) for this long: frozen
+WATCH_MS = 250  # how often the watchdog looks
+JOIN_SLICE_MS = 50  # a pause waits for the thread in slices, checking for silence
+ABANDON_MESSAGE = "the training process did not respond and was stopped"
 
 
 @dataclass
@@ -89,6 +101,9 @@ class PlayRuns(QObject):
     # the PlayOutcome, once per run when it is over (``running`` is already False and a
     # broken process already stopped): the controller applies it
     runEnded = Signal(object)
+    # True when the running child stops answering (frozen or stuck), False when it
+    # answers again or the run has ended
+    stalledChanged = Signal(bool)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -100,6 +115,10 @@ class PlayRuns(QObject):
         self._deliver_timer.setSingleShot(True)
         self._deliver_timer.setInterval(0)
         self._deliver_timer.timeout.connect(self._on_snapshot_pending)
+        self._stalled = False
+        self._watch_timer = QTimer(self)
+        self._watch_timer.setInterval(WATCH_MS)
+        self._watch_timer.timeout.connect(self._on_watch)
 
     @property
     def running(self) -> bool:
@@ -111,6 +130,11 @@ class PlayRuns(QObject):
         """The running child's latest periodic TrainerState (None before the first, or
         when no run is in progress)."""
         return None if self._play is None else self._play.outcome.checkpoint
+
+    @property
+    def stalled(self) -> bool:
+        """True while the running child does not answer (see ``stalledChanged``)."""
+        return self._stalled
 
     @property
     def pid(self) -> int | None:
@@ -162,6 +186,7 @@ class PlayRuns(QObject):
         worker.snapshotPending.connect(self._deliver_timer.start)
         self._play = _Running(link, thread, worker)
         thread.start()
+        self._watch_timer.start()
 
     def command(self, kind: str, meta: dict) -> None:
         """Send a command to the run in progress, if there is one."""
@@ -177,6 +202,21 @@ class PlayRuns(QObject):
             s.link.request_stop()
             self._end_play(s, PAUSE_TIMEOUT_MS)
 
+    def abandon(self) -> None:
+        """End the run in progress (if any) now, without waiting for the child: kill the
+        worker process; the run ends as after a crash (``runEnded`` with the error
+        :data:`ABANDON_MESSAGE`; the controller falls back to the last checkpoint) and
+        the next start starts a fresh process."""
+        s = self._play
+        if s is None:
+            return
+        s.outcome.error = s.outcome.error or ABANDON_MESSAGE
+        s.outcome.broken = True
+        s.link.request_stop()
+        if self._process is not None:
+            self._process.kill()  # (also a stopped one: SIGKILL needs no SIGCONT)
+        self._end_play(s, PAUSE_TIMEOUT_MS)  # the read ends at once: its pipe closed
+
     def flush(self) -> None:
         """Publish the snapshot waiting in the mailbox now, if any."""
         self._deliver_timer.stop()
@@ -187,7 +227,8 @@ class PlayRuns(QObject):
         ended within the timeout."""
         if s.outcome.handled:
             return True
-        clean = s.thread.wait(max(int(timeout_ms), 1))
+        clean = self._join(s, timeout_ms)
+        self._watch_timer.stop()
         if not clean:  # the child does not answer: kill it, so the blocking read ends
             s.outcome.broken = True
             s.outcome.error = s.outcome.error or "the training process did not respond"
@@ -201,8 +242,37 @@ class PlayRuns(QObject):
         if out.broken and self._process is not None:
             self._process.stop(0.5)
             self._process = None
+        self._set_stalled(False)
         self.runEnded.emit(out)
         return clean
+
+    def _join(self, s: _Running, timeout_ms: int) -> bool:
+        """Wait for the training thread to end, at most ``timeout_ms`` and only while
+        the child answers (see :meth:`_silent`). True if it ended."""
+        deadline = time.monotonic() + max(int(timeout_ms), 1) / 1000
+        while not s.thread.wait(JOIN_SLICE_MS):
+            if time.monotonic() >= deadline or self._silent(s.outcome):
+                return s.thread.wait(1)
+        return True
+
+    def _silent(self, out: PlayOutcome) -> bool:
+        """True if the child has not answered: no frame for :data:`SILENCE_SECONDS` since
+        the start frame went out, or its heartbeat says it is stuck."""
+        heard = out.last_heard
+        return out.stalled or (heard is not None and time.monotonic() - heard > SILENCE_SECONDS)
+
+    @Slot()
+    def _on_watch(self) -> None:
+        s = self._play
+        if s is None:
+            self._watch_timer.stop()
+            return
+        self._set_stalled(self._silent(s.outcome))
+
+    def _set_stalled(self, stalled: bool) -> None:
+        if stalled != self._stalled:
+            self._stalled = stalled
+            self.stalledChanged.emit(stalled)
 
     @Slot(object)
     def _on_play_finished(self, outcome: PlayOutcome) -> None:

@@ -26,6 +26,7 @@ from collections.abc import Mapping
 
 import numpy as np
 from backprop_lab.engine.transport.stream import Frame, read_frame, write_frame
+from backprop_lab.engine.transport.worker_process import PARENT_VARIABLE
 
 PIPE_SIZE = 1 << 20  # bigger pipe buffers: fewer wake-ups per large frame
 # nice value added for the child. Measured with bench_gui_responsiveness.py --cold on the
@@ -48,10 +49,12 @@ def lower_priority(pid: int, increment: int = NICENESS) -> bool:
 
 
 def child_environment() -> dict[str, str]:
-    """The child's environment: ours, with one BLAS thread unless the user chose otherwise.
-    On a 2-core machine a second (spinning) BLAS thread fights the GUI thread for the
-    other core and makes both slower."""
+    """The child's environment: ours, with one BLAS thread unless the user chose otherwise
+    (on a 2-core machine a second, spinning BLAS thread fights the GUI thread for the
+    other core and makes both slower), and our pid, so that the child ends as soon as
+    this process has gone (``engine.transport.worker_process.PARENT_VARIABLE``)."""
     env = dict(os.environ)
+    env[PARENT_VARIABLE] = str(os.getpid())
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         env.setdefault(var, "1")
     return env

@@ -17,6 +17,7 @@ with a final snapshot and its TrainerState.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 
 from backprop_lab.engine.trainer import TrainerState
@@ -37,7 +38,11 @@ class PlayOutcome:
     diverged: TrainingDiverged's message; error: anything else that went wrong;
     broken: the pipe can no longer be trusted (crash, malformed frame) - restart the child;
     final_seen: the child's final snapshot reached the mailbox;
-    handled: the controller has applied this outcome (GUI thread only)."""
+    handled: the controller has applied this outcome (GUI thread only);
+    last_heard: time.monotonic() of the child's latest frame (or of the start frame's
+    sending), None before the start frame has gone out; stalled: the latest heartbeat
+    said the training loop is stuck in an iteration (see engine.transport.worker_process).
+    The training thread writes these two, the GUI thread's watchdog reads them."""
 
     state: TrainerState | None = None
     checkpoint: TrainerState | None = None
@@ -46,6 +51,8 @@ class PlayOutcome:
     broken: bool = False
     final_seen: bool = False
     handled: bool = False
+    last_heard: float | None = None
+    stalled: bool = False
 
 
 class PlayLink:
@@ -117,6 +124,7 @@ class TrainingWorker(QObject):
         out = self._link.outcome
         try:
             if self._link.begin():
+                out.last_heard = time.monotonic()
                 self._read_replies()
             elif out.broken:
                 self._link.process.kill()
@@ -137,12 +145,15 @@ class TrainingWorker(QObject):
             if frame is None:
                 code = proc.exit_code(2.0)
                 tail = proc.stderr_tail()
-                out.error = f"the training process stopped unexpectedly (exit code {code})"
-                if tail:  # its last words go to the error log, the window says one line
-                    write_report(out.error, tail)
-                    out.error += "; details in the error log"
+                if not out.error:  # (stopping a frozen process says why itself)
+                    out.error = f"the training process stopped unexpectedly (exit code {code})"
+                    if tail:  # its last words go to the error log, the window says one line
+                        write_report(out.error, tail)
+                        out.error += "; details in the error log"
                 out.broken = True
                 return
+            out.last_heard = time.monotonic()
+            out.stalled = frame.kind == "alive" and bool(frame.meta.get("stalled"))
             if frame.kind == "snapshot":
                 snap = snapshot_from_frame(frame.meta, frame.arrays)
                 out.final_seen = snap.final

@@ -6,8 +6,11 @@ question answers "discard" and yes/no questions answer no - except in
 goes to stdout as ``autotest: ...`` lines:
 
 ``play-until-killed``
-    press Play; after every completed autosave print ``autotest: autosaved iteration N``
-    (the test then kills the process with SIGKILL).
+    press Play; print ``autotest: training process PID`` (the worker process's id) when
+    its first snapshot arrives and ``autotest: autosaved iteration N`` after every
+    completed autosave (the test then kills the process, or sends it SIGINT / SIGTERM).
+``idle-until-killed``
+    print ``autotest: idle`` once the window is up, then wait (for a signal).
 ``recover-and-close``
     offer recovery; print ``autotest: restored iteration N network SHA256`` (the SHA-256
     of the restored flat parameter vector's bytes) or ``autotest: nothing restored``,
@@ -23,7 +26,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from .. import questions
 
-MODES = ("play-and-close", "play-until-killed", "recover-and-close")
+MODES = ("play-and-close", "play-until-killed", "idle-until-killed", "recover-and-close")
 PLAY_MS = 300
 CLOSE_MS = 300
 
@@ -40,9 +43,13 @@ class AutomationHooks(QObject):
         super().__init__(window)
         self.window, self.mode = window, mode
         questions.show = self.answer
+        self._pid_reported = False
         if mode == "play-until-killed":
             window.recovery.autosaver.saved.connect(self._on_autosaved)
+            window.controller.snapshotReady.connect(self._on_snapshot)
             QTimer.singleShot(PLAY_MS, self._play)
+        elif mode == "idle-until-killed":
+            QTimer.singleShot(0, self._idle)
         elif mode == "recover-and-close":
             QTimer.singleShot(0, self._recover)
 
@@ -59,8 +66,19 @@ class AutomationHooks(QObject):
         questions.answer_with("discard", yes=self.mode == "recover-and-close")(box)
 
     @Slot()
+    def _idle(self) -> None:
+        print("autotest: idle", flush=True)
+
+    @Slot()
     def _play(self) -> None:
         self.window.action_play.trigger()
+
+    @Slot(object)
+    def _on_snapshot(self, snap) -> None:
+        pid = self.window.controller.worker_pid
+        if not self._pid_reported and self.window.controller.is_running and snap.step > 0:
+            self._pid_reported = True
+            print(f"autotest: training process {pid}", flush=True)
 
     @Slot(int)
     def _on_autosaved(self, step: int) -> None:

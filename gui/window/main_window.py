@@ -57,6 +57,7 @@ from ..training.controller import TrainingController
 from ..training.fanout import SnapshotFanout
 from .appearance import Appearance
 from .docks import VIEW_DOCKS, Placeholder, create_docks, make_dock, replace_placeholders
+from .hang_notice import HangNotice
 from .help import Help
 from .lab_binding import LabBinding
 from .menus import Menus
@@ -158,6 +159,7 @@ class MainWindow(QMainWindow):
         self.plot_files = PlotFiles(self)
         self.help = Help(self)
         self.shortcut_focus = ShortcutFocus(self)  # the window's keys win in number boxes
+        self.hang_notice = HangNotice(self)  # the training process stopped answering
         self.appearance = Appearance(self)  # last: it remembers the first-start layout
         self._forward_actions(FILE_PART_ACTIONS)
         self.session.update_title()

@@ -295,3 +295,33 @@ def test_an_unexpected_autosave_error_is_reported_by_name(qtbot, tmp_path, monke
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def test_autosave_root_follows_xdg_data_home(tmp_path):
     assert str(autosave_root()).startswith(os.environ["XDG_DATA_HOME"])
+
+
+def test_start_up_removes_killed_autosave_writes_leftovers(qtbot, tmp_path):
+    from backprop_lab.engine.formats.atomic import TEMP_SUFFIX
+
+    donor = make_window(qtbot)
+    steps(donor, 3)
+    dead_pid = int(
+        subprocess.run(
+            [sys.executable, "-c", "import os; print(os.getpid())"],
+            capture_output=True, text=True, check=True,
+        ).stdout
+    )  # fmt: skip
+    dead = autosave_root() / f"run-{dead_pid}-dead"
+    write_autosave(dead, session_of(donor.lab))
+    # the dead window was killed while writing its next autosave (and another one, in
+    # a folder without a usable autosave, in the autosave folder itself)
+    leftover = dead / f".autosave.bplab.{dead_pid}-abcd1234{TEMP_SUFFIX}"
+    leftover.write_bytes(b"\0" * 4096)
+    root_leftover = autosave_root() / f".x.{dead_pid}-abcd1234{TEMP_SUFFIX}"
+    root_leftover.write_bytes(b"\0" * 4096)
+
+    orphans = orphaned_autosaves()
+    try:
+        assert [o.folder for o in orphans] == [dead]
+        assert not leftover.exists() and not root_leftover.exists()
+        assert find_autosave(dead) is not None  # the work itself is still offered
+    finally:
+        for orphan in orphans:
+            orphan.release(remove=True)

@@ -34,7 +34,7 @@ def started(qapp, monkeypatch):
     app.processEvents()  # what start() left to paint
     window.painted_after_start = set(painted)
     yield window, during_start
-    gui_app.uninstall_error_hook(window.error_hook)  # as run() does after the event loop
+    gui_app.stop_catching(window)  # as run() does after the event loop
     window.controller.shutdown()
     window.close()
     window.deleteLater()

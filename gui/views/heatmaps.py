@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from backprop_lab.engine.derivation import number_text
 from backprop_lab.engine.network import Architecture
 from backprop_lab.engine.transport.snapshot import Snapshot
 from PySide6.QtCore import QEvent, QPointF, Qt, Signal, Slot
@@ -116,7 +117,8 @@ class LayerHeatmaps(pg.GraphicsLayoutWidget):
         if not (0 <= j < a.shape[0] and 0 <= i < a.shape[1]):
             return ""
         name = "W" if kind == "W" else "dL/dW"
-        return f"layer {self.layer + 1}  {name}[{j}][{i}] (unit {j}, input {i}) = {a[j, i]:.6g}"
+        value = number_text(float(a[j, i]))
+        return f"layer {self.layer + 1}  {name}[{j}][{i}] (unit {j}, input {i}) = {value}"
 
     def cell_at(self, kind: str, col: float, row: float) -> tuple[int, int] | None:
         """(j, i) of the matrix cell at image coordinates (col, row), or None."""

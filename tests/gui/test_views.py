@@ -441,6 +441,10 @@ def test_heatmap_hover_shows_row_column_value(qtbot) -> None:
         f"layer 2  W[7][0] (unit 7, input 0) = {snap.network.weights[1][7, 0]:.6g}"
     )
     assert row.text_at("W", 8.0, 0.0) == ""  # outside the matrix
+    # a gradient that is exactly zero with a negative factor (IEEE -0.0) reads "0"
+    row._data["dW"] = np.array([[-0.0, -2.5e-07]])
+    assert row.text_at("dW", 0.5, 0.5).endswith(" = 0")
+    assert row.text_at("dW", 1.5, 0.5).endswith(" = -2.5e-07")
 
 
 def test_heatmaps_before_a_step_and_never_mutated(qtbot) -> None:

@@ -81,7 +81,9 @@ class ChainRuleView(QWidget):
         self.runner = ExplainRunner(self)
         self.runner.finished.connect(self._on_finished)
 
-        self.title = QLabel("Chain rule", objectName="chainRuleTitle")
+        # before a weight is chosen the title says what to do, wrapped to the dock's width
+        # (a QTextBrowser's placeholder is one line, cut off at the right)
+        self.title = QLabel(PLACEHOLDER, objectName="chainRuleTitle")
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.badge = QLabel("", objectName="chainRuleBadge")
@@ -90,7 +92,6 @@ class ChainRuleView(QWidget):
         self.export_button = QToolButton(objectName="exportDerivationButton")
         self.text = QTextBrowser(objectName="chainRuleText")
         self.text.setOpenLinks(False)
-        self.text.setPlaceholderText(PLACEHOLDER)
         self.badge.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         row = QHBoxLayout()
         row.addWidget(self.badge)
@@ -144,7 +145,7 @@ class ChainRuleView(QWidget):
         """Forget the weight (a new problem or a reset)."""
         self._request = None
         self._derivation = None
-        self.title.setText("Chain rule")
+        self.title.setText(PLACEHOLDER)
         self.badge.setVisible(False)
         self.text.clear()
 

@@ -347,3 +347,26 @@ def test_network_view_highlights_only_drawn_path_edges(qtbot):
     assert view.path_segment_count() == 3
     view.highlight_paths([])
     assert view.path_segment_count() == 0
+
+
+def test_before_a_weight_is_chosen_the_inspector_says_what_to_do_in_full(window, qtbot):
+    """The hint was a QTextBrowser placeholder: one line, cut off at the dock's right
+    edge ("... to see"). It is the word-wrapped title now, whole at 1280x800."""
+    from backprop_lab.gui.inspector.chain_rule_view import PLACEHOLDER
+
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    view = window.chain_rule_view
+    assert view.text.placeholderText() == ""
+    title = view.title
+    assert title.text() == PLACEHOLDER and title.wordWrap()
+    qtbot.waitUntil(lambda: title.width() > 0)
+    needed = title.fontMetrics().boundingRect(
+        0, 0, title.width(), 10_000, Qt.TextFlag.TextWordWrap, PLACEHOLDER
+    )
+    assert needed.height() <= title.height()  # every line of it fits
+    window.inspect_weight(1, 0, 0)
+    assert title.text() != PLACEHOLDER
+    window.reset()
+    assert title.text() == PLACEHOLDER

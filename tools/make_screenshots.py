@@ -83,9 +83,10 @@ def _window(app, theme: str, size: tuple[int, int] = SIZE):
     w.quiet_messages = True
     questions.show = questions.answer_with("discard", yes=True)  # nothing waits
     w.appearance.set_theme(theme)
-    w.appearance.reset_layout()
     w.resize(*size)
     w.show()
+    _settle(app)
+    w.appearance.reset_layout()  # the first-start layout, sized for this window
     _settle(app)
     return w
 

@@ -37,8 +37,11 @@ CHOICES = ("system", *LANGUAGES)
 CATALOGUES: dict[str, tuple[str, ...]] = {
     "window": ("app.py", "main.py", "actions.py", "questions.py", "file_dialogs.py",
                "window", "files"),
-    "panels": ("panels", "model", "training", "tasks.py", "settings.py"),
-    "views": ("views", "inspector"),
+    "panels": ("panels", "model/lab.py", "model/records.py", "model/histories.py",
+               "model/undo.py", "model/session_file.py", "training", "tasks.py",
+               "settings.py"),
+    "views": ("views", "inspector", "model/phase_frame.py"),
+    "messages": ("messages.py",),  # the engine's errors, rendered from kind + values
 }  # fmt: skip
 
 QT_CATALOGUE = "qtbase"

@@ -309,6 +309,9 @@ def _readonly(a: np.ndarray) -> np.ndarray:
 
 
 def _data(a, dtype, name: str) -> np.ndarray:
+    """``a`` as the trainer's own read-only C-contiguous ``dtype`` copy - or ``a`` itself
+    when it already is read-only and owns its memory (a Dataset's arrays): nothing can
+    change it then, and a large data set is not held twice."""
     a = np.asarray(a, dtype=dtype)
     if a.ndim == 1:
         a = a[:, None]
@@ -316,6 +319,8 @@ def _data(a, dtype, name: str) -> np.ndarray:
         raise ValueError(f"{name} must be a 2-D array (samples, columns), got shape {a.shape}")
     if not np.isfinite(a).all():
         raise ValueError(f"{name} holds NaN or infinite values")
+    if a.flags.c_contiguous and a.flags.owndata and not a.flags.writeable:
+        return a
     return _readonly(np.array(a, order="C"))
 
 

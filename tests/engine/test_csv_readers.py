@@ -202,3 +202,17 @@ def test_loading_holds_the_data_a_small_number_of_times(tmp_path):
     # was 21.8x: read() asked for the 200 MB limit up front, the text was copied at 4
     # bytes a character, and every array of the Dataset was copied once more (2.7x now)
     assert peak < 3 * final, f"{peak / final:.1f}x the data set"
+
+
+def test_a_data_set_and_its_trainer_hold_the_rows_once(tmp_path):
+    from backprop_lab.engine import Architecture, init_network
+    from backprop_lab.engine.trainer import Trainer
+
+    path = write(tmp_path, "".join(f"{i % 10 / 10},{i % 2}\n" for i in range(1000)))
+    d = load_csv(path, standardize=True)
+    assert not d.x.flags.writeable and not d.x_val.flags.writeable
+    net = init_network(Architecture.build(1, [3], 1, "tanh", "sigmoid"), "xavier", 0)
+    trainer = Trainer(net, d.x, d.t, x_val=d.x_val, t_val=d.t_val)
+    assert np.shares_memory(trainer.x, d.x) and np.shares_memory(trainer.t_val, d.t_val)
+    mine = np.array(d.x)  # writable: the trainer keeps its own copy
+    assert not np.shares_memory(Trainer(net, mine, d.t).x, mine)

@@ -17,10 +17,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .losses import check_pairing, loss_value
+from .evaluation import evaluate
+from .losses import check_pairing
 from .network import Network
 from .optimizers import OptimizerState
-from .phases import IterationRecord, forward, iterate, predict
+from .phases import IterationRecord, iterate, predict
 from .training_state import (
     TrainerState,
     TrainingConfig,
@@ -291,16 +292,14 @@ class Trainer:
     def evaluate(self, split: str = "train") -> tuple[float, float | None]:
         """(loss, accuracy or None) of the current network on "train" or "val" data.
 
-        The loss here is the data loss alone (no regularisation term)."""
+        The loss here is the data loss alone (no regularisation term). Large data is
+        passed through the network in chunks (:func:`engine.evaluation.evaluate`)."""
         if split not in ("train", "val"):
             raise ValueError(f"split must be 'train' or 'val', got {split!r}")
         x, t = (self.x, self.t) if split == "train" else (self.x_val, self.t_val)
         if x is None:
             return math.nan, None
-        with np.errstate(all="ignore"):
-            fwd = forward(self.network, x)
-            value = loss_value(self.config.loss, fwd.z[-1], fwd.a[-1], t)
-        return value, accuracy(self.config.loss, fwd.a[-1], t)
+        return evaluate(self.network, x, t, self.config.loss)
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:

@@ -178,6 +178,22 @@ def test_a_plain_file_is_read_by_the_fast_reader_alone(tmp_path, monkeypatch):
     assert np.array_equal(got.x[:, 0], np.arange(5000) / 7)
 
 
+def test_the_fast_reader_parses_in_pieces_so_other_threads_run_between(tmp_path, monkeypatch):
+    # NumPy's parser holds the GIL: one call on a 60 MB file froze the window for seconds
+    text = "a,b\n" + "".join(f"{i / 3!r},{i % 2}\n\n" for i in range(60_000))  # 1.6 MB
+    sizes = []
+    parse = csv_fast._parse
+    monkeypatch.setattr(csv_fast, "_parse", lambda piece: sizes.append(len(piece)) or parse(piece))
+    d = load_csv(write(tmp_path, text), val_split=0)
+    assert np.array_equal(d.x[:, 0], np.arange(60_000) / 3)
+    assert len(sizes) > 4 and max(sizes) <= csv_fast.PIECE_BYTES + 64
+    raw = b"1\n22\n333\n" * 5
+    cuts = list(csv_fast.pieces(raw, 2, size=7))
+    assert cuts[0][0] == 2 and cuts[-1][1] == len(raw)
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        assert a[1] == b[0] and raw[a[1] - 1 : a[1]] == b"\n"
+
+
 def test_a_file_the_fast_reader_refuses_is_named_by_the_careful_one(tmp_path):
     text = "a,b\n" + "".join(f"{i},{i % 2}\n" for i in range(9000)) + "1,two\n"
     err = refused(write(tmp_path, text))

@@ -19,6 +19,8 @@ import re
 
 import numpy as np
 
+from .csv_rows import count_bytes
+
 #: Every line must end within this many bytes for the fast reader to take a file: its C
 #: tokenizer holds one line at a time (4 bytes a character, 16 a cell), never more.
 MAX_LINE_BYTES = 4 * 1024 * 1024
@@ -51,7 +53,7 @@ def read_numbers(raw: bytes, start: int, width: int) -> np.ndarray | None:
         return None
     if raw.find(b"_", start) >= 0:
         return None  # float() reads 1_000; NumPy's parser does not, but let the rule be ours
-    out = np.empty((raw.count(b"\n", start) + 1, width))
+    out = np.empty((count_bytes(raw, b"\n", start, len(raw)) + 1, width))
     n = 0
     for s, e in pieces(raw, start):
         if not _CONTENT.search(raw, s, e):

@@ -10,14 +10,21 @@ once, so a 190 MB line of ``0,`` costs a count of its commas, not ninety million
 from __future__ import annotations
 
 import csv
-import re
 
 import numpy as np
 
 from .csv_cells import CSVError, bad_cell, is_number, looks_numeric
 
 CHUNK = 4096  # rows converted to float at a time, to keep the strings' memory small
-_LINE_END = re.compile(rb"\r\n?|\n")
+_BLOCK = 4 * 1024 * 1024
+
+
+def count_bytes(raw: bytes, byte: bytes, start: int, end: int) -> int:
+    """``raw.count(byte, start, end)``, 4 MB at a time: a count holds the GIL, and the
+    window's thread may run between the blocks of a 190 MB line."""
+    if end - start <= _BLOCK:
+        return raw.count(byte, start, end)
+    return sum(raw.count(byte, s, min(s + _BLOCK, end)) for s in range(start, end, _BLOCK))
 
 
 class Lines:
@@ -32,6 +39,7 @@ class Lines:
         self.path, self.raw, self.pos, self.max_cells = path, raw, start, max_cells
         self.line = 0
         self._cells = 1
+        self._lf = -1
 
     def __iter__(self) -> Lines:
         return self
@@ -40,12 +48,19 @@ class Lines:
         raw, s = self.raw, self.pos
         if s >= len(raw):
             raise StopIteration
-        end = _LINE_END.search(raw, s)
-        self.pos = e = len(raw) if end is None else end.end()
+        if self._lf < s:  # the next LF, remembered: a file of CR line ends has none
+            self._lf = raw.find(b"\n", s)
+            if self._lf < 0:
+                self._lf = len(raw)
+        e = min(self._lf + 1, len(raw))
+        cr = raw.find(b"\r", s, e)
+        if cr >= 0 and cr != self._lf - 1:
+            e = cr + 1  # a line ended by CR alone
+        self.pos = e
         self.line += 1
-        self._cells += raw.count(b",", s, e)
+        self._cells += count_bytes(raw, b",", s, e)
         if self._cells > self.max_cells:
-            raise TooWide(self.line, self._cells, b'"' in raw[s:e])
+            raise TooWide(self.line, self._cells, raw.find(b'"', s, e) >= 0)
         try:
             return raw[s:e].decode("utf-8")
         except UnicodeDecodeError as err:

@@ -32,7 +32,7 @@ from .common import (
     _reject_constant,
 )
 
-_FLAT = re.compile(r'\[[^\[\]{}"]*\]')
+_RUN = re.compile(r'[^\[\]{}"]{0,1048576}')  # a flat list's inside, 1M characters at a time
 _BLANK = re.compile(r"\[\s*\]")
 #: Values allowed outside the flat lists: one per weight row of the largest network, the
 #: header and the layer objects (what MAX_JSON_BRACKETS allows for brackets), and a margin.
@@ -111,6 +111,18 @@ class _OverBudget(Exception):
     pass
 
 
+def _flat_end(s: str, i: int) -> int | None:
+    """Where the list whose "[" is just before ``s[i]`` ends (after its "]") when it holds
+    no bracket, brace or quote; else None. Matched 1M characters at a time, so that a
+    100 MB list does not hold the GIL for the whole match."""
+    while True:
+        run = _RUN.match(s, i)
+        i = run.end()
+        if i - run.start() < 1048576:
+            break
+    return i + 1 if s.startswith("]", i) else None
+
+
 def scan(text: str, source: str, max_values: int = MAX_VALUES) -> object:
     """The JSON document ``text`` with each flat list a :class:`NumberList`: no NaN or
     Infinity, no duplicate keys, bounded nesting and at most ``max_values`` values
@@ -120,9 +132,9 @@ def scan(text: str, source: str, max_values: int = MAX_VALUES) -> object:
 
     def parse_array(s_and_end, scan_once):
         s, end = s_and_end
-        flat = _FLAT.match(s, end - 1)
-        if flat is not None:
-            return NumberList(s, flat.start(), flat.end()), flat.end()
+        close = _flat_end(s, end)
+        if close is not None:
+            return NumberList(s, end - 1, close), close
         return json.decoder.JSONArray(s_and_end, budget.counted(scan_once))
 
     def parse_object(s_and_end, strict, scan_once, object_hook, object_pairs_hook, memo=None):

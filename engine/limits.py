@@ -23,13 +23,20 @@ Why each bound:
   every one is exactly a float64 (the loss curve's x values), and a lifetime of training
   at a million iterations a second stays far below it - whereas 2**63 - 1 overflows
   NumPy's int64 at the next step.
-* **Weights** at most :data:`MAX_WEIGHT` = 1e150 in magnitude: their squares (the L2
+* **Weights** at most :data:`MAX_WEIGHT` = 1e154 in magnitude: their squares (the L2
   penalty, Adam's ``v``, a view's colour range) stay finite. **Data** likewise at most
   :data:`MAX_DATA` = 1e150: a plot's range ``max - min`` and the inputs' squares
   (standardisation) stay finite.
 * **Noise** :data:`NOISE` = [0, 2] and **seeds** [0, :data:`MAX_SEED`]: the data panel's
   and the builder's spin boxes.
 * **Target columns** of a CSV file: 1..:data:`MAX_TARGETS` (the data panel's spin box).
+
+* **Network sizes** - the widest hidden or output layer :data:`MAX_UNITS`, the widest
+  input layer :data:`MAX_INPUTS` (the most feature columns a data set may have: a CSV
+  file wider than that is refused before its rows are read), :data:`MAX_LAYERS` and
+  :data:`MAX_PARAMETERS`: the builder, the command line, the weight and session files
+  and the data files alike (:mod:`engine.network` checks every architecture against
+  them).
 
 Each ``check_*`` function returns the value (as int or float) or raises ValueError with
 one line naming the value and its range. Pure Python and NumPy; never imports Qt.
@@ -52,6 +59,14 @@ MAX_TARGETS = 1000
 MAX_COUNTER = 2**53
 MAX_WEIGHT = 1e154
 MAX_DATA = 1e150
+
+#: The widest layer (hidden or output) any network may have - the command line's and the
+#: window's limit alike.
+MAX_UNITS = 4096
+#: The widest input layer: the most feature columns a data set may have.
+MAX_INPUTS = 100_000
+MAX_LAYERS = 64
+MAX_PARAMETERS = 50_000_000  # 400 MB of float64 weights: beyond this a laptop runs out
 
 
 def _float(value: object, what: str) -> float:
@@ -159,8 +174,12 @@ __all__ = [
     "LEARNING_RATE",
     "MAX_COUNTER",
     "MAX_DATA",
+    "MAX_INPUTS",
+    "MAX_LAYERS",
+    "MAX_PARAMETERS",
     "MAX_SEED",
     "MAX_TARGETS",
+    "MAX_UNITS",
     "MAX_WEIGHT",
     "NOISE",
     "PENALTY",

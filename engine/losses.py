@@ -158,17 +158,32 @@ def default_output(data: Dataset, loss: str | None = None) -> tuple[str, str]:
 def loss_value(loss: str, z: np.ndarray, y: np.ndarray, t: np.ndarray) -> float:
     """The loss (a Python float) of outputs ``y = f(z)`` against targets ``t``, all (N, K)."""
     n, k = y.shape
+    return loss_sum(loss, z, y, t) / loss_norm(loss, n, k)
+
+
+def loss_sum(loss: str, z: np.ndarray, y: np.ndarray, t: np.ndarray) -> float:
+    """The sum of the per-sample (and, for mse and bce, per-output) terms of the loss of
+    ``y = f(z)`` against ``t``, all (N, K): :func:`loss_value` is this divided by
+    :func:`loss_norm`. Sums of parts of a data set add up to the whole set's sum."""
     if loss == "mse":
         d = y - t
-        return float(np.vdot(d, d)) / (n * k)
+        return float(np.vdot(d, d))
     if loss == "bce":
         per = np.maximum(z, 0.0) - z * t + np.log1p(exp_nonpositive(-np.abs(z)))
-        return float(per.sum()) / (n * k)
+        return float(per.sum())
     if loss == "ce":
         m = z.max(axis=1, keepdims=True)
         lse = m[:, 0] + np.log(exp_nonpositive(z - m).sum(axis=1))
-        return float(lse.sum() - np.vdot(t, z)) / n
+        return float(lse.sum() - np.vdot(t, z))
     raise ValueError(f"unknown loss {loss!r}")
+
+
+def loss_norm(loss: str, n: int, k: int) -> int:
+    """What :func:`loss_sum` is divided by for N samples of K outputs: the mean is over
+    samples and outputs for mse and bce (N*K), over samples for ce (N)."""
+    if loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r}")
+    return n if loss == "ce" else n * k
 
 
 def loss_and_delta(

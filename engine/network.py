@@ -23,17 +23,12 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
+from .limits import MAX_INPUTS, MAX_LAYERS, MAX_PARAMETERS, MAX_UNITS
 from .losses import losses_for
 
 if TYPE_CHECKING:
     from .data import Dataset
 
-#: The widest layer (hidden or output) any network may have - the command line's and the
-#: window's limit alike.
-MAX_UNITS = 4096
-MAX_INPUTS = 100_000
-MAX_LAYERS = 64
-MAX_PARAMETERS = 50_000_000  # 400 MB of float64 weights: beyond this a laptop runs out
 DTYPES = {"float64": np.float64, "float32": np.float32}
 INITS = ("xavier", "he", "uniform", "normal")
 

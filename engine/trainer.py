@@ -18,10 +18,11 @@ from collections.abc import Callable
 import numpy as np
 
 from . import limits
-from .losses import check_pairing, loss_value
+from .evaluation import evaluate
+from .losses import check_pairing
 from .network import Network
 from .optimizers import OptimizerState
-from .phases import IterationRecord, forward, iterate, predict
+from .phases import IterationRecord, iterate, predict
 from .training_state import (
     TrainerState,
     TrainingConfig,
@@ -300,16 +301,14 @@ class Trainer:
     def evaluate(self, split: str = "train") -> tuple[float, float | None]:
         """(loss, accuracy or None) of the current network on "train" or "val" data.
 
-        The loss here is the data loss alone (no regularisation term)."""
+        The loss here is the data loss alone (no regularisation term). Large data is
+        passed through the network in chunks (:func:`engine.evaluation.evaluate`)."""
         if split not in ("train", "val"):
             raise ValueError(f"split must be 'train' or 'val', got {split!r}")
         x, t = (self.x, self.t) if split == "train" else (self.x_val, self.t_val)
         if x is None:
             return math.nan, None
-        with np.errstate(all="ignore"):
-            fwd = forward(self.network, x)
-            value = loss_value(self.config.loss, fwd.z[-1], fwd.a[-1], t)
-        return value, accuracy(self.config.loss, fwd.a[-1], t)
+        return evaluate(self.network, x, t, self.config.loss)
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:
@@ -318,6 +317,9 @@ def _readonly(a: np.ndarray) -> np.ndarray:
 
 
 def _data(a, dtype, name: str) -> np.ndarray:
+    """``a`` as the trainer's own read-only C-contiguous ``dtype`` copy - or ``a`` itself
+    when it already is read-only and owns its memory (a Dataset's arrays): nothing can
+    change it then, and a large data set is not held twice."""
     a = np.asarray(a, dtype=dtype)
     if a.ndim == 1:
         a = a[:, None]
@@ -325,6 +327,8 @@ def _data(a, dtype, name: str) -> np.ndarray:
         raise ValueError(f"{name} must be a 2-D array (samples, columns), got shape {a.shape}")
     if not np.isfinite(a).all():
         raise ValueError(f"{name} holds NaN or infinite values")
+    if a.flags.c_contiguous and a.flags.owndata and not a.flags.writeable:
+        return a
     return _readonly(np.array(a, order="C"))
 
 

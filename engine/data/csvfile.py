@@ -1,46 +1,37 @@
 """Reading a data set from a CSV file of numbers.
 
-The format: UTF-8 text (a byte-order mark is allowed), comma-separated, CRLF or LF line
-ends, whitespace around cells ignored, blank lines ignored. The first non-blank row is a
-header when any of its cells is not a number; its cells then name the columns. The last
-``targets`` columns are targets, the rest are features. Every other problem - an empty
-or text cell, a ragged row, NaN or infinity, bytes that are not UTF-8 - raises
-:class:`CSVError` naming the row and column, so a file never loads with silent gaps.
+The format: UTF-8 text (a byte-order mark is allowed), comma-separated, CRLF, LF or CR
+line ends, whitespace around cells ignored, blank lines ignored. The first non-blank row
+is a header when any of its cells is not a number; its cells then name the columns. The
+last ``targets`` columns are targets, the rest are features. Every other problem - an
+empty or text cell, a ragged row, NaN or infinity, a number that is not plain ASCII
+(``1_000``, ``١٢٣``), bytes that are not UTF-8 - raises :class:`CSVError` naming the row
+and column, so a file never loads with silent gaps.
+
+Reading is bounded: the size is checked before the file is read, the first row's width
+before it becomes cells (a file wider than a network can take is refused at once,
+naming the limit), and the rows are parsed by NumPy's C reader (:mod:`.csv_fast`) with
+the careful reader (:mod:`.csv_rows`) re-reading a file only to name what is wrong.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import math
+import codecs
 import operator
 import os
-import re
 import stat
 
 import numpy as np
 
 from .. import defaults
+from ..limits import MAX_INPUTS, MAX_UNITS
+from .csv_cells import CSVError
+from .csv_fast import read_numbers
+from .csv_rows import CHUNK as _CHUNK  # noqa: F401 - tests size their files by it
+from .csv_rows import check_targets, first_record, header_of, read_rows
 from .dataset import Dataset, ZeroVarianceError, check_seed, check_val_split, split_dataset
 
 MAX_CLASSES = 1000
-_CHUNK = 4096  # rows converted to float at a time, to keep the strings' memory small
-_NON_FINITE = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
-
-
-class CSVError(ValueError):
-    """A CSV file that cannot be loaded. ``path`` as given, ``row`` the 1-based line number
-    in the file (or None), ``column`` 1-based (or None), ``reason`` the bare explanation.
-    ``str(err)`` is one line: "data.csv, row 5, column 3: 'abc' is not a number"."""
-
-    def __init__(self, path, reason: str, row: int | None = None, column: int | None = None):
-        self.path, self.row, self.column, self.reason = str(path), row, column, reason
-        where = os.path.basename(self.path) or self.path
-        if row is not None:
-            where += f", row {row}"
-        if column is not None:
-            where += f", column {column}"
-        super().__init__(f"{where}: {reason}")
 
 
 def _size(b: int) -> str:
@@ -51,8 +42,8 @@ def _size(b: int) -> str:
     return f"{b} bytes"
 
 
-def _read_text(path, max_bytes: int) -> str:
-    """The file's text, after checking its size with os.stat BEFORE reading it."""
+def _read_bytes(path, max_bytes: int) -> bytes:
+    """The file's bytes, after checking its size with os.stat BEFORE reading it."""
     try:
         st = os.stat(path)
         if stat.S_ISDIR(st.st_mode):
@@ -65,109 +56,40 @@ def _read_text(path, max_bytes: int) -> str:
                 size, limit = f"{st.st_size:,} bytes", f"{max_bytes:,} bytes"
             raise CSVError(path, f"file is {size}, over the {limit} limit")
         with open(path, "rb") as f:
-            raw = f.read(max_bytes + 1)
+            raw = f.read(st.st_size + 1)  # read(n) allocates n bytes: never ask for more
+            if len(raw) > st.st_size:  # it grows: read on, up to one byte past the limit
+                raw += f.read(max(max_bytes + 1 - len(raw), 0))
     except OSError as e:
         raise CSVError(path, f"cannot open the file: {e.strerror or e}") from None
     if len(raw) > max_bytes:  # grew since os.stat
         raise CSVError(path, f"file is over the {_size(max_bytes)} limit")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line_start = raw.rfind(b"\n", 0, e.start) + 1
-        row = raw.count(b"\n", 0, e.start) + 1
-        column = raw.count(b",", line_start, e.start) + 1
-        raise CSVError(
-            path,
-            f"byte 0x{raw[e.start]:02x} is not UTF-8 text (save the file as 'CSV UTF-8')",
-            row,
-            column,
-        ) from None
+    return raw
 
 
-def _show(text: str, limit: int = 40) -> str:
-    """``repr(text)``, shortened to about ``limit`` characters for an error message."""
-    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+def _width_limit(targets: int) -> str:
+    """What a network can take, for the message that refuses a file wider than that."""
+    s = "s" if targets != 1 else ""
+    return (
+        f"a network takes at most {MAX_INPUTS:,} input columns (plus the {targets} "
+        f"target column{s})"
+    )
 
 
-def _is_number(cell: str) -> bool:
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
-
-
-def _bad_cell(path, rows, lines, values=None) -> CSVError:
-    """The error for the first cell (in file order) of ``rows`` that is not a finite number.
-    ``values``, if given, is the float conversion of ``rows``."""
-    for r, (row, line) in enumerate(zip(rows, lines, strict=True)):
-        for c, cell in enumerate(row):
-            text = cell.strip()
-            if not text:
-                return CSVError(path, "missing value", line, c + 1)
-            if _NON_FINITE.fullmatch(text) or (_is_number(text) and not math.isfinite(float(text))):
-                return CSVError(path, f"non-finite value {_show(text)}", line, c + 1)
-            if not _is_number(text):
-                return CSVError(path, f"{_show(text)} is not a number", line, c + 1)
-            if values is not None and not math.isfinite(values[r, c]):
-                return CSVError(path, f"non-finite value {_show(text)}", line, c + 1)
-    raise AssertionError("no bad cell found")  # pragma: no cover
-
-
-def _convert(path, rows: list[list[str]], lines: list[int]) -> np.ndarray:
-    """(rows, columns) float64 from cells, or CSVError for the first bad cell."""
-    try:
-        values = np.array(rows, dtype=np.float64)
-    except ValueError:
-        raise _bad_cell(path, rows, lines) from None
-    if not np.isfinite(values).all():
-        raise _bad_cell(path, rows, lines, values)
-    return values
-
-
-def _parse(path, text: str, targets: int) -> tuple[np.ndarray, tuple[str, ...] | None]:
-    """All data rows as (N, C) float64 and the header's names (None without a header)."""
-    reader = csv.reader(io.StringIO(text, newline=""), skipinitialspace=True)
-    header = None
-    width = None
-    chunks: list[np.ndarray] = []
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    line_end = 0
-    try:
-        for row in reader:
-            # a record (with a quoted line break) may span lines: report the first one
-            line, line_end = line_end + 1, reader.line_num
-            if not row or (len(row) == 1 and not row[0].strip()):
-                continue  # blank line
-            if width is None:
-                width = len(row)
-                if targets >= width:
-                    raise CSVError(
-                        path,
-                        f"targets={targets} but the file has {width} column"
-                        f"{'s' if width != 1 else ''}; at least one feature column is needed",
-                    )
-                cells = [c.strip() for c in row]
-                if any(c and not _is_number(c) for c in cells):
-                    header = tuple(c or f"column {j}" for j, c in enumerate(cells, start=1))
-                    continue
-            if len(row) != width:
-                raise CSVError(path, f"expected {width} columns, found {len(row)}", line)
-            rows.append(row)
-            lines.append(line)
-            if len(rows) >= _CHUNK:
-                chunks.append(_convert(path, rows, lines))
-                rows, lines = [], []
-    except csv.Error as e:
-        raise CSVError(path, f"unreadable CSV ({e})", max(reader.line_num, 1)) from None
-    if width is None:
+def _parse(path, raw: bytes, targets: int):
+    """All data rows of the file's bytes ``raw`` as (N, C) float64 and the header's names
+    (None without a header); CSVError for any problem."""
+    start = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+    max_cells, limit = MAX_INPUTS + targets, _width_limit(targets)
+    first = first_record(path, raw, start, max_cells, limit)
+    if first is None:
         raise CSVError(path, "the file is empty")
-    if rows:
-        chunks.append(_convert(path, rows, lines))
-    if not chunks:
-        raise CSVError(path, "only a header row, no data")
-    return np.concatenate(chunks), header
+    row, _line, after = first
+    check_targets(path, targets, len(row))
+    header = header_of(row)
+    values = read_numbers(raw, after if header is not None else start, len(row))
+    if values is not None:
+        return values, header
+    return read_rows(path, raw, start, targets, max_cells, limit)
 
 
 def _class_labels(t: np.ndarray) -> np.ndarray | None:
@@ -191,10 +113,12 @@ def load_csv(
 ) -> Dataset:
     """Load a data set from the CSV file at ``path`` (str or os.PathLike).
 
-    The last ``targets`` columns (>= 1, leaving at least one feature column) become ``t``
-    (N, targets), the others ``x`` (N, D). One target column of whole numbers >= 0 whose
-    largest value is between 1 and 999 makes a classification set with ``labels`` (N,) and
-    ``n_classes`` = largest + 1; anything else is regression. Rows are split
+    The last ``targets`` columns (1 to MAX_UNITS, leaving at least one feature column)
+    become ``t`` (N, targets), the others ``x`` (N, D): at most MAX_INPUTS of them, the
+    widest input a network takes (a wider file is refused before its rows are read). One
+    target column of whole numbers >= 0 whose largest value is between 1 and 999 makes a
+    classification set with ``labels`` (N,) and ``n_classes`` = largest + 1; anything
+    else is regression. Rows are split
     by a permutation seeded by ``seed``: round(N * val_split) rows (val_split in [0, 0.9])
     go to validation, at least one row stays for training. ``standardize`` scales features
     with the training rows' mean and std (:meth:`Dataset.standardized`); a column with
@@ -209,12 +133,16 @@ def load_csv(
         raise CSVError(path, f"targets must be a whole number >= 1, got {targets!r}") from None
     if targets < 1:
         raise CSVError(path, f"targets must be a whole number >= 1, got {targets}")
+    if targets > MAX_UNITS:
+        raise CSVError(
+            path, f"targets must be at most {MAX_UNITS} (the widest output layer), got {targets}"
+        )
     val_split = check_val_split(val_split)
     seed = check_seed(seed)
     if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 0:
         raise ValueError(f"max_bytes must be a whole number >= 0, got {max_bytes!r}")
 
-    values, header = _parse(path, _read_text(path, max_bytes), targets)
+    values, header = _parse(path, _read_bytes(path, max_bytes), targets)
     width = values.shape[1]
     names = header or tuple(f"column {j}" for j in range(1, width + 1))
     x, t = values[:, : width - targets], values[:, width - targets :]
@@ -232,6 +160,7 @@ def load_csv(
         val_split=val_split,
         seed=seed,
     )
+    del values, x, t, labels  # the data set holds its own rows now
     if not standardize:
         return data
     try:

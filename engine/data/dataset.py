@@ -26,12 +26,31 @@ SPLITS = ("train", "val")
 
 
 def _frozen(a, dtype, name: str, ndim: int) -> np.ndarray:
-    """A read-only C-contiguous copy of ``a`` as ``dtype`` with ``ndim`` dimensions."""
-    out = np.array(a, dtype=dtype, copy=True, order="C")
+    """A read-only C-contiguous copy of ``a`` as ``dtype`` with ``ndim`` dimensions - or
+    ``a`` itself when it already is such an array that owns its memory (a fresh array
+    made read-only for the record, as :func:`split_dataset` makes them): a data set of
+    millions of rows is then held once, not twice."""
+    out = a if _is_frozen(a, dtype) else np.array(a, dtype=dtype, copy=True, order="C")
     if out.ndim != ndim:
         raise ValueError(f"{name} must have {ndim} dimension(s), got shape {out.shape}")
     out.flags.writeable = False
     return out
+
+
+def _is_frozen(a, dtype) -> bool:
+    return (
+        isinstance(a, np.ndarray)
+        and a.dtype == dtype
+        and a.flags.c_contiguous
+        and a.flags.owndata
+        and not a.flags.writeable
+    )
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    """``a`` (a fresh array nothing else refers to) made read-only."""
+    a.flags.writeable = False
+    return a
 
 
 @dataclass(frozen=True, eq=False)
@@ -154,11 +173,13 @@ class Dataset:
         mean = self.x.mean(axis=0) if len(self.x) else np.zeros(self.input_size)
         std = self.x.std(axis=0) if len(self.x) else np.ones(self.input_size)
         std = np.where(std > 0, std, 1.0)  # only for spreads that underflow to 0
-        x = (self.x - mean) / std
-        x_val = (self.x_val - mean) / std
+        x = self.x - mean  # in place from here: one new array per split, not two
+        x /= std
+        x_val = self.x_val - mean
+        x_val /= std
         if self.mean is not None:  # compose with the earlier scaling
             mean, std = self.mean + self.std * mean, self.std * std
-        return replace(self, x=x, x_val=x_val, mean=mean, std=std)
+        return replace(self, x=_read_only(x), x_val=_read_only(x_val), mean=mean, std=std)
 
 
 class ZeroVarianceError(ValueError):
@@ -246,12 +267,12 @@ def split_dataset(
     tr, va = split_indices(len(x), val_split, seed)
     return Dataset(
         name=name,
-        x=x[tr],
-        t=t[tr],
-        x_val=x[va],
-        t_val=t[va],
-        labels=None if labels is None else labels[tr],
-        labels_val=None if labels is None else labels[va],
+        x=_read_only(x[tr]),
+        t=_read_only(t[tr]),
+        x_val=_read_only(x[va]),
+        t_val=_read_only(t[va]),
+        labels=None if labels is None else _read_only(labels[tr]),
+        labels_val=None if labels is None else _read_only(labels[va]),
         task=task,
         n_classes=n_classes,
         feature_names=feature_names,

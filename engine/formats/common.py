@@ -143,9 +143,10 @@ def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:
     return d
 
 
-def loads_json(data: bytes | str, source: str) -> object:
-    """Parse untrusted JSON: UTF-8, no NaN/Infinity (not even as overflowing literals like
-    1e999), no duplicate keys, bounded nesting. Errors become ModelFileError."""
+def json_text(data: bytes | str, source: str) -> str:
+    """The text of untrusted JSON ``data``: UTF-8 (a byte-order mark allowed) with at most
+    MAX_JSON_BRACKETS brackets, so nesting and "[[],[],...]" bombs are cheap to refuse.
+    Errors become ModelFileError."""
     if isinstance(data, bytes | bytearray):
         try:
             text = bytes(data).decode("utf-8-sig")
@@ -153,11 +154,22 @@ def loads_json(data: bytes | str, source: str) -> object:
             raise ModelFileError(source, f"not UTF-8 text (byte {e.start})") from None
     else:
         text = data
-    brackets = text.count("[") + text.count("{")
+    block = 4 * MB  # counted a block at a time: the GIL is free between blocks
+    brackets = sum(
+        text.count("[", i, i + block) + text.count("{", i, i + block)
+        for i in range(0, len(text), block)
+    )
     if brackets > MAX_JSON_BRACKETS:
         raise ModelFileError(
             source, f"not a model file: {brackets} JSON brackets (at most {MAX_JSON_BRACKETS})"
         )
+    return text
+
+
+def loads_json(data: bytes | str, source: str) -> object:
+    """Parse untrusted JSON: UTF-8, no NaN/Infinity (not even as overflowing literals like
+    1e999), no duplicate keys, bounded nesting. Errors become ModelFileError."""
+    text = json_text(data, source)
     try:
         return json.loads(
             text,
@@ -194,7 +206,10 @@ def _describe(v: object) -> str:
     if isinstance(v, str):
         return repr(v[:40])
     if isinstance(v, list | tuple):
-        text = json.dumps(v) if len(v) <= 8 else ""
+        try:
+            text = json.dumps(v) if len(v) <= 8 else ""
+        except TypeError:  # holds a list not read yet (json_lists.NumberList)
+            text = ""
         return text if 0 < len(text) <= 40 else f"a list of {len(v)}"
     if isinstance(v, dict):
         return "an object"

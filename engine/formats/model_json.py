@@ -22,7 +22,7 @@ import os
 
 import numpy as np
 
-from ..network import Network
+from ..network import MAX_LAYERS, Network
 from .atomic import atomic_write
 from .common import (
     MAX_JSON_BYTES,
@@ -33,10 +33,11 @@ from .common import (
     display_name,
     header_dict,
     human_size,
-    loads_json,
+    json_text,
     parse_header,
     read_capped,
 )
+from .json_lists import NumberList, scan
 
 
 def model_to_dict(net: Network, source: str = "<model>") -> dict:
@@ -77,20 +78,47 @@ def dumps_model(net: Network, source: str = "<model>") -> str:
     return "\n".join(out) + "\n"
 
 
+#: A list longer than expected is still read (for a malformed number's message, which
+#: comes first) up to this many characters; beyond, it is refused by its comma count.
+READ_LONGER_CHARS = 64 * 1024
+
+
+def _unread(value: object, length: int, too_many, source: str) -> object:
+    """``value``, with a list not read yet (:class:`.json_lists.NumberList`) read when it
+    holds at most ``length`` items; a longer one is refused with the message
+    ``too_many(count)`` - unread when it is longer than READ_LONGER_CHARS."""
+    if not isinstance(value, NumberList):
+        return value
+    n = value.count()
+    if n <= length:
+        return value.parse(source)
+    if len(value) <= READ_LONGER_CHARS:
+        n = len(value.parse(source))
+    raise ModelFileError(source, too_many(n))
+
+
 def _matrix(value: object, rows: int, cols: int, source: str, what: str) -> np.ndarray:
     """A list of ``rows`` lists of ``cols`` numbers -> float64 array, strictly typed."""
+
+    def too_many(n: int) -> str:
+        return f"{what} has {n} rows, expected {rows} (one per unit)"
+
+    value = _unread(value, rows, too_many, source)
     if not isinstance(value, list | tuple):
         raise ModelFileError(source, f"{what} must be a list of rows, got {_describe(value)}")
     if len(value) != rows:
-        raise ModelFileError(
-            source, f"{what} has {len(value)} rows, expected {rows} (one per unit)"
-        )
+        raise ModelFileError(source, too_many(len(value)))
+    out = np.empty((rows, cols))
     for i, row in enumerate(value):
-        _check_numbers(row, cols, source, f"{what} row {i + 1}")
-    return _to_float64(value, source, what)
+        out[i] = _vector(row, cols, source, f"{what} row {i + 1}")
+    return out
 
 
 def _vector(value: object, length: int, source: str, what: str) -> np.ndarray:
+    def too_many(n: int) -> str:
+        return f"{what} has {n} numbers, expected {length}"
+
+    value = _unread(value, length, too_many, source)
     _check_numbers(value, length, source, what)
     return _to_float64(value, source, what)
 
@@ -123,12 +151,26 @@ def _narrow(a: np.ndarray, dtype: np.dtype, source: str, what: str) -> np.ndarra
     return b
 
 
+def _read_layers(doc: object, source: str) -> object:
+    """``doc`` with its "layers" list read when it is a list not read yet (a flat list of
+    numbers where the layer objects belong: refused by its length if too long)."""
+    if isinstance(doc, dict) and isinstance(doc.get("layers"), NumberList):
+
+        def too_many(n: int) -> str:
+            return f"{n} layers, at most {MAX_LAYERS} are supported"
+
+        doc = dict(doc, layers=_unread(doc["layers"], MAX_LAYERS, too_many, source))
+    return doc
+
+
 def model_from_dict(d: object, source: str = "<model>") -> Network:
     """The Network described by a JSON document (see the module docstring).
 
     Everything is checked (format, version, keys, types, shapes, finiteness, architecture);
-    any problem raises ModelFileError ``"<source>: <what is wrong>"``."""
-    header = parse_header(d, source, with_arrays=True)
+    any problem raises ModelFileError ``"<source>: <what is wrong>"``. The weight rows and
+    biases may be lists not read yet (:func:`.json_lists.scan`): each is read only when
+    the architecture expects as many numbers as it holds."""
+    header = parse_header(_read_layers(d, source), source, with_arrays=True)
     layers = header.layers
     has_bias = [ly.get("bias") is not None for ly in layers]
     bias = header.bias
@@ -184,6 +226,9 @@ def save_json(net: Network, path: str | os.PathLike) -> None:
 
 
 def load_json(path: str | os.PathLike) -> Network:
+    """The network in the .json file ``path``. The document's structure and architecture
+    are checked before any weight is parsed, and a list longer than the architecture says
+    is refused unread (:mod:`.json_lists`): refusing a 100 MB file takes a scan of its
+    text, not a float per number. Any problem raises ModelFileError."""
     name = display_name(path)
-    data = read_capped(path, MAX_JSON_BYTES)
-    return model_from_dict(loads_json(data, name), name)
+    return model_from_dict(scan(json_text(read_capped(path, MAX_JSON_BYTES), name), name), name)

@@ -168,7 +168,9 @@ def make_snapshot(
     curve = None
     if net.architecture.input_size == 1:
         if curve_spec is None:
-            xs = trainer.x if trainer.x_val is None else np.concatenate([trainer.x, trainer.x_val])
+            xs = trainer.x  # the range of both splits, without a copy of the data
+            if trainer.x_val is not None:
+                xs = np.array([xs.min(), xs.max(), trainer.x_val.min(), trainer.x_val.max()])
             curve_spec = CurveSpec.around(xs)
         xs = curve_spec.points(net.dtype)
         curve = _ro(np.column_stack([xs, predict(net, xs)]))

@@ -15,10 +15,11 @@ is made, so pyqtgraph may keep references to it.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ..cost import grid_size_for
 from ..network import Network
 from ..phases import IterationRecord, forward, predict
 from ..trainer import Trainer
@@ -141,7 +142,9 @@ def make_snapshot(
     """Build a snapshot of ``trainer`` now. ``records_*`` are the per-iteration series
     collected since the previous snapshot (they are copied); ``last`` the last iteration.
     For 1-D inputs the fitted curve is evaluated over ``curve_spec``, by default a range
-    around the training and validation inputs."""
+    around the training and validation inputs. The decision grid is ``grid_spec``'s, made
+    coarser for a big network (:func:`engine.cost.grid_size_for`); the snapshot's
+    ``grid_spec`` is the one evaluated."""
     net = trainer.network
     train_loss, train_acc = trainer.evaluate("train")
     val_loss, val_acc = trainer.evaluate("val")
@@ -151,6 +154,8 @@ def make_snapshot(
     acts = (_ro(trainer.x[i].copy()), *(_ro(a[0].copy()) for a in fwd.a))
     grid = None
     if grid_spec is not None and net.architecture.input_size == 2:
+        size = grid_size_for(net.architecture, grid_spec.size)  # coarser for big networks
+        grid_spec = grid_spec if size == grid_spec.size else replace(grid_spec, size=size)
         out = predict(net, grid_spec.points(net.dtype))
         grid = _ro(out.reshape(grid_spec.size, grid_spec.size, -1))
     curve = None

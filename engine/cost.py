@@ -90,6 +90,12 @@ def snapshot_seconds(arch: Architecture, rows: int, grid_size: int = 0) -> float
     return forward_seconds(arch, rows + g * g + 1) + forward_seconds(arch, 0)
 
 
+def step_seconds(arch: Architecture, batch: int, rows: int, grid_size: int = 0) -> float:
+    """Estimated seconds for one Step in the window: an iteration on ``batch`` rows and
+    the snapshot after it (``rows`` evaluated rows, the decision grid)."""
+    return iteration_seconds(arch, batch) + snapshot_seconds(arch, rows, grid_size)
+
+
 __all__ = [
     "calibrate",
     "forward_seconds",
@@ -97,5 +103,6 @@ __all__ = [
     "iteration_seconds",
     "set_rate",
     "snapshot_seconds",
+    "step_seconds",
     "weight_count",
 ]

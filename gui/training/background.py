@@ -19,9 +19,11 @@ from dataclasses import dataclass
 
 import numpy as np
 from backprop_lab.engine import cost
+from backprop_lab.engine.data import Dataset
+from backprop_lab.engine.network import Architecture
 from backprop_lab.engine.phases import IterationRecord
 from backprop_lab.engine.trainer import Trainer, TrainingDiverged
-from backprop_lab.engine.transport.snapshot import GridSpec, Snapshot
+from backprop_lab.engine.transport.snapshot import GRID_SIZE, GridSpec, Snapshot
 
 from .local_snapshot import local_snapshot
 
@@ -49,8 +51,29 @@ def step_seconds(t: Trainer, sample: int | None, grid_spec: GridSpec | None) -> 
     """Estimated seconds for one Step of ``t``: the iteration (on one sample, or on the
     next mini-batch) and the snapshot after it."""
     batch = 1 if sample is not None else t.batch_size
-    arch = t.network.architecture
-    return cost.iteration_seconds(arch, batch) + snapshot_seconds(t, grid_spec)
+    rows = len(t.x) + (0 if t.x_val is None else len(t.x_val))
+    grid = 0 if grid_spec is None else grid_spec.size
+    return cost.step_seconds(t.network.architecture, batch, rows, grid)
+
+
+def network_step_seconds(arch: Architecture, data: Dataset, batch: int | None = None) -> float:
+    """Estimated seconds for one Step of a network ``arch`` on ``data`` (mini-batches of
+    ``batch`` rows, the default batch size when None) - what the builder tells the user."""
+    from backprop_lab.engine import defaults
+
+    rows = len(data.x) + len(data.x_val)
+    b = min(int(batch or defaults.BATCH_SIZE), max(len(data.x), 1))
+    grid = GRID_SIZE if arch.input_size == 2 else 0
+    return cost.step_seconds(arch, b, rows, grid)
+
+
+def format_seconds(seconds: float) -> str:
+    """``seconds`` as a short, rounded duration ("0.4 s", "8 s", "2 min")."""
+    if seconds < 1:
+        return f"{seconds:.1f} s"
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.0f} min"
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QStyle
 
+from ..training.background import format_seconds
+
 
 def status_text(snap: Snapshot) -> str:
     """The status bar's line for a snapshot: iteration, epoch, loss, accuracy, speed."""
@@ -112,13 +114,4 @@ class TrainingActions(QObject):
             w.statusBar().clearMessage()
 
 
-def format_seconds(seconds: float) -> str:
-    """``seconds`` as a short, rounded duration ("0.4 s", "8 s", "2 min")."""
-    if seconds < 1:
-        return f"{seconds:.1f} s"
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    return f"{seconds / 60:.0f} min"
-
-
-__all__ = ["TrainingActions", "format_seconds", "status_text"]
+__all__ = ["TrainingActions", "status_text"]

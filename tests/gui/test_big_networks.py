@@ -128,3 +128,21 @@ def test_the_window_disables_step_while_a_big_step_runs_and_escape_cancels(
     window.step()
     qtbot.waitUntil(lambda: not c.busy, timeout=WAIT_MS)
     assert c.trainer.step_count == 1 and window.action_step.isEnabled()
+
+
+def test_the_builder_states_its_limits_and_says_when_a_network_is_large(qtbot):
+    from backprop_lab.engine import cost
+    from backprop_lab.engine.network import MAX_PARAMETERS
+    from backprop_lab.gui.panels import LayerEditor
+
+    cost.set_rate(1e9)
+    try:
+        e = LayerEditor(CIRCLES)
+        qtbot.addWidget(e)
+        summary = e.findChild(type(e._summary), "architectureSummary")
+        assert f"{MAX_PARAMETERS:,}" in summary.toolTip() and "63" in summary.toolTip()
+        assert "large" not in summary.text()  # the default network steps at once
+        e.set_architecture(Architecture.build(2, [512] * 20, 1, "tanh", "sigmoid"))
+        assert "This network is large: each step takes ~" in summary.text()
+    finally:
+        cost.set_rate(None)

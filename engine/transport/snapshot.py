@@ -23,6 +23,7 @@ from ..cost import grid_size_for
 from ..network import Network
 from ..phases import IterationRecord, forward, predict
 from ..trainer import Trainer
+from .snapshot_sample import evaluate_sample
 
 GRID_SIZE = 96  # decision-boundary resolution per axis
 CURVE_SIZE = 256  # fitted-curve resolution (1-D inputs)
@@ -95,6 +96,8 @@ class Snapshot:
     final: True for the last snapshot of a run; ``diverged`` holds the message when the
         run stopped because numbers went non-finite.
     rate: iterations per second over the last interval.
+    sample_rows: how many rows of each split the losses and accuracies were computed on
+        (a fixed sample of big data, :mod:`.snapshot_sample`); 0 = all of them.
     curve: for 1-D inputs, (n, 1 + outputs): column 0 the inputs (evenly spaced, rising),
         the other columns the network's outputs there; None otherwise.
     """
@@ -119,6 +122,7 @@ class Snapshot:
     diverged: str | None = None
     rate: float = 0.0
     curve: np.ndarray | None = None
+    sample_rows: int = 0
 
 
 def _ro(a: np.ndarray) -> np.ndarray:
@@ -146,8 +150,8 @@ def make_snapshot(
     coarser for a big network (:func:`engine.cost.grid_size_for`); the snapshot's
     ``grid_spec`` is the one evaluated."""
     net = trainer.network
-    train_loss, train_acc = trainer.evaluate("train")
-    val_loss, val_acc = trainer.evaluate("val")
+    train_loss, train_acc, sample_rows = evaluate_sample(trainer, "train")
+    val_loss, val_acc, _ = evaluate_sample(trainer, "val")
     i = min(max(int(sample_index), 0), len(trainer.x) - 1)
     with np.errstate(all="ignore"):
         fwd = forward(net, trainer.x[i : i + 1])
@@ -190,4 +194,5 @@ def make_snapshot(
         diverged=diverged,
         rate=rate,
         curve=curve,
+        sample_rows=sample_rows,
     )

@@ -24,6 +24,7 @@ from backprop_lab.engine.network import Architecture
 from backprop_lab.engine.phases import IterationRecord
 from backprop_lab.engine.trainer import Trainer, TrainingDiverged
 from backprop_lab.engine.transport.snapshot import GRID_SIZE, GridSpec, Snapshot
+from backprop_lab.engine.transport.snapshot_sample import evaluated_rows
 
 from .local_snapshot import local_snapshot
 
@@ -42,7 +43,7 @@ def clone_trainer(t: Trainer) -> Trainer:
 
 def snapshot_seconds(t: Trainer, grid_spec: GridSpec | None) -> float:
     """Estimated seconds to make a snapshot of ``t``."""
-    rows = len(t.x) + (0 if t.x_val is None else len(t.x_val))
+    rows = evaluated_rows(len(t.x)) + (0 if t.x_val is None else evaluated_rows(len(t.x_val)))
     grid = 0 if grid_spec is None else grid_spec.size
     return cost.snapshot_seconds(t.network.architecture, rows, grid)
 
@@ -51,7 +52,7 @@ def step_seconds(t: Trainer, sample: int | None, grid_spec: GridSpec | None) -> 
     """Estimated seconds for one Step of ``t``: the iteration (on one sample, or on the
     next mini-batch) and the snapshot after it."""
     batch = 1 if sample is not None else t.batch_size
-    rows = len(t.x) + (0 if t.x_val is None else len(t.x_val))
+    rows = evaluated_rows(len(t.x)) + (0 if t.x_val is None else evaluated_rows(len(t.x_val)))
     grid = 0 if grid_spec is None else grid_spec.size
     return cost.step_seconds(t.network.architecture, batch, rows, grid)
 
@@ -61,7 +62,7 @@ def network_step_seconds(arch: Architecture, data: Dataset, batch: int | None = 
     ``batch`` rows, the default batch size when None) - what the builder tells the user."""
     from backprop_lab.engine import defaults
 
-    rows = len(data.x) + len(data.x_val)
+    rows = evaluated_rows(len(data.x)) + evaluated_rows(len(data.x_val))
     b = min(int(batch or defaults.BATCH_SIZE), max(len(data.x), 1))
     grid = GRID_SIZE if arch.input_size == 2 else 0
     return cost.step_seconds(arch, b, rows, grid)

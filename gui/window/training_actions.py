@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 
 from backprop_lab.engine.transport.snapshot import Snapshot
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QStyle
 
@@ -26,6 +26,12 @@ def status_text(snap: Snapshot) -> str:
     parts = [f"iteration {snap.step:,}", f"epoch {snap.epoch:,}", f"loss {loss}"]
     if snap.train_accuracy is not None:
         parts.append(f"accuracy {snap.train_accuracy:.1%}")
+    if snap.sample_rows:
+        parts.append(
+            QCoreApplication.translate("TrainingActions", "(on a sample of {0:,} rows)").format(
+                snap.sample_rows
+            )
+        )
     if snap.rate > 0:
         parts.append(f"{snap.rate:,.0f} it/s")
     return "   ".join(parts)

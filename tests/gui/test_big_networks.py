@@ -146,3 +146,16 @@ def test_the_builder_states_its_limits_and_says_when_a_network_is_large(qtbot):
         assert "This network is large: each step takes ~" in summary.text()
     finally:
         cost.set_rate(None)
+
+
+def test_the_status_line_states_a_sampled_evaluation():
+    from dataclasses import replace
+
+    from backprop_lab.gui.window.training_actions import status_text
+
+    c = TrainingController()
+    c.set_problem(CIRCLES, ARCH, CONFIG)
+    snap = c._last_snapshot
+    c.shutdown(10_000)
+    assert "sample" not in status_text(snap)
+    assert "(on a sample of 4,096 rows)" in status_text(replace(snap, sample_rows=4096))

@@ -332,8 +332,8 @@ class TrainingController(QObject):
         if state is not None:
             self._trainer.set_state(state)
         self._runs.flush()
-        if not out.final_seen:
-            self._emit_local(final=True)
+        if not out.final_seen:  # (a big network's: made in the background)
+            self._emit_local(*(out.pending or ()), final=True, diverged=out.diverged)
         self.runningChanged.emit(False)
         if out.diverged:
             self.diverged.emit(out.diverged)

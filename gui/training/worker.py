@@ -36,6 +36,8 @@ class PlayOutcome:
     diverged: TrainingDiverged's message; error: anything else that went wrong;
     broken: the pipe can no longer be trusted (crash, malformed frame) - restart the child;
     final_seen: the child's final snapshot reached the mailbox;
+    pending: when the child left the final snapshot to the window (a big network), the
+        (steps, losses, norms) since its last snapshot;
     handled: the controller has applied this outcome (GUI thread only)."""
 
     state: TrainerState | None = None
@@ -44,6 +46,7 @@ class PlayOutcome:
     error: str | None = None
     broken: bool = False
     final_seen: bool = False
+    pending: tuple | None = None
     handled: bool = False
 
 
@@ -153,5 +156,8 @@ class TrainingWorker(QObject):
             elif frame.kind == "stopped":
                 if frame.meta.get("has_state"):
                     out.state = state_from_frame(frame.meta, frame.arrays)
+                if "pending.steps" in frame.arrays:
+                    a = frame.arrays
+                    out.pending = (a["pending.steps"], a["pending.losses"], a["pending.norms"])
                 out.diverged = frame.meta.get("diverged")
                 return

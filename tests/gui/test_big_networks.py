@@ -159,3 +159,16 @@ def test_the_status_line_states_a_sampled_evaluation():
     c.shutdown(10_000)
     assert "sample" not in status_text(snap)
     assert "(on a sample of 4,096 rows)" in status_text(replace(snap, sample_rows=4096))
+
+
+def test_a_final_snapshot_left_by_the_child_is_made_with_its_losses(controller):
+    from backprop_lab.gui.training.worker import PlayOutcome
+
+    controller.set_problem(CIRCLES, ARCH, CONFIG)
+    rec = Recorder(controller)
+    pending = (np.array([1, 2]), np.array([0.7, 0.6]), np.full((2, 3), 0.1))
+    out = PlayOutcome(state=controller.trainer.get_state(), pending=pending)
+    controller._play_ended(out)  # as PlayRuns hands it over
+    assert rec.last.final
+    np.testing.assert_array_equal(rec.last.steps, [1, 2])
+    np.testing.assert_array_equal(rec.last.losses, [0.7, 0.6])

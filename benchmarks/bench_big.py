@@ -90,6 +90,10 @@ def main() -> None:
     ap.add_argument("--layers", type=int, default=63)
     ap.add_argument("--width", type=int, default=512)
     ap.add_argument("--trace", action="store_true", help="sample the GUI thread's stalls")
+    ap.add_argument(
+        "--builder", action="store_true",
+        help="apply the network through the builder, then save and reopen the session",
+    )  # fmt: skip
     args = ap.parse_args()
 
     from backprop_lab.gui import MainWindow
@@ -118,7 +122,11 @@ def main() -> None:
     print("|---|---:|---:|---:|")
     meter.reset()
     t0 = time.perf_counter()
-    c.set_problem(ds, arch, config)
+    if args.builder:
+        w.layer_editor.set_architecture(arch)  # as the builder's edit: the session knows it
+        w.layer_editor.architectureChanged.emit(w.layer_editor.spec())
+    else:
+        c.set_problem(ds, arch, config)
     settle()
     print(f"| apply the network | {time.perf_counter() - t0:.1f} | {meter.gap_ms():.0f} | |")
     for i in range(args.steps):
@@ -129,6 +137,23 @@ def main() -> None:
         settle()
         took = time.perf_counter() - t0
         print(f"| Step {i + 1} | {took:.1f} | {meter.gap_ms():.0f} | {estimate:.1f} |")
+    if args.builder:  # save, then reopen the session
+        path = os.path.join(tempfile.mkdtemp(prefix="bplab-bench-big-"), "big.bplab")
+        busy = w.file_operations
+
+        def settle_files() -> None:
+            end = time.perf_counter() + 600
+            while (busy.busy or c.busy) and time.perf_counter() < end:
+                app.processEvents()
+                time.sleep(0.002)
+
+        for what, fn in (("save the session", w.save_session), ("reopen it", w.open_session)):
+            meter.reset()
+            t0 = time.perf_counter()
+            fn(path)
+            settle_files()
+            print(f"| {what} | {time.perf_counter() - t0:.1f} | {meter.gap_ms():.0f} | |")
+        print(f"session file: {os.path.getsize(path) / 1e6:.0f} MB")
     if sampler is not None:
         sampler.report()
     w.close()

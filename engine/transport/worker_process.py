@@ -122,6 +122,10 @@ class WorkerLoop:
             self.send("error", {"message": traceback.format_exc(limit=8)})
             self.send("stopped", {"diverged": None, "has_state": False})
             return
+        finally:
+            # the frame's arrays are views of its payload, which holds the data: let it go,
+            # so that the data is held once (by the trainer) while the run lasts
+            frame.arrays.clear()
         try:
             self.begin()
             while not self.stop:

@@ -88,3 +88,20 @@ def test_an_expensive_final_snapshot_is_left_to_the_window(monkeypatch, no_quit)
     assert sorted(sent + pending) == [1, 2, 3, 4, 5]  # no iteration's loss is lost
     assert len(stopped.arrays["pending.losses"]) == len(pending)
     assert stopped.arrays["pending.norms"].shape == (len(pending), 2)
+
+
+def test_the_start_frames_payload_is_let_go_once_the_trainer_has_the_data(monkeypatch):
+    """The start frame's arrays are views of its payload (the data, possibly gigabytes):
+    the session clears them after setup, so the run holds the data once, not twice."""
+    seen = []
+    setup = worker_process.WorkerLoop.setup
+
+    def spy(self, frame):
+        setup(self, frame)
+        seen.append(frame)
+        self.stop = True  # the run ends at once
+
+    monkeypatch.setattr(worker_process.WorkerLoop, "setup", spy)
+    frames = _frames(monkeypatch, limit=1e9)
+    assert frames[-1].kind == "stopped"
+    assert seen and seen[0].arrays == {}

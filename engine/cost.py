@@ -24,7 +24,15 @@ from .network import Architecture
 
 LAYER_OVERHEAD_S = 30e-6  # Python and NumPy call overhead per layer and pass
 ITERATION_PASSES = 3.0  # forward + the two products per layer of backward
-FALLBACK_RATE = 1e9  # multiply-adds per second if calibration fails (a slow laptop)
+FALLBACK_RATE = 2e9  # multiply-adds per second if calibration fails
+# The calibration's small product runs from the cache; a big network streams its weights
+# from memory and runs far slower (measured here: 20-50x), and a loaded machine measures
+# anything from 0.5 to 50 GMAC/s. So the measured rate is kept within these bounds: a big
+# network is never taken for a quick one, and a network of moderate size (below ~60M
+# multiply-adds a snapshot) is never sent to the background because of a busy moment -
+# which networks step at once does not depend on the load.
+RATE_FLOOR = 2e9
+RATE_CAP = 5e9
 GRID_BUDGET_MACS = 1e9  # at most this many multiply-adds for one decision-boundary grid
 MIN_GRID_SIZE = 8  # the coarsest decision-boundary grid per axis
 
@@ -33,7 +41,9 @@ _rate: float | None = None
 
 def calibrate(force: bool = False) -> float:
     """Multiply-adds per second this machine does in products like training's (measured
-    once per process and cached; ``force`` measures again). Takes a few milliseconds."""
+    once per process and cached; ``force`` measures again; kept within
+    :data:`RATE_FLOOR` .. :data:`RATE_CAP`).
+    Takes a few milliseconds."""
     global _rate
     if _rate is not None and not force:
         return _rate
@@ -46,7 +56,8 @@ def calibrate(force: bool = False) -> float:
         np.tanh(a @ w)
         best = min(best, time.perf_counter() - t0)
     rate = 64 * 256 * 256 / best if best > 0 else FALLBACK_RATE
-    _rate = rate if math.isfinite(rate) and rate > 0 else FALLBACK_RATE
+    rate = rate if math.isfinite(rate) and rate > 0 else FALLBACK_RATE
+    _rate = min(max(rate, RATE_FLOOR), RATE_CAP)
     return _rate
 
 

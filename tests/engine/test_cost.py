@@ -61,3 +61,21 @@ def test_a_big_network_snapshot_evaluates_a_coarser_grid(monkeypatch):
     assert size < spec.size
     assert snap.grid_spec.size == size and snap.grid.shape[:2] == (size, size)
     assert snap.grid_spec.x_min == spec.x_min and snap.grid_spec.y_max == spec.y_max
+
+
+def test_the_calibration_never_takes_a_big_network_for_a_quick_one(monkeypatch):
+    """The calibration product runs from the cache, far faster than a big network
+    streaming its weights: a fast measurement is capped, so the largest network's Step
+    is never estimated below the 30 ms that would run it in the GUI thread."""
+    clock = (k * 1e-12 for k in range(10**6))  # each product "takes" a picosecond
+    monkeypatch.setattr(cost.time, "perf_counter", clock.__next__)
+    rate = cost.calibrate(force=True)
+    try:
+        assert rate <= cost.RATE_CAP
+        big = Architecture.build(2, [512] * 63, 1, "tanh", "sigmoid")
+        assert cost.iteration_seconds(big, 32) > 0.03
+        clock = (k * 1.0 for k in range(10**6))  # ... and a second: a very busy one
+        monkeypatch.setattr(cost.time, "perf_counter", clock.__next__)
+        assert cost.calibrate(force=True) == cost.RATE_FLOOR
+    finally:
+        cost.set_rate(None)

@@ -88,6 +88,14 @@ class StepDone:
     snapshot: Snapshot
 
 
+def step_trainer(t: Trainer, sample: int | None) -> IterationRecord:
+    """One iteration of ``t``: on its next mini-batch, or on training sample ``sample``
+    alone (0 <= sample < len(t.x)). Raises TrainingDiverged as :meth:`Trainer.step`."""
+    if sample is None:
+        return t.step()
+    return t.step_on(t.x[sample : sample + 1], t.t[sample : sample + 1])
+
+
 def run_step(
     t: Trainer,
     sample: int | None,
@@ -99,10 +107,7 @@ def run_step(
     """One Step on ``t`` (a clone: it is changed) as the controller's ``step`` makes it,
     with the snapshot it publishes. None if ``cancelled()`` before the snapshot."""
     try:
-        if sample is None:
-            rec = t.step()
-        else:
-            rec = t.step_on(t.x[sample : sample + 1], t.t[sample : sample + 1])
+        rec = step_trainer(t, sample)
     except TrainingDiverged as e:
         if cancelled():
             return None

@@ -313,10 +313,7 @@ class TrainingController(QObject):
             self._start_background(background.run_step, clone, sample, *args, cancellable=True)
             return None
         try:
-            if sample is None:
-                rec = t.step()
-            else:
-                rec = t.step_on(t.x[sample : sample + 1], t.t[sample : sample + 1])
+            rec = background.step_trainer(t, sample)
         except TrainingDiverged as e:
             self._report_divergence(str(e))
             return None

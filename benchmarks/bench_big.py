@@ -90,6 +90,7 @@ def main() -> None:
     ap.add_argument("--layers", type=int, default=63)
     ap.add_argument("--width", type=int, default=512)
     ap.add_argument("--trace", action="store_true", help="sample the GUI thread's stalls")
+    ap.add_argument("--play", type=float, default=0.0, help="then Play this long and Pause")
     ap.add_argument(
         "--builder", action="store_true",
         help="apply the network through the builder, then save and reopen the session",
@@ -137,6 +138,23 @@ def main() -> None:
         settle()
         took = time.perf_counter() - t0
         print(f"| Step {i + 1} | {took:.1f} | {meter.gap_ms():.0f} | {estimate:.1f} |")
+    if args.play:  # Play for a while, then Pause: how long Pause takes, and its outcome
+        errors: list[str] = []
+        c.errorOccurred.connect(errors.append)
+        c.play()
+        end = time.perf_counter() + args.play
+        while time.perf_counter() < end:
+            app.processEvents()
+            time.sleep(0.002)
+        pid = c.worker_pid
+        meter.reset()
+        t0 = time.perf_counter()
+        c.pause()
+        took = time.perf_counter() - t0
+        settle()
+        killed = "killed the process" if errors or c.worker_pid != pid else "process kept"
+        print(f"| Pause after {args.play:g} s of Play ({killed}) | {took:.1f} | "
+              f"{meter.gap_ms():.0f} | |")  # fmt: skip
     if args.builder:  # save, then reopen the session
         path = os.path.join(tempfile.mkdtemp(prefix="bplab-bench-big-"), "big.bplab")
         busy = w.file_operations

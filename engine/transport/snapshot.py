@@ -15,13 +15,15 @@ is made, so pyqtgraph may keep references to it.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ..cost import grid_size_for
 from ..network import Network
 from ..phases import IterationRecord, forward, predict
 from ..trainer import Trainer
+from .snapshot_sample import evaluate_sample
 
 GRID_SIZE = 96  # decision-boundary resolution per axis
 CURVE_SIZE = 256  # fitted-curve resolution (1-D inputs)
@@ -106,6 +108,8 @@ class Snapshot:
     final: True for the last snapshot of a run; ``diverged`` holds the message when the
         run stopped because numbers went non-finite.
     rate: iterations per second over the last interval.
+    sample_rows: how many rows of each split the losses and accuracies were computed on
+        (a fixed sample of big data, :mod:`.snapshot_sample`); 0 = all of them.
     curve: for 1-D inputs, (n, 1 + outputs): column 0 the inputs (evenly spaced, rising),
         the other columns the network's outputs there; None otherwise.
     """
@@ -130,6 +134,7 @@ class Snapshot:
     diverged: str | None = None
     rate: float = 0.0
     curve: np.ndarray | None = None
+    sample_rows: int = 0
 
 
 def _ro(a: np.ndarray) -> np.ndarray:
@@ -153,16 +158,20 @@ def make_snapshot(
     """Build a snapshot of ``trainer`` now. ``records_*`` are the per-iteration series
     collected since the previous snapshot (they are copied); ``last`` the last iteration.
     For 1-D inputs the fitted curve is evaluated over ``curve_spec``, by default a range
-    around the training and validation inputs."""
+    around the training and validation inputs. The decision grid is ``grid_spec``'s, made
+    coarser for a big network (:func:`engine.cost.grid_size_for`); the snapshot's
+    ``grid_spec`` is the one evaluated."""
     net = trainer.network
-    train_loss, train_acc = trainer.evaluate("train")
-    val_loss, val_acc = trainer.evaluate("val")
+    train_loss, train_acc, sample_rows = evaluate_sample(trainer, "train")
+    val_loss, val_acc, _ = evaluate_sample(trainer, "val")
     i = min(max(int(sample_index), 0), len(trainer.x) - 1)
     with np.errstate(all="ignore"):
         fwd = forward(net, trainer.x[i : i + 1])
     acts = (_ro(trainer.x[i].copy()), *(_ro(a[0].copy()) for a in fwd.a))
     grid = None
     if grid_spec is not None and net.architecture.input_size == 2:
+        size = grid_size_for(net.architecture, grid_spec.size)  # coarser for big networks
+        grid_spec = grid_spec if size == grid_spec.size else replace(grid_spec, size=size)
         out = predict(net, grid_spec.points(net.dtype))
         grid = _ro(out.reshape(grid_spec.size, grid_spec.size, -1))
     curve = None
@@ -199,4 +208,5 @@ def make_snapshot(
         diverged=diverged,
         rate=rate,
         curve=curve,
+        sample_rows=sample_rows,
     )

@@ -308,7 +308,7 @@ def data_from_frame(arrays: Mapping) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
 
 _SNAP_SCALARS = ("step", "epoch", "train_loss", "val_loss", "train_accuracy", "val_accuracy",
-                 "sample_index", "final", "diverged", "rate")  # fmt: skip
+                 "sample_index", "final", "diverged", "rate", "sample_rows")  # fmt: skip
 
 
 def snapshot_to_frame(s: Snapshot) -> tuple[dict, dict]:

@@ -18,8 +18,13 @@ Protocol (frames of :mod:`engine.transport.stream`; commands on stdin, replies o
     snapshot    engine.transport.snapshot.Snapshot, at most ~30 Hz (fewer when making one is slow,
                 so snapshots cost at most ~10% of the time), plus a final one
     checkpoint  the full TrainerState, about once a second (for recovery after a crash)
-    stopped     {diverged, has_state} + the final TrainerState (if the start frame was
-                usable); the process is then idle
+    stopped     {diverged, has_state, final_snapshot} + the final TrainerState (if the
+                start frame was usable); the process is then idle. When a snapshot
+                would take longer than FINAL_SNAPSHOT_S (a big network) no final
+                snapshot is sent (final_snapshot false) and the frame carries the
+                losses since the last one instead (pending.steps, pending.losses,
+                pending.norms): the window makes that snapshot off its GUI thread, and
+                a Pause is answered an iteration sooner
     error       {message}  an unexpected exception (a "stopped" frame follows when possible)
     alive       {step, stalled}  a heartbeat, every HEARTBEAT_SECONDS from "start" to
                 "stopped", sent by a thread of its own: silence means the process is
@@ -50,9 +55,11 @@ from typing import BinaryIO
 
 import numpy as np
 
+from .. import cost
 from ..phases import IterationRecord
 from ..trainer import Trainer, TrainingDiverged
 from .snapshot import GridSpec, make_snapshot
+from .snapshot_sample import evaluated_rows
 from .stream import (
     Frame,
     config_from_dict,
@@ -98,6 +105,9 @@ def error_meta() -> dict:
         "message": f"unexpected error in the training process: {text}"[:300],
         "details": traceback.format_exc(limit=8),
     }
+
+
+FINAL_SNAPSHOT_S = 0.25  # a final snapshot estimated slower than this is left to the window
 
 
 class WorkerLoop:
@@ -170,6 +180,10 @@ class WorkerLoop:
             self.send("error", error_meta())
             self.send("stopped", {"diverged": None, "has_state": False})
             return
+        finally:
+            # the frame's arrays are views of its payload, which holds the data: let it go,
+            # so that the data is held once (by the trainer) while the run lasts
+            frame.arrays.clear()
         try:
             self.begin()
             while not self.stop:
@@ -265,10 +279,25 @@ class WorkerLoop:
     def finish(self, diverged: TrainingDiverged | None) -> None:
         self.iteration_began = None
         message = None if diverged is None else str(diverged)
-        self.send_snapshot(time.perf_counter(), final=True, diverged=message)
+        final = self.snapshot_seconds() <= FINAL_SNAPSHOT_S
+        if final:
+            self.send_snapshot(time.perf_counter(), final=True, diverged=message)
         meta, arrays = state_to_frame(self.trainer.get_state())
-        meta.update(diverged=message, has_state=True)
+        meta.update(diverged=message, has_state=True, final_snapshot=final)
+        if not final:
+            depth = self.trainer.network.depth
+            arrays["pending.steps"] = np.array(self.steps, dtype=np.int64)
+            arrays["pending.losses"] = np.array(self.losses, dtype=np.float64)
+            arrays["pending.norms"] = np.array(self.norms, dtype=np.float64).reshape(-1, depth)
+            self.steps, self.losses, self.norms = [], [], []
         self.send("stopped", meta, arrays)
+
+    def snapshot_seconds(self) -> float:
+        """The engine's estimate of one snapshot of the trainer now."""
+        t = self.trainer
+        rows = evaluated_rows(len(t.x)) + (0 if t.x_val is None else evaluated_rows(len(t.x_val)))
+        grid = 0 if self.grid_spec is None else self.grid_spec.size
+        return cost.snapshot_seconds(t.network.architecture, rows, grid)
 
     def send(self, kind: str, meta: dict | None = None, arrays: dict | None = None) -> None:
         """Write one reply frame (whole, also with the heartbeat thread writing); no

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..model.records import NetworkSpec
+from ..training.background import SYNC_LIMIT_S, format_seconds, network_step_seconds
 from .layer_edits import (
     MAX_HIDDEN,
     MAX_SEED,
@@ -44,6 +45,7 @@ from .layer_edits import (
     check_index,
     default_loss,
     hidden_layer,
+    limits_text,
     new_layer_at,
     output_for_data,
     output_loss,
@@ -122,6 +124,7 @@ class LayerEditor(QWidget):
 
         self._summary = QLabel(objectName="architectureSummary")
         self._summary.setWordWrap(True)
+        self._summary.setToolTip(limits_text())
 
         layout = QVBoxLayout(self)
         layout.addWidget(self._input_label)
@@ -149,9 +152,13 @@ class LayerEditor(QWidget):
             self._init_combo.setCurrentText(self._init)
             self._seed_spin.setValue(self._seed)
             arch = self.architecture()
-            self._summary.setText(
-                f"{arch.describe()}, loss {self._loss}: {arch.parameter_count:,} parameters"
-            )
+            summary = f"{arch.describe()}, loss {self._loss}: {arch.parameter_count:,} parameters"
+            seconds = network_step_seconds(arch, ds)
+            if seconds > SYNC_LIMIT_S:
+                summary += "\n" + self.tr("This network is large: each step takes ~{0}.").format(
+                    format_seconds(seconds)
+                )
+            self._summary.setText(summary)
         finally:
             self._updating = False
         self._update_buttons()

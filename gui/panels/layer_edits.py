@@ -20,17 +20,32 @@ from backprop_lab.engine.losses import default_output, losses_for
 from backprop_lab.engine.network import (
     INITS,
     MAX_LAYERS,
+    MAX_PARAMETERS,
     MAX_UNITS,
     Architecture,
     LayerSpec,
     fit_problem,
 )
+from PySide6.QtCore import QCoreApplication
 
 from ..model.records import NetworkSpec
 
 MAX_HIDDEN = MAX_LAYERS - 1
 MAX_SEED = limits.MAX_SEED  # engine.limits: the range the session file checks
 DEFAULT_WIDTH = 8
+
+
+def limits_text() -> str:
+    """The builder's limits in one paragraph (its summary's tooltip, the README says the
+    same): layers, widths, parameters, and what happens to networks too big to step at
+    once."""
+    return QCoreApplication.translate(
+        "LayerEditor",
+        "Limits: up to {0} hidden layers of 1 to {1:,} units and {2:,} parameters in all. "
+        "A network whose step takes more than ~30 ms (on the 2-D examples from about two "
+        "hidden layers of 128 units) steps in the background: Step and Step phase wait for "
+        "it and Esc cancels it. The largest networks take seconds to minutes per step.",
+    ).format(MAX_HIDDEN, MAX_UNITS, MAX_PARAMETERS)
 
 
 def hidden_layer(width: int, activation: str) -> LayerSpec:

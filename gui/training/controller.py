@@ -1,5 +1,9 @@
 """The TrainingController: the one object the window talks to about training.
 
+(Over 400 lines for a reason: it is the window's one facade for training, and what is
+left here after play_runs, phase_stepping, background and local_snapshot took their parts
+is its public methods with their contracts.)
+
 It owns the training problem (:mod:`.problem`), the authoritative
 :class:`engine.trainer.Trainer` (touched only in the GUI thread, only while paused) and the
 live settings, and two parts of its own: :class:`.play_runs.PlayRuns` (the training thread
@@ -16,8 +20,13 @@ phase by phase). Snapshots made here come from :mod:`.local_snapshot`.
   TrainerState and continues the GUI-side trainer from that
   state - so Step, and later phase stepping, work on the very same model and give the
   same numbers Play would have given;
-* **step** runs exactly one engine iteration here, in the GUI thread (one iteration is
-  cheap; Play never runs iterations in this thread).
+* **step** runs exactly one engine iteration here, in the GUI thread, when it is cheap
+  (the engine's estimate, :mod:`.background`, says below ~30 ms: the default and small
+  networks); for a big network the iteration and its snapshot run as a background task
+  on a clone of the trainer and the snapshot reaches the same slots when it is done
+  (``busyChanged`` brackets it; Pause, :meth:`cancel_background` or any edit cancels it
+  and leaves the trainer as it was). Snapshots of a big network made for other reasons
+  (a new problem, restored state, a new sample) are made the same way.
 
 Every snapshot reaches the views through ``snapshotReady`` in the GUI thread ("latest
 wins": if the GUI falls behind, stale snapshots are dropped and their losses merged into
@@ -42,6 +51,8 @@ from backprop_lab.engine.transport.snapshot import GridSpec, Snapshot
 from backprop_lab.engine.transport.stream import config_to_dict
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
+from .. import tasks
+from . import background
 from .local_snapshot import local_snapshot
 from .phase_stepping import PhaseStepping
 from .play_runs import PlayRuns, start_frame
@@ -60,6 +71,7 @@ class TrainingController(QObject):
     # one iteration), False when it answers again or the run has ended: see play_runs
     workerStalled = Signal(bool)
     phaseChanged = Signal(object)  # the PhaseStepper (under way or just finished), or None
+    busyChanged = Signal(bool)  # a background Step or snapshot started (True) / ended
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -75,6 +87,7 @@ class TrainingController(QObject):
         self._runs.stalledChanged.connect(self.workerStalled)
         self._phases = PhaseStepping(self)
         self._last_snapshot: Snapshot | None = None
+        self._background: tasks.Task | None = None
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self._on_about_to_quit)
@@ -84,6 +97,18 @@ class TrainingController(QObject):
     def is_running(self) -> bool:
         """True between play() and the end of the play run."""
         return self._runs.running
+
+    @property
+    def busy(self) -> bool:
+        """True while a Step or snapshot of a big network runs in the background."""
+        return self._background is not None
+
+    def step_seconds(self, sample: int | None = None) -> float:
+        """The engine's estimate of one Step (iteration and snapshot) in seconds; 0 without
+        a problem. Above ``background.SYNC_LIMIT_S`` a Step runs in the background."""
+        if self._trainer is None:
+            return 0.0
+        return background.step_seconds(self._trainer, sample, self._grid_spec)
 
     @property
     def trainer(self) -> Trainer | None:
@@ -208,6 +233,7 @@ class TrainingController(QObject):
             raise ValueError("set a training problem first")
         if config.loss != self._trainer.config.loss:
             raise ValueError("changing the loss changes the problem: use set_problem")
+        self.cancel_background()
         self._trainer.set_config(config)
         self._phases.restart_same()
         self._runs.command("config", {"config": config_to_dict(config)})
@@ -239,6 +265,7 @@ class TrainingController(QObject):
         """Start training on the training thread (no-op if already playing)."""
         if self._runs.running or self._trainer is None:
             return
+        self.cancel_background()
         if self.iteration_pending and self.finish_iteration() is None:  # phase stepping:
             return  # the iteration under way is applied first; it diverged
         self._phases.drop()
@@ -250,7 +277,9 @@ class TrainingController(QObject):
     @Slot()
     def pause(self) -> None:
         """Stop after the running iteration; returns once the trainer holds the final
-        state (or after a timeout, having killed an unresponsive worker process)."""
+        state (or after a timeout, having killed an unresponsive worker process). A
+        background Step or snapshot is cancelled (the trainer stays as it was)."""
+        self.cancel_background()
         self._runs.stop()
 
     @Slot()
@@ -260,6 +289,14 @@ class TrainingController(QObject):
         last checkpoint (about once a second) and ``errorOccurred`` says why; the next
         Play starts a fresh process from there."""
         self._runs.abandon()
+
+    def cancel_background(self) -> None:
+        """Cancel the background Step or snapshot, if any: its result is dropped and the
+        trainer is as it was before it (emits ``busyChanged(False)``)."""
+        task, self._background = self._background, None
+        if task is not None:
+            task.cancel()
+            self.busyChanged.emit(False)
 
     @Slot()
     def toggle(self) -> None:
@@ -275,7 +312,9 @@ class TrainingController(QObject):
         mini-batch, or on training sample ``sample`` alone, in this thread; pauses first
         if playing. An iteration being stepped phase by phase is finished instead.
         Returns the engine's record, or None if the iteration diverged (then ``diverged``
-        is emitted)."""
+        is emitted) - or None at once when the network is big enough to need more than
+        ``background.SYNC_LIMIT_S``: then the iteration runs as a background task and its
+        snapshot reaches ``snapshotReady`` when it is done (:attr:`busy` until then)."""
         self.pause()
         t = self._trainer
         if t is None:
@@ -283,13 +322,15 @@ class TrainingController(QObject):
         if self.iteration_pending:
             return self.finish_iteration()
         self._phases.drop()
+        if sample is not None and not 0 <= sample < len(t.x):
+            raise ValueError(f"sample must be between 0 and {len(t.x) - 1}, got {sample}")
+        if background.step_seconds(t, sample, self._grid_spec) > background.SYNC_LIMIT_S:
+            args = (self._sample_index, self._grid_spec, self._last_snapshot)
+            clone = background.clone_trainer(t)
+            self._start_background(background.run_step, clone, sample, *args, cancellable=True)
+            return None
         try:
-            if sample is None:
-                rec = t.step()
-            else:
-                if not 0 <= sample < len(t.x):
-                    raise ValueError(f"sample must be between 0 and {len(t.x) - 1}, got {sample}")
-                rec = t.step_on(t.x[sample : sample + 1], t.t[sample : sample + 1])
+            rec = background.step_trainer(t, sample)
         except TrainingDiverged as e:
             self._report_divergence(str(e))
             return None
@@ -305,8 +346,8 @@ class TrainingController(QObject):
         if state is not None:
             self._trainer.set_state(state)
         self._runs.flush()
-        if not out.final_seen:
-            self._emit_local(final=True)
+        if not out.final_seen:  # (a big network's: made in the background)
+            self._emit_local(*(out.pending or ()), final=True, diverged=out.diverged)
         self.runningChanged.emit(False)
         if out.diverged:
             self.diverged.emit(out.diverged)
@@ -368,9 +409,47 @@ class TrainingController(QObject):
 
     def _emit_local(self, *args, **kwargs) -> None:
         """A snapshot of the (paused) trainer, made in this thread and published; the
-        arguments after ``prev`` of :func:`.local_snapshot.local_snapshot`."""
+        arguments after ``prev`` of :func:`.local_snapshot.local_snapshot`. For a big
+        network it is made in the background (on a clone) and published when done."""
         t, i, gs, prev = self._trainer, self._sample_index, self._grid_spec, self._last_snapshot
-        self._publish(local_snapshot(t, i, gs, prev, *args, **kwargs))
+        if background.snapshot_seconds(t, gs) <= background.SYNC_LIMIT_S:
+            self._publish(local_snapshot(t, i, gs, prev, *args, **kwargs))
+            return
+        names = ("steps", "losses", "norms", "last", "final", "diverged", "keep_gradients")
+        kwargs.update(zip(names, args, strict=False))
+        clone = background.clone_trainer(t)
+        self._start_background(background.run_snapshot, clone, i, gs, prev, kwargs)
+
+    def _start_background(self, fn, *args, **kwargs) -> None:
+        """Run ``fn`` as the one background task (cancelling the one before)."""
+        was_busy = self._background is not None
+        if was_busy:
+            self._background.cancel()
+        task = tasks.start_task(fn, *args, **kwargs)
+        task.returned.connect(self._on_background_returned)
+        task.errored.connect(self._on_background_errored)
+        self._background = task
+        if not was_busy:
+            self.busyChanged.emit(True)
+
+    @Slot(object)
+    def _on_background_returned(self, value: object) -> None:
+        """A background task ended (not cancelled): adopt its trainer, publish."""
+        self._background = None
+        self.busyChanged.emit(False)
+        if isinstance(value, background.StepDone):
+            self._trainer = value.trainer
+            self._publish(value.snapshot)
+            if value.diverged is not None:
+                self.diverged.emit(value.diverged)
+        elif value is not None:
+            self._publish(value)
+
+    @Slot(object)
+    def _on_background_errored(self, error: BaseException) -> None:
+        self._background = None
+        self.busyChanged.emit(False)
+        self.errorOccurred.emit(f"{type(error).__name__}: {error}")
 
     @Slot(object)
     def _publish(self, snap: Snapshot) -> None:
@@ -393,4 +472,5 @@ class TrainingController(QObject):
         """Stop training, join the training thread and end the worker process, all within
         ``timeout_ms`` (then the child is killed). Idempotent; True if everything ended
         cleanly in time. The controller stays usable (Play starts a new child)."""
+        self.cancel_background()
         return self._runs.shutdown(timeout_ms)

@@ -38,6 +38,8 @@ class PlayOutcome:
     diverged: TrainingDiverged's message; error: anything else that went wrong;
     broken: the pipe can no longer be trusted (crash, malformed frame) - restart the child;
     final_seen: the child's final snapshot reached the mailbox;
+    pending: when the child left the final snapshot to the window (a big network), the
+        (steps, losses, norms) since its last snapshot;
     handled: the controller has applied this outcome (GUI thread only);
     last_heard: time.monotonic() of the child's latest frame (or of the start frame's
     sending), None before the start frame has gone out; stalled: the latest heartbeat
@@ -50,6 +52,7 @@ class PlayOutcome:
     error: str | None = None
     broken: bool = False
     final_seen: bool = False
+    pending: tuple | None = None
     handled: bool = False
     last_heard: float | None = None
     stalled: bool = False
@@ -169,5 +172,8 @@ class TrainingWorker(QObject):
             elif frame.kind == "stopped":
                 if frame.meta.get("has_state"):
                     out.state = state_from_frame(frame.meta, frame.arrays)
+                if "pending.steps" in frame.arrays:
+                    a = frame.arrays
+                    out.pending = (a["pending.steps"], a["pending.losses"], a["pending.norms"])
                 out.diverged = frame.meta.get("diverged")
                 return

@@ -7,6 +7,11 @@ top, column i = input i), with a diverging colour map centred on 0, symmetric le
 shows its layer, row, column and value; clicking one emits ``cellClicked(layer, j, i)``
 (layer 0-based), which the window turns into the chain-rule inspector for that weight.
 
+Rows are made a few per event-loop turn (:data:`ROWS_PER_TURN`; making one costs ~0.1 s):
+a network of 63 layers does not freeze the window for seconds while its rows are built -
+the first rows show at once, the rest follow, and the newest snapshot is drawn into each
+row as it is made.
+
 Images are given the snapshot's own arrays (read-only views of ``Network.flat`` and of the
 gradient vector, never written by anyone), so no copy is made and nothing is mutated.
 """
@@ -18,13 +23,14 @@ import pyqtgraph as pg
 from backprop_lab.engine.derivation import number_text
 from backprop_lab.engine.network import Architecture
 from backprop_lab.engine.transport.snapshot import Snapshot
-from PySide6.QtCore import QEvent, QPointF, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from .colormaps import diverging, end_ticks, symmetric_level
 from .visibility import would_be_seen
 
 ROW_HEIGHT = 210
+ROWS_PER_TURN = 8  # rows made at once; the rest one per event-loop turn
 KINDS = ("W", "dW")
 
 
@@ -165,6 +171,10 @@ class GradientHeatmaps(QWidget):
         self._snap: Snapshot | None = None
         self._pending = False
         self.rows: list[LayerHeatmaps] = []
+        self._more_rows = QTimer(self)  # makes the rows not made yet, one per turn
+        self._more_rows.setSingleShot(True)
+        self._more_rows.setInterval(0)
+        self._more_rows.timeout.connect(self._add_row)
 
         self.hover_label = QLabel("Hover over a heatmap to read a weight or gradient.")
         self.hover_label.setObjectName("heatmapHoverLabel")
@@ -201,7 +211,8 @@ class GradientHeatmaps(QWidget):
         return self.rows[layer].images[kind]
 
     def _build(self, arch: Architecture) -> None:
-        """Rows for ``arch``: the existing ones refitted, new ones only for added layers."""
+        """Rows for ``arch``: the existing ones refitted, new ones only for added layers -
+        up to :data:`ROWS_PER_TURN` now, the others by :meth:`_add_row`, one per turn."""
         depth = len(arch.layers)
         while len(self.rows) > depth:
             row = self.rows.pop()
@@ -209,13 +220,36 @@ class GradientHeatmaps(QWidget):
             row.deleteLater()
         for row in self.rows:
             row.configure(arch)
-        for layer in range(len(self.rows), depth):
-            row = LayerHeatmaps(layer, arch)
-            row.hovered.connect(self.hover_label.setText)
-            row.cellClicked.connect(self.cellClicked)
-            self._rows_layout.insertWidget(layer, row)
-            self.rows.append(row)
         self._arch = arch
+        for _ in range(ROWS_PER_TURN):
+            if not self._make_row():
+                break
+        if len(self.rows) < depth:
+            self._more_rows.start()
+
+    def _make_row(self) -> bool:
+        """Make the next missing row for the current architecture; False if none is missing."""
+        layer = len(self.rows)
+        if self._arch is None or layer >= len(self._arch.layers):
+            return False
+        row = LayerHeatmaps(layer, self._arch)
+        row.hovered.connect(self.hover_label.setText)
+        row.cellClicked.connect(self.cellClicked)
+        self._rows_layout.insertWidget(layer, row)
+        self.rows.append(row)
+        return True
+
+    @Slot()
+    def _add_row(self) -> None:
+        """One more row (a deep network's rows are made one per event-loop turn), drawn
+        from the newest snapshot."""
+        if not self._make_row():
+            return
+        snap = self._snap
+        if snap is not None and snap.network.architecture == self._arch:
+            self._draw_row(snap, len(self.rows) - 1)
+        if len(self.rows) < len(self._arch.layers):
+            self._more_rows.start()
 
     def _redraw(self) -> None:
         if not self._pending or self._snap is None:
@@ -225,11 +259,15 @@ class GradientHeatmaps(QWidget):
         net = snap.network
         if self._arch != net.architecture:
             self._build(net.architecture)
-        for layer, span in enumerate(net.architecture.layout):
-            dw = None
-            if snap.gradients is not None:
-                dw = snap.gradients[span.weight_start : span.weight_end].reshape(span.weight_shape)
-            self.rows[layer].set_matrices(net.weights[layer], dw)
+        for layer in range(len(self.rows)):
+            self._draw_row(snap, layer)
+
+    def _draw_row(self, snap: Snapshot, layer: int) -> None:
+        span = snap.network.architecture.layout[layer]
+        dw = None
+        if snap.gradients is not None:
+            dw = snap.gradients[span.weight_start : span.weight_end].reshape(span.weight_shape)
+        self.rows[layer].set_matrices(snap.network.weights[layer], dw)
 
     def showEvent(self, event: QEvent) -> None:
         super().showEvent(event)

@@ -74,9 +74,13 @@ SHUTDOWN_TIMEOUT_MS = 5000
 
 #: the actions of the parts, also reachable as window attributes (automation interface)
 PART_ACTIONS = {
-    "training": ("action_play", "action_step", "action_reset", "action_quit"),
-    "stepping": ("action_step_phase", "action_finish", "action_copy_derivation",
-                 "action_export_derivation"),
+    "training": (
+        "action_play", "action_step", "action_reset", "action_cancel_work", "action_quit"
+    ),
+    "stepping": (
+        "action_step_phase", "action_finish", "action_copy_derivation",
+        "action_export_derivation",
+    ),
     "weight_files": ("action_export", "action_import"),
 }  # fmt: skip
 FILE_PART_ACTIONS = {

@@ -695,3 +695,24 @@ def test_many_validation_points_are_drawn_as_a_plain_line(qtbot) -> None:
     val = plot.getPlotItem().listDataItems()[1]
     assert len(val.getOriginalDataset()[0]) == MAX_VAL_SYMBOLS + 1
     assert val.opts["symbol"] is None
+
+
+def test_a_deep_networks_heatmap_rows_are_made_a_few_per_turn(qtbot) -> None:
+    """Making a row costs ~0.1 s: 63 layers made at once froze the window ~5 s. Up to
+    ROWS_PER_TURN rows are made with the snapshot, the rest one per event-loop turn, each
+    drawn from the newest snapshot."""
+    from backprop_lab.gui.views import heatmaps as heatmaps_module
+
+    depth = heatmaps_module.ROWS_PER_TURN + 4
+    run = Run((2, *([3] * (depth - 1)), 1))
+    heatmaps = shown(qtbot, GradientHeatmaps())
+    first = run.snapshot()
+    heatmaps.show_snapshot(first)
+    assert len(heatmaps.rows) == heatmaps_module.ROWS_PER_TURN
+    newest = run.snapshot()
+    heatmaps.show_snapshot(newest)
+    qtbot.waitUntil(lambda: len(heatmaps.rows) == depth)
+    for layer in range(depth):
+        np.testing.assert_array_equal(
+            heatmaps.image(layer, "W").image, newest.network.weights[layer]
+        )

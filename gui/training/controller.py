@@ -282,6 +282,20 @@ class TrainingController(QObject):
         self.cancel_background()
         self._runs.stop()
 
+    def request_pause(self) -> bool:
+        """The Pause button's way: :meth:`pause` when an iteration is quick; when the
+        engine estimates one Step above ``background.SYNC_LIMIT_S`` (a big network, whose
+        running iteration may take seconds), ask the run to stop after it and return at
+        once - ``runningChanged(False)`` follows when the child has stopped, the GUI
+        thread never waits. True if the pause is still under way when this returns."""
+        if not self._runs.running:
+            return False
+        if self.step_seconds() <= background.SYNC_LIMIT_S:
+            self.pause()
+            return False
+        self.cancel_background()
+        return self._runs.request_stop()
+
     @Slot()
     def stop_stalled(self) -> None:
         """End the play run now without waiting for the training process (kill it): for

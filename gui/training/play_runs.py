@@ -202,6 +202,16 @@ class PlayRuns(QObject):
             s.link.request_stop()
             self._end_play(s, PAUSE_TIMEOUT_MS)
 
+    def request_stop(self) -> bool:
+        """Ask the run in progress (if any) to stop after its running iteration and return
+        at once: ``runEnded`` follows when the worker has the child's final state (the
+        worker's ``finished``). False if no run was in progress."""
+        s = self._play
+        if s is None:
+            return False
+        s.link.request_stop()
+        return True
+
     def abandon(self) -> None:
         """End the run in progress (if any) now, without waiting for the child: kill the
         worker process; the run ends as after a crash (``runEnded`` with the error

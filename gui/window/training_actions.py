@@ -89,8 +89,10 @@ class TrainingActions(QObject):
             if not c.is_running:  # it diverged: training stays paused
                 self.window.stepping.update_phase_views()
                 self.on_running_changed(False)
-        elif not checked and c.is_running:
-            c.pause()
+        elif not checked and c.is_running and c.request_pause():
+            self.window.statusBar().showMessage(
+                self.tr("Pausing after the running iteration (a large network)...")
+            )
 
     @Slot(bool)
     def on_running_changed(self, running: bool) -> None:

@@ -172,3 +172,46 @@ def test_a_final_snapshot_left_by_the_child_is_made_with_its_losses(controller):
     assert rec.last.final
     np.testing.assert_array_equal(rec.last.steps, [1, 2])
     np.testing.assert_array_equal(rec.last.losses, [0.7, 0.6])
+
+
+def test_pausing_a_big_network_returns_at_once_and_ends_with_the_childs_state(
+    controller, qtbot, monkeypatch
+):
+    """The Pause button (``request_pause``) of a network whose Step the engine estimates
+    above the limit does not wait for the running iteration: the run ends when the child
+    has stopped, with its exact final state (the last snapshot is of that iteration)."""
+    controller.set_problem(CIRCLES, ARCH, CONFIG)
+    rec = Recorder(controller)
+    controller.play()
+    qtbot.waitUntil(lambda: bool(rec.snaps) and rec.snaps[-1].step > 5, timeout=WAIT_MS)
+    monkeypatch.setattr(background, "SYNC_LIMIT_S", 0.0)
+    assert controller.request_pause()  # asked, not waited for
+    assert controller.is_running and rec.running == [True]
+    qtbot.waitUntil(lambda: not controller.is_running, timeout=WAIT_MS)
+    assert rec.running == [True, False]
+    steps = controller.trainer.step_count
+    assert steps > 5 and rec.snaps[-1].step == steps and rec.snaps[-1].final
+    assert not controller.request_pause()  # nothing to pause
+
+
+def test_pausing_a_small_network_is_synchronous_as_before(controller, qtbot):
+    controller.set_problem(CIRCLES, ARCH, CONFIG)
+    rec = Recorder(controller)
+    controller.play()
+    qtbot.waitUntil(lambda: bool(rec.snaps) and rec.snaps[-1].step > 5, timeout=WAIT_MS)
+    assert not controller.request_pause()  # done by the time it returns
+    assert not controller.is_running and rec.running == [True, False]
+
+
+def test_the_pause_button_of_a_big_network_says_it_is_pausing(window, qtbot, monkeypatch):
+    c = window.controller
+    window.action_play.trigger()
+    qtbot.waitUntil(
+        lambda: window.last_snapshot is not None and window.last_snapshot.step > 5,
+        timeout=WAIT_MS,
+    )
+    monkeypatch.setattr(background, "SYNC_LIMIT_S", 0.0)
+    window.action_play.trigger()  # Pause
+    assert "Pausing after the running iteration" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: not c.is_running, timeout=WAIT_MS)
+    assert not window.action_play.isChecked() and window.action_play.text() == "Play"

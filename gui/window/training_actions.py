@@ -85,6 +85,9 @@ class TrainingActions(QObject):
         self.action_reset.setText(self.tr("Reset"))
         self.action_reset.setToolTip(self.tr("Re-initialise the weights from the seed (Ctrl+R)"))
         self.action_quit.setText(self.tr("Quit"))
+        label, snap = getattr(self.window, "status_label", None), self.window.last_snapshot
+        if label is not None and snap is not None:  # the status line's words too
+            label.setText(status_text(snap, playing=self.window.controller.is_running))
 
     def _set_play_text(self, running: bool) -> None:
         self.action_play.setText(self.tr("Pause") if running else self.tr("Play"))

@@ -314,6 +314,19 @@ def test_language_menu_switches_at_once_and_is_remembered(speaking, qtbot):
     assert i18n.current_language() == i18n.system_language()
 
 
+def test_every_part_of_the_window_retranslates_at_once(speaking, qtbot, tmp_path):
+    """Switched in View > Language after the window was built (English), the window's
+    room speaks Japanese without a restart."""
+    w = speaking("en")
+    w.step()
+    w.findChild(QAction, "actionLanguageJa").trigger()
+    QCoreApplication.processEvents()  # QEvent.LanguageChange reaches the widgets
+    english = [(where, text) for where, text in walk_window(w, qtbot)
+               if text and text not in OWN_NAMES and english_words(text)]  # fmt: skip
+    assert english == []
+    assert "イテレーション" in w.status_label.text()
+
+
 def test_qt_own_buttons_speak_japanese(speaking):
     w = speaking("ja")
     box = questions.ask_unsaved(w, w.session.name, closing(), lambda _a: None)

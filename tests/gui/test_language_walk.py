@@ -351,6 +351,22 @@ def test_start_applies_the_remembered_language_before_the_window_is_built(qtbot,
         i18n.apply_language("en")
 
 
+def test_lang_ja_means_japanese_in_a_fresh_process():
+    """``LANG=ja_JP.UTF-8 backprop-lab`` opens in Japanese: the system language of a
+    process started with that environment is Japanese (and English under C.UTF-8)."""
+    import os
+    import subprocess
+    import sys
+
+    code = "from backprop_lab.gui import i18n; print(i18n.language_for('system'))"
+    for lang, expected in (("ja_JP.UTF-8", "ja"), ("C.UTF-8", "en")):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("LC_")}
+        env["LANG"] = lang
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                             text=True, timeout=120, check=True)  # fmt: skip
+        assert out.stdout.strip() == expected, lang
+
+
 def test_system_language_follows_lang(monkeypatch):
     from PySide6.QtCore import QLocale
 

@@ -113,10 +113,14 @@ def closing() -> str:
     return QCoreApplication.translate("SessionFiles", "closing")
 
 
-def walk_window(w: MainWindow, qtbot) -> list[tuple[str, str]]:
+def walk_window(w: MainWindow, qtbot, tmp_path=None) -> list[tuple[str, str]]:
     """The window's own texts: menus, toolbars, dock titles, the status line, the
-    shortcuts list, About, the unsaved-changes question."""
+    shortcuts list, About, the unsaved-changes question, a message box's title."""
     texts = []
+    if tmp_path is not None:
+        missing = tmp_path / "m.json"
+        assert not w.import_weights(missing)
+        texts.append(("message title", w.last_message[0]))
     for top in w.menuBar().actions():
         texts += action_texts(top, "menu")
     for bar in w.findChildren(QToolBar):
@@ -200,7 +204,7 @@ def walk_messages(w: MainWindow, qtbot, tmp_path) -> list[tuple[str, str]]:
 
 def walk(room: str, w: MainWindow, qtbot, tmp_path) -> list[tuple[str, str]]:
     if room == "window":
-        return walk_window(w, qtbot)
+        return walk_window(w, qtbot, tmp_path)
     if room == "panels":
         return walk_panels(w, qtbot)
     if room == "views":

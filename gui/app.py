@@ -93,6 +93,7 @@ def start(argv: Sequence[str] | None = None) -> tuple[QApplication, QMainWindow]
 
     from backprop_lab.engine import __version__
 
+    from .window.language_menu import apply_chosen_language
     from .window.logout import LogoutOnSignals
     from .window.main_window import MainWindow
 
@@ -100,6 +101,7 @@ def start(argv: Sequence[str] | None = None) -> tuple[QApplication, QMainWindow]
     icon = _icon_path()
     if icon is not None:
         app.setWindowIcon(QIcon(str(icon)))
+    apply_chosen_language()  # View > Language's choice, else the system's (LANG)
     window = MainWindow(defer_views=True)
     # an exception in a slot: one line, not a traceback; SIGINT / SIGTERM close the
     # window as a desktop logout does (run() uninstalls both: see stop_catching)

@@ -16,13 +16,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 DIALOG_NAME = "fileDialog"
 
 #: ``then(path, chosen_filter)``: the continuation of the operation that asked.
 Continuation = Callable[[str, str], object]
+
+
+def all_files_filter() -> str:
+    """The "All files (*)" filter every dialog ends with, in the current language."""
+    return QCoreApplication.translate("file_dialogs", "All files (*)")
 
 
 def _open(dialog: QFileDialog) -> None:
@@ -94,4 +99,12 @@ def answer_with(path: str | None) -> Callable[[QFileDialog], None]:
     return answer
 
 
-__all__ = ["DIALOG_NAME", "Continuation", "answer_with", "ask_open_file", "ask_save_file", "show"]
+__all__ = [
+    "DIALOG_NAME",
+    "Continuation",
+    "all_files_filter",
+    "answer_with",
+    "ask_open_file",
+    "ask_save_file",
+    "show",
+]

@@ -28,10 +28,6 @@ _B = QMessageBox.StandardButton
 _NAMES = {_B.Save: "save", _B.Discard: "discard", _B.Cancel: "cancel", _B.Yes: "yes", _B.No: "no"}
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("questions", text)
-
-
 def open_box(box: QMessageBox) -> None:
     """The app's way to show a question: ``box.open()`` (window-modal; returns at once)."""
     box.open()
@@ -51,14 +47,19 @@ def ask_unsaved(
     button. The box deletes itself when it closes."""
     box = QMessageBox(
         QMessageBox.Icon.Warning,
-        _tr("Unsaved changes"),
-        _tr("Save the changes to {name} before {doing}?").format(name=name, doing=doing),
+        QCoreApplication.translate("questions", "Unsaved changes"),
+        QCoreApplication.translate(
+            "questions", "Save the changes to {name} before {doing}?"
+        ).format(name=name, doing=doing),
         _B.Save | _B.Discard | _B.Cancel,
         parent,
     )
     box.setObjectName(UNSAVED_BOX)
     box.setInformativeText(
-        _tr("Training progress and edits since the last save are lost if you discard them.")
+        QCoreApplication.translate(
+            "questions",
+            "Training progress and edits since the last save are lost if you discard them.",
+        )
     )
     box.setDefaultButton(_B.Save)
     box.setEscapeButton(_B.Cancel)

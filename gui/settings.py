@@ -2,7 +2,7 @@
 
 * the settings file ``<AppConfigLocation>/settings.ini`` (``$XDG_CONFIG_HOME/Backprop
   Lab/Backprop Lab/settings.ini`` on Linux): window geometry and dock layout, the last
-  folder, the recent session files, the theme;
+  folder, the recent session files, the theme, the language;
 * the autosaves under ``<AppDataLocation>/autosave`` (``$XDG_DATA_HOME/...``).
 
 Both locations are looked up on every use, so setting ``XDG_CONFIG_HOME`` /
@@ -32,6 +32,7 @@ KEY_LAYOUT_VERSION = "window/layoutVersion"
 KEY_LAST_FOLDER = "lastFolder"  # the key MainWindow's weight dialogs use too
 KEY_RECENT = "recentFiles"
 KEY_THEME = "theme"
+KEY_LANGUAGE = "language"
 
 
 def ensure_app_names() -> None:
@@ -158,6 +159,20 @@ def set_theme_choice(choice: str) -> None:
     user_settings().setValue(KEY_THEME, choice)
 
 
+# ---------------------------------------------------------------- language
+
+
+def language_choice() -> str:
+    """The language the user chose in View > Language: "system" (the default: follow
+    the system) or a language code ("en", "ja"); gui.i18n.language_for reads it."""
+    return str(user_settings().value(KEY_LANGUAGE, "system") or "system")
+
+
+def set_language_choice(choice: str) -> None:
+    """Remember View > Language's choice ("system" or a language code)."""
+    user_settings().setValue(KEY_LANGUAGE, choice)
+
+
 __all__ = [
     "APP_NAME",
     "MAX_RECENT",
@@ -168,11 +183,13 @@ __all__ = [
     "data_folder",
     "ensure_app_names",
     "forget_layout",
+    "language_choice",
     "last_folder",
     "recent_files",
     "remember_folder",
     "save_layout",
     "saved_layout",
+    "set_language_choice",
     "set_theme_choice",
     "theme_choice",
     "user_settings",

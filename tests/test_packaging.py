@@ -68,6 +68,17 @@ def test_wheel_contains_packages_and_resources(wheel):
                 assert "backprop_lab/" + rel in names, rel
 
 
+def test_wheel_ships_every_compiled_catalogue(wheel):
+    """The window speaks Japanese from an installed wheel: every catalogue of
+    gui.i18n.CATALOGUES ships compiled (resources/i18n/<name>_ja.qm), where
+    gui.i18n.catalogue_folder() looks."""
+    from backprop_lab.gui.i18n import CATALOGUES
+
+    names = set(wheel.namelist())
+    for name in CATALOGUES:
+        assert f"backprop_lab/resources/i18n/{name}_ja.qm" in names, name
+
+
 def test_wheel_metadata(wheel):
     meta_name = next(n for n in wheel.namelist() if n.endswith(".dist-info/METADATA"))
     meta = wheel.read(meta_name).decode()

@@ -25,13 +25,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal, Slot
 from PySide6.QtWidgets import QMainWindow
 
 from ..tasks import Task, start_with_progress
 
-BUSY_TITLE = "Please wait"
-BUSY_TEXT = "Another file operation is still under way."
+#: the busy message (English; shown translated, context "FileOperations")
+BUSY_TITLE = QT_TRANSLATE_NOOP("FileOperations", "Please wait")
+BUSY_TEXT = QT_TRANSLATE_NOOP("FileOperations", "Another file operation is still under way.")
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class FileOperations(QObject):
         """True (and a message) if an operation is running, so nothing new may start."""
         if self._task is None:
             return False
-        self.window.show_error(BUSY_TITLE, BUSY_TEXT)
+        self.window.show_error(self.tr(BUSY_TITLE), self.tr(BUSY_TEXT))
         return True
 
     def run(self, op: FileOperation) -> bool:

@@ -10,26 +10,27 @@ import os
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu
 
-from .. import file_dialogs
+from .. import file_dialogs, i18n
 from .. import settings as user
 from ..actions import make_action
 from .errors import describe_error
 from .operations import FileOperation
 
-PLOT_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
+PLOT_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"  # English (shown: plot_filter())
 PLOT_ERRORS = (OSError, ValueError)  # a plot that could not be exported
 
-#: (menu text, window attribute) of the views File > Export Plot offers
+#: (menu text, window attribute) of the views File > Export Plot offers (English; shown
+#: translated, context "PlotFiles")
 PLOTS = (
-    ("Network view", "network_view"),
-    ("Decision boundary / fit", "decision_view"),
-    ("Loss curve", "loss_plot"),
-    ("Gradient norms", "grad_norm_plot"),
-    ("Weights and gradients", "heatmaps"),
+    (QT_TRANSLATE_NOOP("PlotFiles", "Network view"), "network_view"),
+    (QT_TRANSLATE_NOOP("PlotFiles", "Decision boundary / fit"), "decision_view"),
+    (QT_TRANSLATE_NOOP("PlotFiles", "Loss curve"), "loss_plot"),
+    (QT_TRANSLATE_NOOP("PlotFiles", "Gradient norms"), "grad_norm_plot"),
+    (QT_TRANSLATE_NOOP("PlotFiles", "Weights and gradients"), "heatmaps"),
 )
 
 
@@ -39,19 +40,27 @@ class PlotFiles(QObject):
     def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.export_plot_menu = QMenu(
-            "Export &Plot", window.menus.file, objectName="menuExportPlot"
-        )
-        for text, attr in PLOTS:
-            a = make_action(window, f"{text}...", f"actionExportPlot_{attr}", self._on_export_plot)
+        self.export_plot_menu = QMenu(window.menus.file, objectName="menuExportPlot")
+        self.plot_actions: dict[str, QAction] = {}
+        for _, attr in PLOTS:
+            a = make_action(window, "", f"actionExportPlot_{attr}", self._on_export_plot)
             a.setData(attr)
             self.export_plot_menu.addAction(a)
-        self.action_export_csv = make_action(
-            window, "Export Loss History as &CSV...", "actionExportLossCsv", self._on_export_csv
-        )
+            self.plot_actions[attr] = a
+        self.action_export_csv = make_action(window, "", "actionExportLossCsv", self._on_export_csv)
         window.menus.add_menu("file", "weights", self.export_plot_menu)
         window.menus.add("file", "weights", self.action_export_csv)
         window.file_operations.busyChanged.connect(self.export_plot_menu.setDisabled)
+        self.retranslate()
+        i18n.notifier.languageChanged.connect(self.retranslate)
+
+    @Slot()
+    def retranslate(self) -> None:
+        """File > Export Plot and the CSV entry in the current language."""
+        self.export_plot_menu.setTitle(self.tr("Export &Plot"))
+        for text, attr in PLOTS:
+            self.plot_actions[attr].setText(self.tr("{0}...").format(self.tr(text)))
+        self.action_export_csv.setText(self.tr("Export Loss History as &CSV..."))
 
     def export_plot(self, attr: str, path: str | os.PathLike) -> bool:
         """Export the view ``attr`` (e.g. "loss_plot") as PNG or SVG here and now;
@@ -78,7 +87,7 @@ class PlotFiles(QObject):
         w = self.window
 
         def failed(error: BaseException) -> None:
-            w.show_error("Cannot export the plot", describe_error(error, path))
+            w.show_error(self.tr("Cannot export the plot"), describe_error(error, path))
 
         target = plot_export.plot_path(path)
         try:
@@ -88,11 +97,11 @@ class PlotFiles(QObject):
             return None
 
         def end(written: Path) -> bool:
-            w.statusBar().showMessage(f"Plot saved to {written}", 5000)
+            w.statusBar().showMessage(self.tr("Plot saved to {0}").format(written), 5000)
             return True
 
         return FileOperation(
-            f"Exporting {target.name}...",
+            self.tr("Exporting {0}...").format(target.name),
             partial(plot_export.write_plot, target, rendered),
             end,
             failed,
@@ -107,9 +116,9 @@ class PlotFiles(QObject):
         try:
             written = plot_export.export_loss_csv(w.loss_plot, path)
         except (OSError, ValueError, AttributeError) as e:
-            w.show_error("Cannot export the loss history", describe_error(e, path))
+            w.show_error(self.tr("Cannot export the loss history"), describe_error(e, path))
             return False
-        w.statusBar().showMessage(f"Loss history saved to {written}", 5000)
+        w.statusBar().showMessage(self.tr("Loss history saved to {0}").format(written), 5000)
         return True
 
     @Slot()
@@ -120,7 +129,11 @@ class PlotFiles(QObject):
             return
         start = os.path.join(user.last_folder(), f"{attr.replace('_', '-')}.png")
         file_dialogs.ask_save_file(
-            self.window, "Export plot", start, PLOT_FILTER, partial(self._export_plot_to, attr)
+            self.window,
+            self.tr("Export plot"),
+            start,
+            ";;".join((self.tr("PNG image (*.png)"), self.tr("SVG drawing (*.svg)"))),
+            partial(self._export_plot_to, attr),
         )
 
     def _export_plot_to(self, attr: str, path: str, chosen: str) -> None:
@@ -133,7 +146,11 @@ class PlotFiles(QObject):
     def _on_export_csv(self) -> None:
         start = os.path.join(user.last_folder(), "loss-history.csv")
         file_dialogs.ask_save_file(
-            self.window, "Export loss history", start, "CSV table (*.csv)", self._export_csv_to
+            self.window,
+            self.tr("Export loss history"),
+            start,
+            self.tr("CSV table (*.csv)"),
+            self._export_csv_to,
         )
 
     def _export_csv_to(self, path: str, _filter: str) -> None:

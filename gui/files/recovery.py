@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QMainWindow
 from .. import questions
 from ..model.session_file import apply_session, session_of
 from .autosave import Autosaver, orphaned_autosaves
-from .session_files import UNTITLED
+from .session_files import untitled
 
 AUTOSAVE_RUNNING_MS = 3000
 AUTOSAVE_IDLE_MS = 1000
@@ -113,14 +113,14 @@ class Recovery(QObject):
             gui = session.settings.get("gui", {}) if isinstance(session.settings, dict) else {}
             source = gui.get("source_path") if isinstance(gui, dict) else None
             source = source if isinstance(source, str) and source else None
-            name = os.path.basename(source) if source else UNTITLED
-            question = (
-                f"Backprop Lab did not close normally. Restore the unsaved work of "
-                f"{name} (iteration {session.trainer_state.step:,})?"
-            )
+            name = os.path.basename(source) if source else untitled()
+            question = self.tr(
+                "Backprop Lab did not close normally. Restore the unsaved work of "
+                "{0} (iteration {1})?"
+            ).format(name, f"{session.trainer_state.step:,}")
             questions.ask_yes_no(
                 self.window,
-                "Restore unsaved work?",
+                self.tr("Restore unsaved work?"),
                 question,
                 partial(self._answered, orphan, session, source, rest, decided),
             )
@@ -136,7 +136,7 @@ class Recovery(QObject):
         try:
             apply_session(w.lab, session, w.layer_editor.fits)
         except (ValueError, ModelFileError) as e:
-            w.show_error("Cannot restore the unsaved work", str(e))
+            w.show_error(self.tr("Cannot restore the unsaved work"), str(e))
             orphan.release(remove=True)
             self._offer(rest, decided)
             return
@@ -146,13 +146,16 @@ class Recovery(QObject):
         for other in rest:
             other.release(remove=False)  # offered again at the next start
         w.statusBar().showMessage(
-            f"Restored unsaved work at iteration {session.trainer_state.step:,}", 5000
+            self.tr("Restored unsaved work at iteration {0}").format(
+                f"{session.trainer_state.step:,}"
+            ),
+            5000,
         )
         decided(True)
 
     @Slot(str)
     def _on_autosave_failed(self, message: str) -> None:
-        self.window.statusBar().showMessage(f"Autosave skipped: {message}", 5000)
+        self.window.statusBar().showMessage(self.tr("Autosave skipped: {0}").format(message), 5000)
 
     @Slot()
     def _on_changed(self) -> None:

@@ -30,20 +30,33 @@ from pathlib import Path
 
 from backprop_lab.engine.formats import ModelFileError, Session
 from backprop_lab.engine.formats.session import SUFFIX, load_session, save_session
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
-from .. import file_dialogs, questions
+from .. import file_dialogs, i18n, questions
 from .. import settings as user
 from ..actions import make_action
 from ..model.session_file import apply_problem, apply_session, session_of
 from .errors import describe_error
 from .operations import FileOperation, FileOperations
 
+#: the English texts (shown translated: :func:`session_filter`, :func:`untitled`)
 SESSION_FILTER = f"Backprop Lab sessions (*{SUFFIX})"
-UNTITLED = "Untitled"
+UNTITLED = QT_TRANSLATE_NOOP("SessionFiles", "Untitled")
 FILE_ERRORS = (ModelFileError, OSError, MemoryError)  # a session file that failed
+
+
+def session_filter() -> str:
+    """The file dialogs' filter for session files, in the current language."""
+    return QCoreApplication.translate("SessionFiles", "Backprop Lab sessions ({0})").format(
+        f"*{SUFFIX}"
+    )
+
+
+def untitled() -> str:
+    """The name of a session that has no file yet, in the current language."""
+    return QCoreApplication.translate("SessionFiles", UNTITLED)
 
 
 class SessionFiles(QObject):
@@ -63,13 +76,13 @@ class SessionFiles(QObject):
         self._default_problem = window.lab.problem
         self._default_settings = window.lab.settings
         K = QKeySequence.StandardKey
-        self.action_new = make_action(window, "&New", "actionNew", self._on_new, [K.New])
-        self.action_open = make_action(window, "&Open...", "actionOpen", self._on_open, [K.Open])
-        self.action_save = make_action(window, "&Save", "actionSave", self._on_save, [K.Save])
+        self.action_new = make_action(window, "", "actionNew", self._on_new, [K.New])
+        self.action_open = make_action(window, "", "actionOpen", self._on_open, [K.Open])
+        self.action_save = make_action(window, "", "actionSave", self._on_save, [K.Save])
         self.action_save_as = make_action(
-            window, "Save &As...", "actionSaveAs", self._on_save_as, [K.SaveAs, "Ctrl+Shift+S"]
+            window, "", "actionSaveAs", self._on_save_as, [K.SaveAs, "Ctrl+Shift+S"]
         )
-        self.recent_menu = QMenu("Open &Recent", window.menus.file, objectName="menuOpenRecent")
+        self.recent_menu = QMenu(window.menus.file, objectName="menuOpenRecent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         menus = window.menus
         menus.add("file", "session", self.action_new, self.action_open)
@@ -80,6 +93,8 @@ class SessionFiles(QObject):
         window.controller.snapshotReady.connect(self._on_snapshot)
         window.controller.runningChanged.connect(self._on_running_changed)
         self.operations.busyChanged.connect(self._on_busy_changed)
+        self.retranslate()
+        i18n.notifier.languageChanged.connect(self.retranslate)
 
     # ------------------------------------------------------------ state
     def current_step(self) -> int:
@@ -91,10 +106,20 @@ class SessionFiles(QObject):
         """True when there is work that is not in the session file (or any file)."""
         return not self.window.undo.stack.isClean() or self.current_step() != self._saved_step
 
+    @Slot()
+    def retranslate(self) -> None:
+        """The File menu's session entries and the title in the current language."""
+        self.action_new.setText(self.tr("&New"))
+        self.action_open.setText(self.tr("&Open..."))
+        self.action_save.setText(self.tr("&Save"))
+        self.action_save_as.setText(self.tr("Save &As..."))
+        self.recent_menu.setTitle(self.tr("Open &Recent"))
+        self.update_title()
+
     @property
     def name(self) -> str:
-        """The session's file name, or "Untitled"."""
-        return os.path.basename(self.path) if self.path else UNTITLED
+        """The session's file name, or "Untitled" (in the current language)."""
+        return os.path.basename(self.path) if self.path else untitled()
 
     @Slot()
     def update_title(self) -> None:
@@ -168,7 +193,7 @@ class SessionFiles(QObject):
         returns (nothing unsaved, or a test's answer)."""
         done: list[bool] = []
         self.when_resolved(
-            "starting a new session", lambda: done.append(self._new()), background=False
+            self.tr("starting a new session"), lambda: done.append(self._new()), background=False
         )
         return any(done)
 
@@ -179,7 +204,7 @@ class SessionFiles(QObject):
         apply_problem(w.lab, self._default_problem)
         self.window.undo.recorder.resync()
         self._mark_saved(None, self.current_step())
-        w.statusBar().showMessage("New session", 3000)
+        w.statusBar().showMessage(self.tr("New session"), 3000)
         return True
 
     def open(self, path: str | os.PathLike | None = None) -> bool:
@@ -198,7 +223,7 @@ class SessionFiles(QObject):
             else:
                 read(os.fspath(path))
 
-        self.when_resolved("opening another session", resolved, background=False)
+        self.when_resolved(self.tr("opening another session"), resolved, background=False)
         return any(opened)
 
     def start_open(self, path: str | os.PathLike | None = None) -> None:
@@ -214,24 +239,24 @@ class SessionFiles(QObject):
             else:
                 start(os.fspath(path))
 
-        self.when_resolved("opening another session", read)
+        self.when_resolved(self.tr("opening another session"), read)
 
     def _ask_open_path(self, then: Callable[[str], object]) -> None:
         """The Open dialog (window-modal); ``then(path)`` once a file is chosen."""
         file_dialogs.ask_open_file(
             self.window,
-            "Open session",
+            self.tr("Open session"),
             user.last_folder(),
-            f"{SESSION_FILTER};;All files (*)",
+            f"{session_filter()};;{file_dialogs.all_files_filter()}",
             lambda path, _filter: then(path),
         )
 
     def _open_operation(self, path: str) -> FileOperation:
         def failed(error: BaseException) -> None:
-            self.window.show_error("Cannot open the session", describe_error(error, path))
+            self.window.show_error(self.tr("Cannot open the session"), describe_error(error, path))
 
         return FileOperation(
-            f"Opening {os.path.basename(path)}...",
+            self.tr("Opening {0}...").format(os.path.basename(path)),
             partial(load_session, path),
             partial(self._end_open, path),
             failed,
@@ -244,13 +269,15 @@ class SessionFiles(QObject):
         try:
             problems = apply_session(w.lab, session, w.layer_editor.fits)
         except (ValueError, ModelFileError) as e:
-            w.show_error("Cannot open the session", f"{name}: {e}")
+            w.show_error(self.tr("Cannot open the session"), f"{name}: {e}")
             return False
         self.window.undo.recorder.resync()
         self._mark_saved(path, session.trainer_state.step)
-        note = f"Opened {name} at iteration {session.trainer_state.step:,}"
+        note = self.tr("Opened {0} at iteration {1}").format(
+            name, f"{session.trainer_state.step:,}"
+        )
         if problems:
-            note += " (loss curves not restored: " + "; ".join(problems) + ")"
+            note += self.tr(" (loss curves not restored: {0})").format("; ".join(problems))
         w.statusBar().showMessage(note, 5000)
         return True
 
@@ -272,9 +299,9 @@ class SessionFiles(QObject):
         start = self.path or os.path.join(user.last_folder(), f"session{SUFFIX}")
         file_dialogs.ask_save_file(
             self.window,
-            "Save session",
+            self.tr("Save session"),
             start,
-            f"{SESSION_FILTER};;All files (*)",
+            f"{session_filter()};;{file_dialogs.all_files_filter()}",
             lambda path, _filter: then(path),
         )
 
@@ -324,22 +351,24 @@ class SessionFiles(QObject):
         session = session_of(w.lab)
         if session is None:
             self._resume(was_running)
-            w.show_error("Cannot save the session", "there is no network to save yet")
+            w.show_error(
+                self.tr("Cannot save the session"), self.tr("there is no network to save yet")
+            )
             return None
         step, undo_index = session.trainer_state.step, w.undo.stack.index()
 
         def end(_written: object) -> bool:
             self._resume(was_running and resume)
             self._mark_saved(path, step, undo_index)
-            w.statusBar().showMessage(f"Saved {path}", 5000)
+            w.statusBar().showMessage(self.tr("Saved {0}").format(path), 5000)
             return True
 
         def failed(error: BaseException) -> None:
             self._resume(was_running)
-            w.show_error("Cannot save the session", describe_error(error, path))
+            w.show_error(self.tr("Cannot save the session"), describe_error(error, path))
 
         return FileOperation(
-            f"Saving {os.path.basename(path)}...",
+            self.tr("Saving {0}...").format(os.path.basename(path)),
             partial(save_session, path, session),
             end,
             failed,
@@ -353,7 +382,7 @@ class SessionFiles(QObject):
     # ------------------------------------------------------------ menu slots
     @Slot()
     def _on_new(self) -> None:
-        self.when_resolved("starting a new session", self._new)
+        self.when_resolved(self.tr("starting a new session"), self._new)
 
     @Slot()
     def _on_open(self) -> None:
@@ -387,9 +416,9 @@ class SessionFiles(QObject):
             a.setData(path)
             a.triggered.connect(self._on_recent)
         if not files:
-            menu.addAction("No recent sessions").setEnabled(False)
+            menu.addAction(self.tr("No recent sessions")).setEnabled(False)
         menu.addSeparator()
-        clear = menu.addAction("Clear Menu")
+        clear = menu.addAction(self.tr("Clear Menu"))
         clear.setEnabled(bool(files))
         clear.triggered.connect(self._on_clear_recent)
 
@@ -423,7 +452,7 @@ class SessionFiles(QObject):
             return True
         if self.operations.busy:
             self._close_when_idle = True
-            self.window.statusBar().showMessage("Closing when the file operation ends...")
+            self.window.statusBar().showMessage(self.tr("Closing when the file operation ends..."))
             return False
         if not self.is_modified():
             return True
@@ -440,7 +469,9 @@ class SessionFiles(QObject):
             elif answer == "save":
                 self.start_save(self._close_after_save, resume=False)
 
-        self._close_question = questions.ask_unsaved(self.window, self.name, "closing", answered)
+        self._close_question = questions.ask_unsaved(
+            self.window, self.name, self.tr("closing"), answered
+        )
         asking[0] = False
         if self._may_close:
             self._close_question = None
@@ -460,4 +491,10 @@ class SessionFiles(QObject):
         self._shut_down = True
 
 
-__all__ = ["SESSION_FILTER", "UNTITLED", "SessionFiles"]
+__all__ = [
+    "SESSION_FILTER",
+    "UNTITLED",
+    "SessionFiles",
+    "session_filter",
+    "untitled",
+]

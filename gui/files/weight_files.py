@@ -16,11 +16,11 @@ from pathlib import Path
 from backprop_lab.engine.formats import ModelFileError, load_model, save_model
 from backprop_lab.engine.losses import losses_for
 from backprop_lab.engine.network import Network
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
-from .. import file_dialogs
+from .. import file_dialogs, i18n
 from .. import settings as user
 from ..model.records import NetworkSpec
 from .errors import describe_error
@@ -28,13 +28,19 @@ from .operations import FileOperation
 
 ERRORS = (ModelFileError, OSError)  # a weight file that failed
 
+#: suffix -> the export dialog's filter (English; shown translated: :func:`export_filters`)
 EXPORT_FILTERS = {
-    ".json": "JSON model (*.json)",
-    ".npz": "NumPy arrays (*.npz)",
+    ".json": QT_TRANSLATE_NOOP("WeightFiles", "JSON model (*.json)"),
+    ".npz": QT_TRANSLATE_NOOP("WeightFiles", "NumPy arrays (*.npz)"),
     ".safetensors": "safetensors (*.safetensors)",
-    ".onnx": "ONNX inference graph (*.onnx)",
+    ".onnx": QT_TRANSLATE_NOOP("WeightFiles", "ONNX inference graph (*.onnx)"),
 }
-IMPORT_FILTER = "Weight files (*.json *.npz *.safetensors)"
+IMPORT_FILTER = QT_TRANSLATE_NOOP("WeightFiles", "Weight files (*.json *.npz *.safetensors)")
+
+
+def export_filters() -> dict[str, str]:
+    """:data:`EXPORT_FILTERS` in the current language."""
+    return {s: QCoreApplication.translate("WeightFiles", f) for s, f in EXPORT_FILTERS.items()}
 
 
 class WeightFiles(QObject):
@@ -43,14 +49,22 @@ class WeightFiles(QObject):
     def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.action_export = QAction("Export weights...", window, objectName="actionExportWeights")
+        self.action_export = QAction(window, objectName="actionExportWeights")
         self.action_export.setShortcut(QKeySequence("Ctrl+E"))
-        self.action_import = QAction("Import weights...", window, objectName="actionImportWeights")
+        self.action_import = QAction(window, objectName="actionImportWeights")
         self.action_import.setShortcut(QKeySequence("Ctrl+I"))
         self.action_export.triggered.connect(self._on_export)
         self.action_import.triggered.connect(self._on_import)
         window.menus.add("file", "weights", self.action_export, self.action_import)
         window.file_operations.busyChanged.connect(self._on_busy_changed)
+        self.retranslate()
+        i18n.notifier.languageChanged.connect(self.retranslate)
+
+    @Slot()
+    def retranslate(self) -> None:
+        """The File menu's weight entries in the current language."""
+        self.action_export.setText(self.tr("Export weights..."))
+        self.action_import.setText(self.tr("Import weights..."))
 
     @Slot(bool)
     def _on_busy_changed(self, busy: bool) -> None:
@@ -76,14 +90,16 @@ class WeightFiles(QObject):
         net = Network.from_flat(net.architecture, net.flat.copy())  # nothing changes it
 
         def end(_written: object) -> bool:
-            self.window.statusBar().showMessage(f"Weights saved to {path}", 5000)
+            self.window.statusBar().showMessage(self.tr("Weights saved to {0}").format(path), 5000)
             return True
 
         def failed(error: BaseException) -> None:
-            self.window.show_error("Cannot export the weights", describe_error(error, path))
+            self.window.show_error(
+                self.tr("Cannot export the weights"), describe_error(error, path)
+            )
 
         return FileOperation(
-            "Exporting the weights...", partial(save_model, net, path), end, failed, ERRORS
+            self.tr("Exporting the weights..."), partial(save_model, net, path), end, failed, ERRORS
         )
 
     def import_weights(self, path: str | os.PathLike) -> bool:
@@ -103,10 +119,12 @@ class WeightFiles(QObject):
         path = os.fspath(path)
 
         def failed(error: BaseException) -> None:
-            self.window.show_error("Cannot import the weights", describe_error(error, path))
+            self.window.show_error(
+                self.tr("Cannot import the weights"), describe_error(error, path)
+            )
 
         return FileOperation(
-            "Reading the weights...",
+            self.tr("Reading the weights..."),
             partial(load_model, path),
             partial(self._end_import, path),
             failed,
@@ -117,7 +135,7 @@ class WeightFiles(QObject):
         spec, problem = self._spec_for(net)
         if problem:
             name = os.path.basename(path)
-            self.window.show_error("Cannot import the weights", f"{name}: {problem}")
+            self.window.show_error(self.tr("Cannot import the weights"), f"{name}: {problem}")
             return False
         try:
             if spec != self.window.network_spec:
@@ -125,10 +143,13 @@ class WeightFiles(QObject):
             self.window.clear_views()
             self.window.controller.set_network(net)
         except ValueError as e:
-            self.window.show_error("Cannot import the weights", str(e))
+            self.window.show_error(self.tr("Cannot import the weights"), str(e))
             return False
         self.window.statusBar().showMessage(
-            f"Imported {os.path.basename(path)}: {net.architecture.describe()}", 5000
+            self.tr("Imported {0}: {1}").format(
+                os.path.basename(path), net.architecture.describe()
+            ),
+            5000,
         )
         self.window.networkImported.emit(path)
         self.window.lab.announce_replaced(f"import {os.path.basename(path)}")
@@ -141,25 +162,28 @@ class WeightFiles(QObject):
         current = self.window.network_spec
         losses = losses_for(data, arch.output_activation)
         if not losses:
-            return current, (
-                f"its {arch.output_activation} output layer does not suit the data {data.name!r}"
+            return current, self.tr("its {0} output layer does not suit the data {1}").format(
+                arch.output_activation, repr(data.name)
             )
         loss = current.loss if current.loss in losses else losses[0]
         spec = NetworkSpec(arch, loss, current.init, current.seed)
         problem = self.window.layer_editor.fits(spec, data)
         if problem:
-            problem = f"the network {arch.describe()} does not fit the data: {problem}"
+            problem = self.tr("the network {0} does not fit the data: {1}").format(
+                arch.describe(), problem
+            )
         return spec, problem
 
     @Slot()
     def _on_export(self) -> None:
         start = os.path.join(user.last_folder(), "network.json")
-        filters = ";;".join(EXPORT_FILTERS.values())
-        file_dialogs.ask_save_file(self.window, "Export weights", start, filters, self._export_to)
+        filters = ";;".join(export_filters().values())
+        title = self.tr("Export weights")
+        file_dialogs.ask_save_file(self.window, title, start, filters, self._export_to)
 
     def _export_to(self, path: str, chosen: str) -> None:
         if not Path(path).suffix:
-            suffix = next((s for s, f in EXPORT_FILTERS.items() if f == chosen), ".json")
+            suffix = next((s for s, f in export_filters().items() if f == chosen), ".json")
             path += suffix
         user.remember_folder(path)
         self.start_export(path)
@@ -168,9 +192,9 @@ class WeightFiles(QObject):
     def _on_import(self) -> None:
         file_dialogs.ask_open_file(
             self.window,
-            "Import weights",
+            self.tr("Import weights"),
             user.last_folder(),
-            f"{IMPORT_FILTER};;All files (*)",
+            f"{self.tr(IMPORT_FILTER)};;{file_dialogs.all_files_filter()}",
             self._import_from,
         )
 
@@ -179,4 +203,4 @@ class WeightFiles(QObject):
         self.start_import(path)
 
 
-__all__ = ["EXPORT_FILTERS", "IMPORT_FILTER", "WeightFiles"]
+__all__ = ["EXPORT_FILTERS", "IMPORT_FILTER", "WeightFiles", "export_filters"]

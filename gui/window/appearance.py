@@ -2,7 +2,8 @@
 remembered layout (restored at start, saved on a clean exit; a layout saved by an
 earlier layout version is ignored: see ``settings.LAYOUT_VERSION``), the first-start
 size on the screen (:mod:`.layout`), View > Reset Layout,
-View > Theme (follow the system, light, dark; see :mod:`.theme`) and View > Full Screen.
+View > Theme (follow the system, light, dark; see :mod:`.theme`), View > Language
+(:mod:`.language_menu`) and View > Full Screen.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
+from .. import i18n
 from .. import settings as user
 from ..actions import make_action
+from .language_menu import LanguageMenu
 from .layout import fit_to_screen, hide_stale_tab_bars, size_docks
 from .theme import CHOICES, Theme
 
@@ -36,37 +39,44 @@ class Appearance(QObject):
             if k != QKeySequence("F11") and not k.isEmpty()
         ] or [QKeySequence("Ctrl+Shift+F")]
         self.action_full_screen = make_action(
-            window, "&Full Screen", "actionFullScreen", self._on_full_screen, full
+            window, "", "actionFullScreen", self._on_full_screen, full
         )
         self.action_full_screen.setCheckable(True)
-        self.action_reset_layout = make_action(
-            window, "Reset &Layout", "actionResetLayout", self.reset_layout
-        )
+        self.action_reset_layout = make_action(window, "", "actionResetLayout", self.reset_layout)
         self.theme_group = QActionGroup(self)
         self.theme_actions: dict[str, QAction] = {}
         for choice in CHOICES:
-            a = make_action(
-                window,
-                choice.capitalize() if choice != "system" else "Follow the System",
-                f"actionTheme{choice.capitalize()}",
-                self._on_theme,
-            )
+            a = make_action(window, "", f"actionTheme{choice.capitalize()}", self._on_theme)
             a.setCheckable(True)
             a.setData(choice)
             a.setChecked(choice == self.theme.choice)
             self.theme_group.addAction(a)
             self.theme_actions[choice] = a
-        theme_menu = QMenu("&Theme", window.menus.view, objectName="menuTheme")
+        self.theme_menu = theme_menu = QMenu(window.menus.view, objectName="menuTheme")
         for a in self.theme_actions.values():
             theme_menu.addAction(a)
         window.menus.add_menu("view", "appearance", theme_menu)
+        self.language = LanguageMenu(window)
         window.menus.add("view", "appearance", self.action_full_screen, self.action_reset_layout)
+        self.retranslate()
+        i18n.notifier.languageChanged.connect(self.retranslate)
         self._default_state = window.saveState(user.LAYOUT_VERSION)
         self._layout_restored = self._restore_layout()
         self._shown = False
         window.installEventFilter(self)
         self.theme.apply()
         window.viewsInstalled.connect(self._on_views_installed)
+
+    @Slot()
+    def retranslate(self) -> None:
+        """The texts of the part's menu entries in the current language."""
+        self.action_full_screen.setText(self.tr("&Full Screen"))
+        self.action_reset_layout.setText(self.tr("Reset &Layout"))
+        self.theme_menu.setTitle(self.tr("&Theme"))
+        names = {"system": self.tr("Follow the System"), "light": self.tr("Light"),
+                 "dark": self.tr("Dark")}  # fmt: skip
+        for choice, action in self.theme_actions.items():
+            action.setText(names.get(choice, choice.capitalize()))
 
     def _restore_layout(self) -> bool:
         saved = user.saved_layout()

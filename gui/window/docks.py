@@ -10,7 +10,7 @@ import importlib
 
 from backprop_lab.engine.data import Dataset
 from backprop_lab.engine.transport.snapshot import Snapshot
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, Qt, Slot
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -20,27 +20,49 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import i18n
 from .layout import arrange_default
 
+#: the context of the dock titles (translated when shown: :class:`DockTitles`)
+CONTEXT = "Docks"
 #: (objectName, title, attribute, module, class) of every view dock.
 VIEW_DOCKS = (
-    ("dockNetwork", "Network", "network_view", "network_view", "NetworkView"),
-    ("dockDecision", "Decision boundary / fit", "decision_view", "decision_view", "DecisionView"),
-    ("dockLoss", "Loss", "loss_plot", "loss_plot", "LossPlot"),
-    ("dockGradNorms", "Gradient norms per layer", "grad_norm_plot", "grad_norms", "GradNormPlot"),
-    ("dockHeatmaps", "Weights and gradients", "heatmaps", "heatmaps", "GradientHeatmaps"),
-)
+    ("dockNetwork", QT_TRANSLATE_NOOP("Docks", "Network"), "network_view", "network_view",
+     "NetworkView"),
+    ("dockDecision", QT_TRANSLATE_NOOP("Docks", "Decision boundary / fit"), "decision_view",
+     "decision_view", "DecisionView"),
+    ("dockLoss", QT_TRANSLATE_NOOP("Docks", "Loss"), "loss_plot", "loss_plot", "LossPlot"),
+    ("dockGradNorms", QT_TRANSLATE_NOOP("Docks", "Gradient norms per layer"), "grad_norm_plot",
+     "grad_norms", "GradNormPlot"),
+    ("dockHeatmaps", QT_TRANSLATE_NOOP("Docks", "Weights and gradients"), "heatmaps", "heatmaps",
+     "GradientHeatmaps"),
+)  # fmt: skip
+#: the panels' docks and the inspector's: objectName -> title
+PANEL_DOCKS = {
+    "dockTraining": QT_TRANSLATE_NOOP("Docks", "Training"),
+    "dockBuilder": QT_TRANSLATE_NOOP("Docks", "Network builder"),
+    "dockData": QT_TRANSLATE_NOOP("Docks", "Data"),
+    "dockChainRule": QT_TRANSLATE_NOOP("Docks", "Chain rule"),
+}
 VIEWS_PACKAGE = "backprop_lab.gui.views"
+#: the dynamic property holding a dock's English title
+SOURCE_TITLE = "sourceTitle"
 
 
 class Placeholder(QLabel):
     """Stands in for a view until the plotting library is loaded (see ``install_views``)."""
 
     def __init__(self) -> None:
-        super().__init__("Loading...")
+        super().__init__()
+        self.setText(self.tr("Loading..."))
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         # takes the share of the window its view will (see gui.window.layout)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.setText(self.tr("Loading..."))
+        super().changeEvent(event)
 
     @Slot(object)
     def show_snapshot(self, snap: Snapshot) -> None:
@@ -63,8 +85,10 @@ def make_dock(
     window: QMainWindow, docks: dict, name: str, title: str, widget: QWidget, scroll: bool = False
 ) -> QDockWidget:
     """A dock ``name`` holding ``widget`` (in a scroll area if ``scroll``), kept in
-    ``docks`` under its objectName; the caller places it."""
-    dock = QDockWidget(title, window, objectName=name)
+    ``docks`` under its objectName; the caller places it. ``title`` is English: the
+    dock shows its translation (context "Docks") and follows the language."""
+    dock = QDockWidget(QCoreApplication.translate(CONTEXT, title), window, objectName=name)
+    dock.setProperty(SOURCE_TITLE, title)
     if scroll:
         area = QScrollArea()
         area.setWidgetResizable(True)
@@ -79,13 +103,32 @@ def create_docks(window) -> None:
     """Put the panels, the views (or their placeholders) and the chain-rule inspector in
     docks, kept in ``window.docks``, and give the window its first-start size and
     layout (:func:`gui.window.layout.arrange_default`)."""
-    window.add_dock("dockTraining", "Training", window.training_panel, scroll=True)
-    window.add_dock("dockBuilder", "Network builder", window.layer_editor, scroll=True)
-    window.add_dock("dockData", "Data", window.data_panel, scroll=True)
+    window.add_dock("dockTraining", PANEL_DOCKS["dockTraining"], window.training_panel, True)
+    window.add_dock("dockBuilder", PANEL_DOCKS["dockBuilder"], window.layer_editor, True)
+    window.add_dock("dockData", PANEL_DOCKS["dockData"], window.data_panel, scroll=True)
     for name, title, attr, _, _ in VIEW_DOCKS:
         window.add_dock(name, title, getattr(window, attr))
-    window.add_dock("dockChainRule", "Chain rule", window.chain_rule_view)
+    window.add_dock("dockChainRule", PANEL_DOCKS["dockChainRule"], window.chain_rule_view)
+    window.dock_titles = DockTitles(window)
     arrange_default(window)
+
+
+class DockTitles(QObject):
+    """Keeps the titles of a window's docks (and so their View menu entries) in the
+    current language."""
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        i18n.notifier.languageChanged.connect(self.retranslate)
+
+    @Slot()
+    def retranslate(self) -> None:
+        """Every dock's title in the current language."""
+        for dock in self.window.findChildren(QDockWidget):
+            title = dock.property(SOURCE_TITLE)
+            if isinstance(title, str):
+                dock.setWindowTitle(QCoreApplication.translate(CONTEXT, title))
 
 
 def replace_placeholders(window) -> None:
@@ -100,4 +143,12 @@ def replace_placeholders(window) -> None:
         setattr(window, attr, view)
 
 
-__all__ = ["VIEW_DOCKS", "Placeholder", "create_docks", "make_dock", "replace_placeholders"]
+__all__ = [
+    "PANEL_DOCKS",
+    "VIEW_DOCKS",
+    "DockTitles",
+    "Placeholder",
+    "create_docks",
+    "make_dock",
+    "replace_placeholders",
+]

@@ -31,10 +31,6 @@ from ..error_log import describe, format_exception, where_raised, write_report
 LOGGED_REPEATS = 3
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("UnexpectedError", text)
-
-
 class ErrorHook:
     """A ``sys.excepthook`` that reports to ``window`` (see the module docstring)."""
 
@@ -67,7 +63,9 @@ class ErrorHook:
 
     def report(self, exc: BaseException, tb) -> None:
         """Log ``exc`` and show it as one line (once as a message box per distinct line)."""
-        line = _tr("Unexpected error in {0}").format(describe(exc, where_raised(tb)))
+        line = QCoreApplication.translate("UnexpectedError", "Unexpected error in {0}").format(
+            describe(exc, where_raised(tb))
+        )
         count = self.seen.get(line, 0) + 1
         self.seen[line] = count
         if count <= LOGGED_REPEATS:
@@ -76,7 +74,9 @@ class ErrorHook:
         if window is None:
             return
         if count == 1:
-            window.show_error(_tr("Unexpected error"), line)
+            window.show_error(
+                QCoreApplication.translate("UnexpectedError", "Unexpected error"), line
+            )
         else:
             window.statusBar().showMessage(line)
 

@@ -7,6 +7,7 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
+from .. import i18n
 from ..actions import make_action
 from .about import show_about
 from .shortcuts_dialog import ShortcutsDialog
@@ -19,14 +20,20 @@ class Help(QObject):
         super().__init__(window)
         self.window = window
         self.action_shortcuts = make_action(
-            window, "&Keyboard Shortcuts", "actionShortcuts", self.show_shortcuts,
+            window, "", "actionShortcuts", self.show_shortcuts,
             [QKeySequence.StandardKey.HelpContents],
         )  # fmt: skip
-        self.action_about = make_action(
-            window, "&About Backprop Lab", "actionAbout", self.show_about
-        )
+        self.action_about = make_action(window, "", "actionAbout", self.show_about)
         self.action_about.setMenuRole(QAction.MenuRole.AboutRole)
         window.menus.add("help", "help", self.action_shortcuts, self.action_about)
+        self.retranslate()
+        i18n.notifier.languageChanged.connect(self.retranslate)
+
+    @Slot()
+    def retranslate(self) -> None:
+        """The Help menu's entries in the current language."""
+        self.action_shortcuts.setText(self.tr("&Keyboard Shortcuts"))
+        self.action_about.setText(self.tr("&About Backprop Lab"))
 
     @Slot()
     def show_shortcuts(self) -> ShortcutsDialog:

@@ -53,14 +53,13 @@ class LabBinding(QObject):
         undo command (:mod:`gui.model.undo`), so it asks nothing first."""
         w = self.window
         keys = w.action_undo.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        how = f"Edit > Undo ({keys})" if keys else "Edit > Undo"
+        how = self.tr("Edit > Undo ({0})").format(keys) if keys else self.tr("Edit > Undo")
         if progress_lost:
-            text = (
-                f"{change}: the network starts afresh from its seed. {how} brings back "
-                "the trained network."
-            )
+            text = self.tr(
+                "{0}: the network starts afresh from its seed. {1} brings back the trained network."
+            ).format(change, how)
         else:
-            text = f"{change}. {how} takes it back."
+            text = self.tr("{0}. {1} takes it back.").format(change, how)
         w.statusBar().showMessage(text, 10_000)
 
     @Slot(object)
@@ -68,7 +67,7 @@ class LabBinding(QObject):
         edit = self.window.layer_editor.last_edit
         progress = self.has_progress()
         self.lab.set_spec(spec, edit=edit)
-        self.tell_how_to_undo(f"Changed the network ({edit})", progress)
+        self.tell_how_to_undo(self.tr("Changed the network ({0})").format(edit), progress)
 
     @Slot(object)
     def _on_dataset_changed(self, data: Dataset) -> None:
@@ -77,11 +76,11 @@ class LabBinding(QObject):
         w.layer_editor.set_dataset(data)
         problem = Problem(w.data_panel.choice, data, w.layer_editor.spec())
         self.lab.set_problem(problem, aspect="data")
-        self.tell_how_to_undo(f"Switched to the data {data.name!r}", progress)
+        self.tell_how_to_undo(self.tr("Switched to the data {0}").format(repr(data.name)), progress)
 
     @Slot(str)
     def _on_data_failed(self, message: str) -> None:
-        self.window.show_error("Cannot load the data", message)
+        self.window.show_error(self.tr("Cannot load the data"), message)
 
     @Slot(bool)
     def _on_data_busy(self, busy: bool) -> None:
@@ -114,7 +113,7 @@ class LabBinding(QObject):
             try:
                 c.set_config(lab.training_config())
             except ValueError as e:
-                w.show_error("Invalid training settings", str(e))
+                w.show_error(self.tr("Invalid training settings"), str(e))
         elif aspect == "speed":
             try:
                 if w.training_panel.speed() != lab.speed:

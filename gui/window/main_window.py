@@ -325,11 +325,11 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_diverged(self, message: str) -> None:
-        self.show_error("Training diverged", message)
+        self.show_error(self.tr("Training diverged"), message)
 
     @Slot(str)
     def _on_worker_error(self, message: str) -> None:
-        self.show_error("Training stopped", message)
+        self.show_error(self.tr("Training stopped"), message)
 
     # ------------------------------------------------------------------ the parts' automation
     def step_phase(self) -> None:

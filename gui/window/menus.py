@@ -15,35 +15,49 @@ Sections (top to bottom; Qt collapses the separators of empty ones):
 
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu
 
-#: (key, title, objectName, sections) of every top-level menu, in menu-bar order
+from .. import i18n
+
+#: (key, title, objectName, sections) of every top-level menu, in menu-bar order; the
+#: titles are translated in the context "Menus"
 MENUS = (
-    ("file", "&File", "menuFile", ("session", "weights", "derivation", "quit")),
-    ("edit", "&Edit", "menuEdit", ("undo",)),
-    ("train", "&Train", "menuTrain", ("training",)),
-    ("view", "&View", "menuView", ("docks", "appearance")),
-    ("help", "&Help", "menuHelp", ("help",)),
-)
+    ("file", QT_TRANSLATE_NOOP("Menus", "&File"), "menuFile",
+     ("session", "weights", "derivation", "quit")),
+    ("edit", QT_TRANSLATE_NOOP("Menus", "&Edit"), "menuEdit", ("undo",)),
+    ("train", QT_TRANSLATE_NOOP("Menus", "&Train"), "menuTrain", ("training",)),
+    ("view", QT_TRANSLATE_NOOP("Menus", "&View"), "menuView", ("docks", "appearance")),
+    ("help", QT_TRANSLATE_NOOP("Menus", "&Help"), "menuHelp", ("help",)),
+)  # fmt: skip
 
 
-class Menus:
+class Menus(QObject):
     """The menus of one window (see the module docstring); ``menus.file`` etc. are the
-    QMenus themselves."""
+    QMenus themselves. Their titles follow the language."""
 
     def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
         bar = window.menuBar()
         self._ends: dict[tuple[str, str], QAction] = {}
         self._menus: dict[str, QMenu] = {}
-        for key, title, name, sections in MENUS:
-            menu = bar.addMenu(title)
+        for key, _, name, sections in MENUS:
+            menu = bar.addMenu("")
             menu.setObjectName(name)
             menu.setSeparatorsCollapsible(True)
             for section in sections:
                 self._ends[key, section] = menu.addSeparator()  # the section ends here
             self._menus[key] = menu
             setattr(self, key, menu)
+        self.retranslate()
+        i18n.notifier.languageChanged.connect(self.retranslate)
+
+    @Slot()
+    def retranslate(self) -> None:
+        """The menu titles in the current language."""
+        for key, title, _, _ in MENUS:
+            self._menus[key].setTitle(QCoreApplication.translate("Menus", title))
 
     def menu(self, key: str) -> QMenu:
         """The top-level menu ``key`` ("file", "edit", "train", "view", "help")."""

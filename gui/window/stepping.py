@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QStyle, QToolBar
 
-from .. import file_dialogs
+from .. import file_dialogs, i18n
 from .. import settings as user
 from ..files.errors import describe_error
 from ..inspector.chain_rule_view import ChainRuleView, path_edges
@@ -59,31 +59,46 @@ class Stepping(QObject):
 
     def _create_step_actions(self) -> None:
         window = self.window
-        self.action_step_phase = QAction("Step phase", window, objectName="actionStepPhase")
+        self.action_step_phase = QAction(window, objectName="actionStepPhase")
         self.action_step_phase.setShortcut(QKeySequence(Qt.Key.Key_F11))
-        self.action_step_phase.setToolTip(
-            "One phase: forward layer by layer, loss, backward layer by layer, update (F11)"
-        )
         set_palette_icon(self.action_step_phase, QStyle.StandardPixmap.SP_ArrowForward)
-        self.action_finish = QAction("Finish iteration", window, objectName="actionFinishIteration")
+        self.action_finish = QAction(window, objectName="actionFinishIteration")
         self.action_finish.setShortcut(QKeySequence("Shift+F11"))
-        self.action_finish.setToolTip("Run the rest of the iteration under way (Shift+F11)")
         set_palette_icon(self.action_finish, QStyle.StandardPixmap.SP_MediaSeekForward)
         self.action_finish.setEnabled(False)
         for a in (self.action_step_phase, self.action_finish):
             a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.action_copy_derivation = QAction(
-            "Copy derivation as Markdown", window, objectName="actionCopyDerivation"
-        )
-        self.action_copy_derivation.setToolTip("The worked example for the inspected weight")
-        self.action_export_derivation = QAction(
-            "Export derivation...", window, objectName="actionExportDerivation"
-        )
+        self.action_copy_derivation = QAction(window, objectName="actionCopyDerivation")
+        self.action_export_derivation = QAction(window, objectName="actionExportDerivation")
         for a in (self.action_copy_derivation, self.action_export_derivation):
             a.setEnabled(False)
+        self.retranslate()
+        i18n.notifier.languageChanged.connect(self.retranslate)
+
+    @Slot()
+    def retranslate(self) -> None:
+        """The part's actions, toolbar and phase line in the current language."""
+        self.action_step_phase.setText(self.tr("Step phase"))
+        self.action_step_phase.setToolTip(
+            self.tr(
+                "One phase: forward layer by layer, loss, backward layer by layer, update (F11)"
+            )
+        )
+        self.action_finish.setText(self.tr("Finish iteration"))
+        self.action_finish.setToolTip(
+            self.tr("Run the rest of the iteration under way (Shift+F11)")
+        )
+        self.action_copy_derivation.setText(self.tr("Copy derivation as Markdown"))
+        self.action_copy_derivation.setToolTip(
+            self.tr("The worked example for the inspected weight")
+        )
+        self.action_export_derivation.setText(self.tr("Export derivation..."))
+        if getattr(self, "step_toolbar", None) is not None:
+            self.step_toolbar.setWindowTitle(self.tr("Step by step"))
+            self.update_phase_views()
 
     def _create_step_ui(self) -> None:
-        bar = QToolBar("Step by step", self.window, objectName="stepToolBar")
+        bar = QToolBar(self.tr("Step by step"), self.window, objectName="stepToolBar")
         for a in (self.window.action_play, self.window.action_step, self.action_step_phase):
             bar.addAction(a)
         bar.addAction(self.action_finish)
@@ -127,7 +142,7 @@ class Stepping(QObject):
             and not self.window.controller.iteration_pending
         ):
             self.window.statusBar().showMessage(
-                "No iteration under way: Step phase (F11) begins one", 5000
+                self.tr("No iteration under way: Step phase (F11) begins one"), 5000
             )
 
     def inspect_weight(self, layer: int, row: int, col: int | None) -> None:
@@ -162,9 +177,9 @@ class Stepping(QObject):
         try:
             self.chain_rule_view.export_markdown(path)
         except (OSError, ValueError) as e:
-            self.window.show_error("Cannot export the derivation", describe_error(e, path))
+            self.window.show_error(self.tr("Cannot export the derivation"), describe_error(e, path))
             return False
-        self.window.statusBar().showMessage(f"Derivation saved to {path}", 5000)
+        self.window.statusBar().showMessage(self.tr("Derivation saved to {0}").format(path), 5000)
         return True
 
     def _inspect(self, layer: int, row: int, col: int | None) -> None:
@@ -263,7 +278,7 @@ class Stepping(QObject):
         else:
             row, index = chosen_row(c.phase_batch_indices, self.sample_chooser.sample_index)
         detail = data_text(len(s.x), row, index, single, self.sample_chooser.sample_index)
-        self.phase_indicator.show_phase(s, f"Iteration {s.step} {detail}")
+        self.phase_indicator.show_phase(s, self.tr("Iteration {0} {1}").format(s.step, detail))
         if not self.window.views_installed:
             return
         snap = self.window.last_snapshot
@@ -275,7 +290,7 @@ class Stepping(QObject):
     @Slot()
     def _on_copy_derivation(self) -> None:
         if self.chain_rule_view.copy_markdown():
-            self.window.statusBar().showMessage("Derivation copied as Markdown", 5000)
+            self.window.statusBar().showMessage(self.tr("Derivation copied as Markdown"), 5000)
 
     @Slot()
     def _on_export_derivation(self) -> None:
@@ -285,9 +300,9 @@ class Stepping(QObject):
         start = os.path.join(user.last_folder(), name)
         file_dialogs.ask_save_file(
             self.window,
-            "Export derivation",
+            self.tr("Export derivation"),
             start,
-            "Markdown (*.md);;All files (*)",
+            ";;".join((self.tr("Markdown (*.md)"), file_dialogs.all_files_filter())),
             self._export_derivation_to,
         )
 

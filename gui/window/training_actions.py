@@ -17,6 +17,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QStyle
 
+from .. import i18n
 from ..training.background import format_seconds
 from .icons import set_palette_icon
 from .shortcuts_dialog import set_command_name
@@ -24,19 +25,30 @@ from .shortcuts_dialog import set_command_name
 
 def status_text(snap: Snapshot, playing: bool = True) -> str:
     """The status bar's line for a snapshot: iteration, epoch, loss, accuracy, and the
-    speed (it/s) only while ``playing`` (a paused run has no speed)."""
+    speed (it/s) only while ``playing`` (a paused run has no speed), in the current
+    language (numbers as in English)."""
     loss = "-" if math.isnan(snap.train_loss) else f"{snap.train_loss:.4g}"
-    parts = [f"iteration {snap.step:,}", f"epoch {snap.epoch:,}", f"loss {loss}"]
+    parts = [
+        QCoreApplication.translate("StatusLine", "iteration {0}").format(f"{snap.step:,}"),
+        QCoreApplication.translate("StatusLine", "epoch {0}").format(f"{snap.epoch:,}"),
+        QCoreApplication.translate("StatusLine", "loss {0}").format(loss),
+    ]
     if snap.train_accuracy is not None:
-        parts.append(f"accuracy {snap.train_accuracy:.1%}")
+        parts.append(
+            QCoreApplication.translate("StatusLine", "accuracy {0}").format(
+                f"{snap.train_accuracy:.1%}"
+            )
+        )
     if snap.sample_rows:
         parts.append(
-            QCoreApplication.translate("TrainingActions", "(on a sample of {0:,} rows)").format(
-                snap.sample_rows
+            QCoreApplication.translate("StatusLine", "(on a sample of {0} rows)").format(
+                f"{snap.sample_rows:,}"
             )
         )
     if playing and snap.rate > 0:
-        parts.append(f"{snap.rate:,.0f} it/s")
+        parts.append(
+            QCoreApplication.translate("StatusLine", "{0} it/s").format(f"{snap.rate:,.0f}")
+        )
     return "   ".join(parts)
 
 
@@ -46,25 +58,19 @@ class TrainingActions(QObject):
     def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.action_play = QAction("Play", window, objectName="actionPlay", checkable=True)
+        self.action_play = QAction(window, objectName="actionPlay", checkable=True)
         self.action_play.setShortcut(QKeySequence(Qt.Key.Key_Space))
-        self.action_play.setToolTip("Play / pause training (Space)")
         set_palette_icon(self.action_play, QStyle.StandardPixmap.SP_MediaPlay)
-        set_command_name(self.action_play, self.tr("Play / Pause"))  # its text follows
-        self.action_step = QAction("Step", window, objectName="actionStep")
+        self.action_step = QAction(window, objectName="actionStep")
         self.action_step.setShortcut(QKeySequence(Qt.Key.Key_F10))
-        self.action_step.setToolTip("One iteration: forward, loss, backward, update (F10)")
         set_palette_icon(self.action_step, QStyle.StandardPixmap.SP_MediaSkipForward)
-        self.action_reset = QAction("Reset", window, objectName="actionReset")
+        self.action_reset = QAction(window, objectName="actionReset")
         self.action_reset.setShortcut(QKeySequence("Ctrl+R"))
-        self.action_reset.setToolTip("Re-initialise the weights from the seed (Ctrl+R)")
         set_palette_icon(self.action_reset, QStyle.StandardPixmap.SP_BrowserReload)
-        self.action_cancel_work = QAction(self.tr("Cancel step"), window)
-        self.action_cancel_work.setObjectName("actionCancelWork")
+        self.action_cancel_work = QAction(window, objectName="actionCancelWork")
         self.action_cancel_work.setShortcut(QKeySequence(Qt.Key.Key_Escape))
-        self.action_cancel_work.setToolTip(self.tr("Cancel the step under way (Esc)"))
         self.action_cancel_work.setEnabled(False)
-        self.action_quit = QAction("Quit", window, objectName="actionQuit")
+        self.action_quit = QAction(window, objectName="actionQuit")
         self.action_quit.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
         self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
         if not self.action_quit.shortcuts():
@@ -79,6 +85,28 @@ class TrainingActions(QObject):
         window.controller.runningChanged.connect(self.on_running_changed)
         window.controller.busyChanged.connect(self._on_busy_changed)
         self.action_cancel_work.triggered.connect(window.controller.cancel_background)
+        self.retranslate()
+        i18n.notifier.languageChanged.connect(self.retranslate)
+
+    @Slot()
+    def retranslate(self) -> None:
+        """The actions' texts, tooltips and command names in the current language."""
+        set_command_name(self.action_play, self.tr("Play / Pause"))  # its text follows
+        self.action_play.setToolTip(self.tr("Play / pause training (Space)"))
+        self._set_play_text(self.action_play.isChecked())
+        self.action_step.setText(self.tr("Step"))
+        self.action_step.setToolTip(self.tr("One iteration: forward, loss, backward, update (F10)"))
+        self.action_reset.setText(self.tr("Reset"))
+        self.action_reset.setToolTip(self.tr("Re-initialise the weights from the seed (Ctrl+R)"))
+        self.action_cancel_work.setText(self.tr("Cancel step"))
+        self.action_cancel_work.setToolTip(self.tr("Cancel the step under way (Esc)"))
+        self.action_quit.setText(self.tr("Quit"))
+        label, snap = getattr(self.window, "status_label", None), self.window.last_snapshot
+        if label is not None and snap is not None:  # the status line's words too
+            label.setText(status_text(snap, playing=self.window.controller.is_running))
+
+    def _set_play_text(self, running: bool) -> None:
+        self.action_play.setText(self.tr("Pause") if running else self.tr("Play"))
 
     @Slot(bool)
     def _on_play_toggled(self, checked: bool) -> None:
@@ -104,7 +132,7 @@ class TrainingActions(QObject):
             QStyle.StandardPixmap.SP_MediaPause if running else QStyle.StandardPixmap.SP_MediaPlay
         )
         set_palette_icon(self.action_play, pixmap)
-        self.action_play.setText("Pause" if running else "Play")
+        self._set_play_text(running)
 
     @Slot(bool)
     def _on_busy_changed(self, busy: bool) -> None:

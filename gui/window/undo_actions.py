@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
+from .. import i18n
 from ..actions import make_action
 from ..model.undo import UndoRecorder
 from .shortcuts_dialog import set_command_name
@@ -26,13 +27,12 @@ class UndoActions(QObject):
         self.recorder = UndoRecorder(window.lab, self)
         self.stack = self.recorder.stack
         K = QKeySequence.StandardKey
-        self.action_undo = make_action(window, "Undo", "actionUndo", self.stack.undo, [K.Undo])
+        self.action_undo = make_action(window, "", "actionUndo", self.stack.undo, [K.Undo])
         self.action_redo = make_action(
-            window, "Redo", "actionRedo", self.stack.redo, [K.Redo, "Ctrl+Shift+Z"]
+            window, "", "actionRedo", self.stack.redo, [K.Redo, "Ctrl+Shift+Z"]
         )
-        # the texts follow the stack ("Undo: ..."); the shortcuts list names the commands
-        set_command_name(self.action_undo, self.tr("Undo"))
-        set_command_name(self.action_redo, self.tr("Redo"))
+        self.retranslate()
+        i18n.notifier.languageChanged.connect(self.retranslate)
         self.action_undo.setEnabled(False)
         self.action_redo.setEnabled(False)
         window.menus.add("edit", "undo", self.action_undo, self.action_redo)
@@ -42,6 +42,16 @@ class UndoActions(QObject):
         self.stack.redoTextChanged.connect(self._on_redo_text)
         self.stack.indexChanged.connect(self._on_history_changed)
         self.stack.cleanChanged.connect(self._on_history_changed)
+
+    @Slot()
+    def retranslate(self) -> None:
+        """Undo's and Redo's texts and command names in the current language (the
+        command's own label is the model's, gui.model.undo)."""
+        # the texts follow the stack ("Undo: ..."); the shortcuts list names the commands
+        set_command_name(self.action_undo, self.tr("Undo"))
+        set_command_name(self.action_redo, self.tr("Redo"))
+        self._on_undo_text(self.stack.undoText())
+        self._on_redo_text(self.stack.redoText())
 
     @property
     def applying(self) -> bool:
@@ -54,11 +64,11 @@ class UndoActions(QObject):
 
     @Slot(str)
     def _on_undo_text(self, text: str) -> None:
-        self.action_undo.setText(f"Undo: {text}" if text else "Undo")
+        self.action_undo.setText(self.tr("Undo: {0}").format(text) if text else self.tr("Undo"))
 
     @Slot(str)
     def _on_redo_text(self, text: str) -> None:
-        self.action_redo.setText(f"Redo: {text}" if text else "Redo")
+        self.action_redo.setText(self.tr("Redo: {0}").format(text) if text else self.tr("Redo"))
 
 
 __all__ = ["UndoActions"]

@@ -311,7 +311,9 @@ class TrainingController(QObject):
         if out.diverged:
             self.diverged.emit(out.diverged)
         if out.error:
-            fallback = f"; paused at iteration {self._trainer.step_count}" if out.broken else ""
+            paused = self.tr("; paused at iteration %1")
+            paused = paused.replace("%1", str(self._trainer.step_count))
+            fallback = paused if out.broken else ""
             self.errorOccurred.emit(out.error + fallback)
 
     # ------------------------------------------------------------ phase stepping

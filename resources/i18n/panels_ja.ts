@@ -1,143 +1,117 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
-<TS version="2.1" language="ja_JP">
+<TS version="2.1" language="ja" sourcelanguage="en">
 <context>
     <name>DataPanel</name>
     <message>
-        <location filename="../../gui/panels/data_panel.py" line="144"/>
         <source>Data set:</source>
         <translation>データセット:</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/data_panel.py" line="145"/>
         <source>Noise:</source>
         <translation>ノイズ:</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/data_panel.py" line="146"/>
         <source>Samples:</source>
         <translation>サンプル数:</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/data_panel.py" line="147"/>
         <source>Validation share:</source>
         <translation>検証データの割合:</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/data_panel.py" line="148"/>
         <source>Seed:</source>
         <translation>シード:</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/data_panel.py" line="152"/>
         <source>Targets:</source>
         <translation>正解の列数:</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/data_panel.py" line="153"/>
         <source>Share of the samples held out for validation (0 - 0.9)</source>
         <translation>検証用に取り分けるサンプルの割合です (0 - 0.9)</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/data_panel.py" line="154"/>
         <source>Same seed, same samples and the same split</source>
         <translation>同じシードなら、同じサンプルと同じ分け方になります</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/data_panel.py" line="155"/>
         <source>Draw new samples (next seed)</source>
         <translation>新しいサンプルを生成します (次のシード)</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/data_panel.py" line="156"/>
         <source>Import CSV...</source>
         <translation>CSV を読み込む...</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/data_panel.py" line="158"/>
         <source>Load a CSV file of numbers (or drop one on the window)</source>
         <translation>数値の CSV ファイルを読み込みます (ウィンドウにドロップしても読み込めます)</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/data_panel.py" line="160"/>
         <source>How many of the last columns are targets</source>
         <translation>末尾の何列が正解データかを指定します</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/data_panel.py" line="161"/>
         <source>Standardise features</source>
         <translation>特徴量を標準化</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/data_panel.py" line="164"/>
         <source>Scale every input column to mean 0, standard deviation 1 (training rows&apos; statistics)</source>
         <translation>入力の各列を平均 0、標準偏差 1 にそろえます (訓練データの統計量を使います)</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/data_panel.py" line="201"/>
         <source>CSV: %1</source>
         <translation>CSV: %1</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/data_panel.py" line="219"/>
         <source>Regenerate</source>
         <translation>再生成</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/data_panel.py" line="219"/>
         <source>Reload</source>
         <translation>再読み込み</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/panels/data_panel.py" line="231"/>
         <source>%n class(es)</source>
         <translation>
             <numerusform>%n クラス</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/panels/data_panel.py" line="233"/>
         <source>regression</source>
         <translation>回帰</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/panels/data_panel.py" line="235"/>
         <source>%1 training and %n validation sample(s)</source>
         <translation>
             <numerusform>訓練データ %1 個と検証データ %n 個のサンプル</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/panels/data_panel.py" line="238"/>
         <source>%n input(s)</source>
         <translation>
             <numerusform>入力 %n 個</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/panels/data_panel.py" line="239"/>
         <source>%n target column(s)</source>
         <translation>
             <numerusform>正解の列 %n 個</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/panels/data_panel.py" line="241"/>
         <source>%1: %2, %3, %4, %5</source>
         <translation>%1: %2、%3、%4、%5</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/data_panel.py" line="334"/>
         <source>Import CSV</source>
         <translation>CSV を読み込む</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/data_panel.py" line="336"/>
         <source>CSV files (*.csv);;All files (*)</source>
         <translation>CSV ファイル (*.csv);;すべてのファイル (*)</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/data_panel.py" line="359"/>
         <source>Reading %1...</source>
         <translation>「%1」を読み込み中...</translation>
     </message>
@@ -145,182 +119,146 @@
 <context>
     <name>EditLabel</name>
     <message>
-        <location filename="../../gui/model/labels.py" line="28"/>
         <source>layer %1 </source>
         <translation>第%1層の</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="29"/>
         <source>width %1 -&gt; %2</source>
         <translation>幅 %1 → %2</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="30"/>
         <source>activation %1 -&gt; %2</source>
         <translation>活性化関数 %1 → %2</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="31"/>
         <source>insert layer %1 (%2 %3)</source>
         <translation>第%1層を挿入 (%2 個の %3)</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="32"/>
         <source>remove layer %1 (%2 %3)</source>
         <translation>第%1層を削除 (%2 個の %3)</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="33"/>
         <source>move layer %1 to %2</source>
         <translation>第%1層を第%2層へ移動</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="34"/>
         <source>output %1/%2 -&gt; %3/%4</source>
         <translation>出力層 %1/%2 → %3/%4</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="35"/>
         <source>biases on</source>
         <translation>バイアスあり</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="36"/>
         <source>biases off</source>
         <translation>バイアスなし</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="37"/>
         <source>initialisation %1 -&gt; %2</source>
         <translation>初期化 %1 → %2</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="38"/>
         <source>seed %1 -&gt; %2</source>
         <translation>シード %1 → %2</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="39"/>
         <source>network</source>
         <translation>ネットワーク</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="40"/>
         <source>learning rate %1 -&gt; %2</source>
         <translation>学習率 η %1 → %2</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="41"/>
         <source>optimiser %1 -&gt; %2</source>
         <translation>最適化手法 %1 → %2</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="42"/>
         <source>batch size %1 -&gt; %2</source>
         <translation>バッチサイズ %1 → %2</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="43"/>
         <source>full</source>
         <translation>全件</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="44"/>
         <source>L2 %1 -&gt; %2</source>
         <translation>L2 %1 → %2</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="45"/>
         <source>L1 %1 -&gt; %2</source>
         <translation>L1 %1 → %2</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="46"/>
         <source>training settings</source>
         <translation>学習の設定</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="47"/>
         <source>data %1</source>
         <translation>データ %1</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="48"/>
         <source>data %1 -&gt; %2</source>
         <translation>データ %1 → %2</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="49"/>
         <source>noise %1 -&gt; %2</source>
         <translation>ノイズ %1 → %2</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="50"/>
         <source>samples %1 -&gt; %2</source>
         <translation>サンプル数 %1 → %2</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="51"/>
         <source>validation share %1 -&gt; %2</source>
         <translation>検証データの割合 %1 → %2</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="52"/>
         <source>data seed %1 -&gt; %2</source>
         <translation>データのシード %1 → %2</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="53"/>
         <source>reset</source>
         <translation>リセット</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="54"/>
         <source>import %1</source>
         <translation>「%1」の読み込み</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="55"/>
         <source>, </source>
         <translation>、</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="60"/>
         <source>circles</source>
         <translation>円</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="61"/>
         <source>gaussians</source>
         <translation>ガウス分布</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="62"/>
         <source>spiral</source>
         <translation>渦巻き</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="63"/>
         <source>spiral3</source>
         <translation>渦巻き (3 クラス)</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="64"/>
         <source>sine</source>
         <translation>正弦波</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="65"/>
         <source>plane</source>
         <translation>平面</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="68"/>
         <source>uniform</source>
         <translation>一様分布</translation>
     </message>
     <message>
-        <location filename="../../gui/model/labels.py" line="69"/>
         <source>normal</source>
         <translation>正規分布</translation>
     </message>
@@ -328,89 +266,72 @@
 <context>
     <name>LayerEditor</name>
     <message>
-        <location filename="../../gui/panels/layer_editor.py" line="145"/>
         <source>Hidden layers:</source>
         <translation>隠れ層:</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/layer_editor.py" line="146"/>
         <source>Output layer</source>
         <translation>出力層</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/layer_editor.py" line="148"/>
         <source>Units:</source>
         <translation>ニューロン数:</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/layer_editor.py" line="149"/>
         <source>Activation:</source>
         <translation>活性化関数:</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/layer_editor.py" line="150"/>
         <source>Loss:</source>
         <translation>損失関数:</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/layer_editor.py" line="151"/>
         <source>Initialisation:</source>
         <translation>初期化:</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/layer_editor.py" line="152"/>
         <source>Seed:</source>
         <translation>シード:</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/layer_editor.py" line="155"/>
         <source>Biases</source>
         <translation>バイアス</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/layer_editor.py" line="157"/>
         <source>Without biases every layer computes z = W a (the article)</source>
         <translation>バイアスなしでは、各層は z = W a を計算します (記事と同じ)</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/layer_editor.py" line="159"/>
         <source>Same seed, same initial weights</source>
         <translation>同じシードなら、同じ重みの初期値になります</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/layer_editor.py" line="185"/>
         <source>Input: %1 (%2) - from the data</source>
         <translation>入力層: %1 (%2) - データから</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/layer_editor.py" line="191"/>
         <source>%1 - from the data</source>
         <translation>%1 - データから</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/layer_editor.py" line="203"/>
         <source> -&gt; </source>
         <translation> → </translation>
     </message>
     <message>
-        <location filename="../../gui/panels/layer_editor.py" line="203"/>
         <source> (no bias)</source>
         <translation> (バイアスなし)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/panels/layer_editor.py" line="205"/>
         <source>%n parameter(s)</source>
         <translation>
             <numerusform>パラメーター %n 個</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/panels/layer_editor.py" line="206"/>
         <source>%1, loss %2: %3</source>
         <translation>%1、損失関数 %2: %3</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/layer_editor.py" line="373"/>
         <source>Not possible: %1</source>
         <translation>できません: %1</translation>
     </message>
@@ -418,62 +339,50 @@
 <context>
     <name>LayerTable</name>
     <message>
-        <location filename="../../gui/panels/layer_table.py" line="54"/>
         <source>Width</source>
         <translation>幅</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/layer_table.py" line="54"/>
         <source>Activation</source>
         <translation>活性化関数</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/layer_table.py" line="55"/>
         <source>Hidden layers, from the input to the output layer</source>
         <translation>隠れ層 (入力層の側から出力層の側へ)</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/layer_table.py" line="60"/>
         <source>Layer %1</source>
         <translation>第%1層</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/layer_table.py" line="123"/>
         <source>Add</source>
         <translation>追加</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/layer_table.py" line="124"/>
         <source>Add a hidden layer before the output layer (a copy of the last hidden layer)</source>
         <translation>出力層の手前に隠れ層を追加します (最後の隠れ層のコピー)</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/layer_table.py" line="130"/>
         <source>Insert</source>
         <translation>挿入</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/layer_table.py" line="131"/>
         <source>Insert a hidden layer before the selected one (a copy of the layer before it, or of the selected one at the front)</source>
         <translation>選んだ層の手前に隠れ層を挿入します (その前の層のコピー、先頭では選んだ層のコピー)</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/layer_table.py" line="138"/>
         <source>Remove</source>
         <translation>削除</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/layer_table.py" line="139"/>
         <source>Remove the selected hidden layer</source>
         <translation>選んだ隠れ層を削除します</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/layer_table.py" line="143"/>
         <source>Move the selected layer towards the input</source>
         <translation>選んだ層を入力層の側へ移動します</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/layer_table.py" line="147"/>
         <source>Move the selected layer towards the output</source>
         <translation>選んだ層を出力層の側へ移動します</translation>
     </message>
@@ -481,7 +390,6 @@
 <context>
     <name>TrainingController</name>
     <message>
-        <location filename="../../gui/training/controller.py" line="314"/>
         <source>; paused at iteration %1</source>
         <translation>。イテレーション %1 で一時停止しました</translation>
     </message>
@@ -489,84 +397,68 @@
 <context>
     <name>TrainingPanel</name>
     <message>
-        <location filename="../../gui/panels/training_panel.py" line="49"/>
         <source>Full speed</source>
         <extracomment>(label, iterations per second or None for full speed); the labels are English, the combo shows them in the window&apos;s language (:func:`speed_text`)</extracomment>
         <translation>最高速度</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/training_panel.py" line="50"/>
         <source>%1 / s</source>
         <translation>%1 回/秒</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/training_panel.py" line="137"/>
         <source>Learning rate:</source>
         <extracomment>the spin boxes&apos; ranges are engine.limits&apos;, which every file reader and the command line check too: a file never carries a value these controls cannot show</extracomment>
         <translation>学習率 η:</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/training_panel.py" line="138"/>
         <source>Optimiser:</source>
         <translation>最適化手法:</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/training_panel.py" line="139"/>
         <source>Batch size:</source>
         <translation>バッチサイズ:</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/training_panel.py" line="140"/>
         <source>L2:</source>
         <translation>L2:</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/training_panel.py" line="141"/>
         <source>L1:</source>
         <translation>L1:</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/training_panel.py" line="142"/>
         <source>Speed:</source>
         <translation>速度:</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/training_panel.py" line="143"/>
         <source>Iteration:</source>
         <translation>イテレーション:</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/training_panel.py" line="144"/>
         <source>Epoch:</source>
         <translation>エポック:</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/training_panel.py" line="149"/>
         <source>Learning rate eta in w &lt;- w - eta * dL/dw (arrows: 1-2-5 steps)</source>
         <translation>w ← w - η ∂L/∂w の学習率 η です (矢印キーで 1-2-5 刻み)</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/training_panel.py" line="151"/>
         <source>full</source>
         <translation>全件</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/training_panel.py" line="153"/>
         <source>Samples per iteration; &apos;full&apos; (0) = the whole training set</source>
         <translation>1 イテレーションで使うサンプル数です。「全件」(0) は訓練データ全体 (ミニバッチなし) です</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/training_panel.py" line="155"/>
         <source>L2 penalty: adds l2 * w to every weight&apos;s gradient</source>
         <translation>L2 正則化: 各重みの勾配に l2 · w を加えます</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/training_panel.py" line="156"/>
         <source>L1 penalty: adds l1 * sign(w) to every gradient</source>
         <translation>L1 正則化: 各勾配に l1 · sign(w) を加えます</translation>
     </message>
     <message>
-        <location filename="../../gui/panels/training_panel.py" line="159"/>
         <source>Slow training down to watch it learn</source>
         <translation>学習を遅くして、学習の様子を観察します</translation>
     </message>
@@ -574,27 +466,22 @@
 <context>
     <name>TrainingWorker</name>
     <message>
-        <location filename="../../gui/training/worker.py" line="105"/>
         <source>cannot reach the training process: %1</source>
         <translation>学習プロセスに接続できません: %1</translation>
     </message>
     <message>
-        <location filename="../../gui/training/worker.py" line="141"/>
         <source>training thread failed: %1</source>
         <translation>学習スレッドが失敗しました: %1</translation>
     </message>
     <message>
-        <location filename="../../gui/training/worker.py" line="154"/>
         <source>garbled reply from the training process: %1</source>
         <translation>学習プロセスからの応答が壊れています: %1</translation>
     </message>
     <message>
-        <location filename="../../gui/training/worker.py" line="166"/>
         <source>the training process stopped unexpectedly (exit code %1)</source>
         <translation>学習プロセスが予期せず終了しました (終了コード %1)</translation>
     </message>
     <message>
-        <location filename="../../gui/training/worker.py" line="175"/>
         <source>; details in the error log</source>
         <translation>。詳しくはエラーログにあります</translation>
     </message>

@@ -25,9 +25,10 @@ from backprop_lab.engine.network import (
     LayerSpec,
     fit_problem,
 )
+from PySide6.QtCore import QCoreApplication
 
 from ..model import labels
-from ..model.labels import EditLabel, Phrase
+from ..model.labels import EditLabel, Phrase, fill
 from ..model.records import NetworkSpec
 
 MAX_HIDDEN = MAX_LAYERS - 1
@@ -111,9 +112,11 @@ def spec_problem(spec: NetworkSpec, dataset: Dataset) -> str | None:
     if problem is not None:
         return problem
     if spec.init not in INITS:
-        return f"unknown initialisation {spec.init!r}"
+        text = QCoreApplication.translate("LayerEdits", "unknown initialisation %1")
+        return fill(text, repr(spec.init))
     if not 0 <= spec.seed <= MAX_SEED:
-        return f"the seed must be between 0 and {MAX_SEED}"
+        text = QCoreApplication.translate("LayerEdits", "the seed must be between 0 and %1")
+        return fill(text, MAX_SEED)
     return None
 
 

@@ -166,10 +166,9 @@ class TrainingController(QObject):
         if self._trainer is None:
             raise ValueError("there is no training problem to put the network into")
         if net.architecture != self._trainer.network.architecture:
-            raise ValueError(
-                f"the network is {net.architecture.describe()}, the current problem "
-                f"needs {self._trainer.network.architecture.describe()}"
-            )
+            text = self.tr("the network is %1, the current problem needs %2")
+            given, needed = net.architecture, self._trainer.network.architecture
+            raise ValueError(text.replace("%1", given.describe()).replace("%2", needed.describe()))
         self.pause()
         self._phases.abandon()
         self._trainer.set_network(net)

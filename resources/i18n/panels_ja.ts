@@ -264,6 +264,13 @@
     </message>
 </context>
 <context>
+    <name>Histories</name>
+    <message>
+        <source>gradient-norm history with %1 layers</source>
+        <translation>%1 層の勾配ノルムの履歴</translation>
+    </message>
+</context>
+<context>
     <name>LayerEditor</name>
     <message>
         <source>Hidden layers:</source>
@@ -337,6 +344,17 @@
     </message>
 </context>
 <context>
+    <name>LayerEdits</name>
+    <message>
+        <source>unknown initialisation %1</source>
+        <translation>不明な初期化 %1</translation>
+    </message>
+    <message>
+        <source>the seed must be between 0 and %1</source>
+        <translation>シードは 0 から %1 の間でなければなりません</translation>
+    </message>
+</context>
+<context>
     <name>LayerTable</name>
     <message>
         <source>Width</source>
@@ -389,6 +407,10 @@
 </context>
 <context>
     <name>TrainingController</name>
+    <message>
+        <source>the network is %1, the current problem needs %2</source>
+        <translation>ネットワークは %1 ですが、今の問題には %2 が必要です</translation>
+    </message>
     <message>
         <source>; paused at iteration %1</source>
         <translation>。イテレーション %1 で一時停止しました</translation>

@@ -229,3 +229,15 @@ def test_catalogue_is_complete_and_compiled():
         text = "".join(tr.itertext()).strip()
         assert text, m.findtext("source")
     assert QM.stat().st_mtime >= TS.stat().st_mtime - 1
+
+
+def test_the_builders_refusals_in_japanese(japanese):
+    from backprop_lab.gui.panels.layer_edits import spec_problem
+
+    editor = LayerEditor()
+    bad_init = replace(editor.spec(), init="bogus")
+    bad_seed = replace(editor.spec(), seed=-1)
+    assert spec_problem(bad_init, editor.dataset) == "不明な初期化 'bogus'"
+    assert spec_problem(bad_seed, editor.dataset).startswith("シードは 0 から ")
+    i18n.apply_language("en")
+    assert spec_problem(bad_init, editor.dataset) == "unknown initialisation 'bogus'"

@@ -38,8 +38,8 @@ CATALOGUES: dict[str, tuple[str, ...]] = {
     "window": ("app.py", "main.py", "actions.py", "questions.py", "file_dialogs.py",
                "window", "files"),
     "panels": ("panels", "model/lab.py", "model/records.py", "model/histories.py",
-               "model/undo.py", "model/session_file.py", "training", "tasks.py",
-               "settings.py"),
+               "model/undo.py", "model/labels.py", "model/session_file.py", "training",
+               "tasks.py", "settings.py"),
     "views": ("views", "inspector", "model/phase_frame.py"),
     "messages": ("messages.py",),  # the engine's errors, rendered from kind + values
 }  # fmt: skip

@@ -14,6 +14,7 @@ import numpy as np
 from backprop_lab.engine.network import MAX_LAYERS
 from backprop_lab.engine.transport.history import LossHistory
 from backprop_lab.engine.transport.snapshot import Snapshot
+from PySide6.QtCore import QCoreApplication
 
 # columns of the per-snapshot evaluation history
 VAL_LOSS, TRAIN_ACC, VAL_ACC = 0, 1, 2
@@ -108,7 +109,8 @@ class Histories:
         counters = np.asarray(part.get("counters", ()))
         depth = int(counters[0]) if counters.shape == (8,) else 0
         if not 1 <= depth <= MAX_LAYERS:
-            raise ValueError(f"gradient-norm history with {depth} layers")
+            text = QCoreApplication.translate("Histories", "gradient-norm history with %1 layers")
+            raise ValueError(text.replace("%1", str(depth)))
         history = LossHistory(columns=depth)
         history.set_state(part)
         self.norms = history

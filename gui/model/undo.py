@@ -10,6 +10,10 @@ on a ``QUndoStack``, labelled as the builder describes it ("layer 2 width 8 -> 1
 command's first ``redo`` (QUndoStack.push calls it) does nothing: the edit is already
 applied.
 
+Labels are :class:`~gui.model.labels.EditLabel` parts rendered in the window's language
+when the command is pushed; after a language change :meth:`UndoRecorder.retranslate`
+renders every command's text again (and tells the stack's undo/redo texts' listeners).
+
 Edits that re-initialise the network (architecture, data, reset, imported weights) keep
 the training progress they replaced - the exact trainer state and the plotted histories,
 captured when the model announces ``runAboutToBeCleared`` (paused, histories not yet
@@ -26,7 +30,9 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from . import labels
 from .lab import LabModel
+from .labels import EditLabel, Phrase, dataset_name, label_text
 from .records import DataChoice, Problem, Progress, TrainingSettings
 from .session_file import apply_problem, progress_of
 
@@ -34,42 +40,63 @@ UNDO_LIMIT = 100
 MAX_PROGRESS_BYTES = 256 * 1024 * 1024
 
 
-def _number(v: float) -> str:
-    return f"{v:g}"
+def _batch(size: int | None) -> object:
+    return size or Phrase(labels.FULL_BATCH)
 
 
-def settings_label(old: TrainingSettings, new: TrainingSettings) -> str:
+def settings_label(old: TrainingSettings, new: TrainingSettings) -> EditLabel:
     """What changed between two training settings, e.g. "learning rate 0.5 -> 1"."""
     parts = []
     if old.learning_rate != new.learning_rate:
-        parts.append(f"learning rate {_number(old.learning_rate)} -> {_number(new.learning_rate)}")
+        parts.append(Phrase(labels.LEARNING_RATE, old.learning_rate, new.learning_rate))
     if old.optimizer != new.optimizer:
-        parts.append(f"optimiser {old.optimizer} -> {new.optimizer}")
+        parts.append(Phrase(labels.OPTIMISER, old.optimizer, new.optimizer))
     if old.batch_size != new.batch_size:
-        parts.append(f"batch size {old.batch_size or 'full'} -> {new.batch_size or 'full'}")
+        parts.append(Phrase(labels.BATCH_SIZE, _batch(old.batch_size), _batch(new.batch_size)))
     if old.l2 != new.l2:
-        parts.append(f"L2 {_number(old.l2)} -> {_number(new.l2)}")
+        parts.append(Phrase(labels.L2, float(old.l2), float(new.l2)))
     if old.l1 != new.l1:
-        parts.append(f"L1 {_number(old.l1)} -> {_number(new.l1)}")
-    return ", ".join(parts) or "training settings"
+        parts.append(Phrase(labels.L1, float(old.l1), float(new.l1)))
+    return EditLabel(parts) if parts else EditLabel.of(labels.SETTINGS)
 
 
-def data_label(old: DataChoice, new: DataChoice, name: str) -> str:
+def data_label(old: DataChoice, new: DataChoice, name: str) -> EditLabel:
     """What changed between two data choices, e.g. "data circles -> moons"."""
     if new.source == "csv":
-        return f"data {name}"
+        return EditLabel.of(labels.DATA_FILE, name)
     if old.source != new.source:
-        return f"data {old.source} -> {new.source}"
+        return EditLabel.of(labels.DATA_SWITCH, dataset_name(old.source), dataset_name(new.source))
     parts = []
-    for field, label in (("noise", "noise"), ("samples", "samples"),
-                         ("val_split", "validation share"), ("seed", "data seed")):  # fmt: skip
+    fields = (("noise", labels.NOISE), ("samples", labels.SAMPLES),
+              ("val_split", labels.VAL_SHARE), ("seed", labels.DATA_SEED))  # fmt: skip
+    for field, template in fields:
         a, b = getattr(old, field), getattr(new, field)
         if a != b:
-            parts.append(f"{label} {_number(a)} -> {_number(b)}")
-    return ", ".join(parts) or f"data {new.source}"
+            parts.append(Phrase(template, *(float(v) if field != "seed" else v for v in (a, b))))
+    return EditLabel(parts) if parts else EditLabel.of(labels.DATA_FILE, dataset_name(new.source))
 
 
-class SettingsCommand(QUndoCommand):
+def replacement_label(how: str) -> EditLabel:
+    """The label of a replaced run (``LabModel.announce_replaced``'s ``how``): "reset",
+    "import <file name>", or any other text as it is."""
+    if how == "reset":
+        return EditLabel.of(labels.RESET)
+    if how.startswith("import "):
+        return EditLabel.of(labels.IMPORT, how.removeprefix("import "))
+    return EditLabel.of("%1", how)
+
+
+class _Labelled:
+    """A command whose text is an :class:`EditLabel` rendered in the window's language."""
+
+    label: str
+
+    def retranslate(self) -> None:
+        """Render the label again in the window's language."""
+        self.setText(label_text(self.label))
+
+
+class SettingsCommand(_Labelled, QUndoCommand):
     """A change of the training settings; ``apply(settings)`` shows and uses them."""
 
     def __init__(
@@ -78,7 +105,8 @@ class SettingsCommand(QUndoCommand):
         old: TrainingSettings,
         new: TrainingSettings,
     ) -> None:
-        super().__init__(settings_label(old, new))
+        self.label = settings_label(old, new)
+        super().__init__(label_text(self.label))
         self._apply, self.old, self.new = apply, old, new
         self._first = True
 
@@ -92,7 +120,7 @@ class SettingsCommand(QUndoCommand):
         self._apply(self.old)
 
 
-class ProblemCommand(QUndoCommand):
+class ProblemCommand(_Labelled, QUndoCommand):
     """An edit that re-initialised the network (see the module docstring)."""
 
     def __init__(
@@ -104,7 +132,8 @@ class ProblemCommand(QUndoCommand):
         after: Problem,
         after_progress: Progress | None = None,
     ) -> None:
-        super().__init__(text)
+        self.label = text  # an EditLabel (or a plain text, shown as it is)
+        super().__init__(label_text(text))
         self._recorder = recorder
         self.before, self.before_progress = before, before_progress
         self.after, self.after_progress = after, after_progress
@@ -156,6 +185,18 @@ class UndoRecorder(QObject):
         self._problem = self.lab.problem
         self._settings = self.lab.settings
 
+    @Slot()
+    def retranslate(self) -> None:
+        """Render every command's label in the window's language again, then emit the
+        stack's ``undoTextChanged`` / ``redoTextChanged`` so the Undo and Redo actions
+        show the new texts (call it on ``gui.i18n.notifier.languageChanged``)."""
+        for i in range(self.stack.count()):
+            cmd = self.stack.command(i)
+            if isinstance(cmd, _Labelled):
+                cmd.retranslate()
+        self.stack.undoTextChanged.emit(self.stack.undoText())
+        self.stack.redoTextChanged.emit(self.stack.redoText())
+
     # ------------------------------------------------------------ applying commands
     def switch(self, problem: Problem, progress: Progress | None) -> Progress | None:
         """Make ``problem`` the model's (continuing from ``progress``); returns the
@@ -177,7 +218,7 @@ class UndoRecorder(QObject):
         finally:
             self._applying = False
 
-    def _push_problem(self, text: str, after_progress: Progress | None = None) -> None:
+    def _push_problem(self, text: EditLabel, after_progress: Progress | None = None) -> None:
         before, progress = self._problem, self._pending
         self._pending = None
         self._problem = self.lab.problem
@@ -208,7 +249,7 @@ class UndoRecorder(QObject):
             if lab.spec == self._problem.spec:  # nothing changed
                 self._pending = None
                 return
-            self._push_problem(lab.last_edit or "network")
+            self._push_problem(lab.last_edit or EditLabel.of(labels.NETWORK))
         elif aspect == "data":
             if lab.dataset is self._problem.dataset:
                 self._pending = None
@@ -226,9 +267,16 @@ class UndoRecorder(QObject):
             return
         if how == "reset":
             if self._pending is not None:  # else nothing was trained: a reset changed nothing
-                self._push_problem("reset")
+                self._push_problem(replacement_label(how))
             return
-        self._push_problem(how, progress_of(self.lab, always=True))
+        self._push_problem(replacement_label(how), progress_of(self.lab, always=True))
 
 
-__all__ = ["ProblemCommand", "SettingsCommand", "UndoRecorder", "data_label", "settings_label"]
+__all__ = [
+    "ProblemCommand",
+    "SettingsCommand",
+    "UndoRecorder",
+    "data_label",
+    "replacement_label",
+    "settings_label",
+]

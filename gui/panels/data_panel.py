@@ -13,6 +13,9 @@ reason) and leaves the current data as it was.
 :attr:`DataPanel.datasetChanged` carries each new ``engine.data.Dataset``. The window may
 decline it (to keep training progress); :meth:`DataPanel.revert` then shows the previous
 choice again without emitting.
+
+(Over 400 lines: the panel's widgets, their texts in both languages - ``retranslate`` - and
+the background read belong together; the reading itself is ``engine.data``'s.)
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from dataclasses import replace
 from backprop_lab.engine import limits
 from backprop_lab.engine.data import BUILTIN_DATASETS, CSVError, Dataset, load_csv, make_dataset
 from backprop_lab.engine.data.builtin import MAX_SAMPLES, MIN_SAMPLES
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QEvent, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -40,8 +43,10 @@ from PySide6.QtWidgets import (
 )
 
 from .. import file_dialogs
+from ..model.labels import dataset_name, fill
 from ..model.records import DataChoice
 from ..tasks import Task, start_task
+from .counts import counted
 
 MAX_SEED = limits.MAX_SEED  # the ranges of engine.limits, which the session file checks
 MAX_TARGETS = limits.MAX_TARGETS
@@ -70,7 +75,8 @@ class DataPanel(QWidget):
         self._last_csv: tuple[DataChoice, Dataset] | None = None  # to switch back to it
 
         self.source_combo = QComboBox(objectName="datasetCombo")
-        self.source_combo.addItems(BUILTIN_DATASETS)
+        for name in BUILTIN_DATASETS:  # the data key is the engine's name
+            self.source_combo.addItem(dataset_name(name).text(), name)
         self.noise_spin = QDoubleSpinBox(objectName="noiseSpin")
         self.noise_spin.setRange(*limits.NOISE)
         self.noise_spin.setSingleStep(0.05)
@@ -82,24 +88,15 @@ class DataPanel(QWidget):
         self.val_spin.setRange(0.0, 0.9)
         self.val_spin.setSingleStep(0.05)
         self.val_spin.setDecimals(2)
-        self.val_spin.setToolTip("Share of the samples held out for validation (0 - 0.9)")
         self.seed_spin = QSpinBox(objectName="dataSeedSpin")
         self.seed_spin.setRange(0, MAX_SEED)
-        self.seed_spin.setToolTip("Same seed, same samples and the same split")
         for spin in (self.noise_spin, self.samples_spin, self.val_spin, self.seed_spin):
             spin.setKeyboardTracking(False)
-        self.regenerate_button = QPushButton("Regenerate", objectName="regenerateButton")
-        self.regenerate_button.setToolTip("Draw new samples (next seed)")
-
-        self.import_button = QPushButton("Import CSV...", objectName="importCsvButton")
-        self.import_button.setToolTip("Load a CSV file of numbers (or drop one on the window)")
+        self.regenerate_button = QPushButton(objectName="regenerateButton")
+        self.import_button = QPushButton(objectName="importCsvButton")
         self.targets_spin = QSpinBox(objectName="targetsSpin")
         self.targets_spin.setRange(1, MAX_TARGETS)
-        self.targets_spin.setToolTip("How many of the last columns are targets")
-        self.standardize_check = QCheckBox("Standardise features", objectName="standardizeCheck")
-        self.standardize_check.setToolTip(
-            "Scale every input column to mean 0, standard deviation 1 (training rows' statistics)"
-        )
+        self.standardize_check = QCheckBox(objectName="standardizeCheck")
         self.busy_bar = QProgressBar(objectName="csvBusyBar")
         self.busy_bar.setRange(0, 0)  # indeterminate
         self.busy_bar.setTextVisible(False)
@@ -107,15 +104,14 @@ class DataPanel(QWidget):
         self.summary_label = QLabel(objectName="dataSummary")
         self.summary_label.setWordWrap(True)
 
-        form = QFormLayout()
-        form.addRow("Data set:", self.source_combo)
-        form.addRow("Noise:", self.noise_spin)
-        form.addRow("Samples:", self.samples_spin)
-        form.addRow("Validation share:", self.val_spin)
-        form.addRow("Seed:", self.seed_spin)
+        self._form = form = QFormLayout()
+        for field in (self.source_combo, self.noise_spin, self.samples_spin, self.val_spin,
+                      self.seed_spin):  # fmt: skip
+            form.addRow(QLabel(), field)
         csv_row = QHBoxLayout()
         csv_row.addWidget(self.import_button)
-        csv_row.addWidget(QLabel("Targets:"))
+        self._targets_title = QLabel()
+        csv_row.addWidget(self._targets_title)
         csv_row.addWidget(self.targets_spin)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -129,7 +125,8 @@ class DataPanel(QWidget):
         self._choice = choice
         self._dataset = self._generate(choice)
         self._previous: tuple[DataChoice, Dataset] = (choice, self._dataset)
-        self._show_choice(choice)
+        self._reading: str | None = None  # the CSV file being read, for the summary
+        self.retranslate()
 
         self.source_combo.currentIndexChanged.connect(self._on_widgets)
         self.noise_spin.valueChanged.connect(self._on_widgets)
@@ -138,6 +135,44 @@ class DataPanel(QWidget):
         self.seed_spin.valueChanged.connect(self._on_widgets)
         self.regenerate_button.clicked.connect(self.regenerate)
         self.import_button.clicked.connect(self._on_import_clicked)
+
+    # ------------------------------------------------------------------ texts
+    def retranslate(self) -> None:
+        """Set every text in the window's language (at construction and on a language
+        change): labels, tooltips, the data set names, the summary; values stay."""
+        rows = (
+            (self.source_combo, self.tr("Data set:")),
+            (self.noise_spin, self.tr("Noise:")),
+            (self.samples_spin, self.tr("Samples:")),
+            (self.val_spin, self.tr("Validation share:")),
+            (self.seed_spin, self.tr("Seed:")),
+        )
+        for field, text in rows:
+            self._form.labelForField(field).setText(text)
+        self._targets_title.setText(self.tr("Targets:"))
+        self.val_spin.setToolTip(self.tr("Share of the samples held out for validation (0 - 0.9)"))
+        self.seed_spin.setToolTip(self.tr("Same seed, same samples and the same split"))
+        self.regenerate_button.setToolTip(self.tr("Draw new samples (next seed)"))
+        self.import_button.setText(self.tr("Import CSV..."))
+        self.import_button.setToolTip(
+            self.tr("Load a CSV file of numbers (or drop one on the window)")
+        )
+        self.targets_spin.setToolTip(self.tr("How many of the last columns are targets"))
+        self.standardize_check.setText(self.tr("Standardise features"))
+        self.standardize_check.setToolTip(
+            self.tr(
+                "Scale every input column to mean 0, standard deviation 1 (training rows'"
+                " statistics)"
+            )
+        )
+        self._show_choice(self._choice)
+        if self._reading is not None:
+            self._show_reading()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     # ------------------------------------------------------------------ state
     @property
@@ -157,9 +192,13 @@ class DataPanel(QWidget):
     def _show_choice(self, c: DataChoice) -> None:
         self._updating = True
         try:
+            for i in range(self.source_combo.count()):
+                key = self.source_combo.itemData(i)
+                if key != "csv":
+                    self.source_combo.setItemText(i, dataset_name(key).text())
             csv_index = self.source_combo.findData("csv")
             if c.source == "csv":
-                label = f"CSV: {os.path.basename(c.csv_path)}"
+                label = fill(self.tr("CSV: %1"), os.path.basename(c.csv_path))
                 if csv_index < 0:
                     self.source_combo.addItem(label, "csv")
                     csv_index = self.source_combo.count() - 1
@@ -167,7 +206,7 @@ class DataPanel(QWidget):
                     self.source_combo.setItemText(csv_index, label)
                 self.source_combo.setCurrentIndex(csv_index)
             else:
-                self.source_combo.setCurrentText(c.source)
+                self.source_combo.setCurrentIndex(self.source_combo.findData(c.source))
             self.noise_spin.setValue(c.noise)
             self.samples_spin.setValue(c.samples)
             self.val_spin.setValue(c.val_split)
@@ -177,22 +216,34 @@ class DataPanel(QWidget):
             builtin = c.source != "csv"
             self.noise_spin.setEnabled(builtin)
             self.samples_spin.setEnabled(builtin)
-            self.regenerate_button.setText("Regenerate" if builtin else "Reload")
+            self.regenerate_button.setText(self.tr("Regenerate") if builtin else self.tr("Reload"))
         finally:
             self._updating = False
         self._show_summary()
 
     def _show_summary(self) -> None:
+        """E.g. "circles: 160 training and 40 validation samples, 2 inputs, 1 target
+        column, 2 classes"."""
         d = self._dataset
-        kind = f"{d.n_classes} classes" if d.task == "classification" else "regression"
-        self.summary_label.setText(
-            f"{d.name}: {len(d.x):,} training and {len(d.x_val):,} validation samples, "
-            f"{d.input_size} input(s), {d.t.shape[1]} target column(s), {kind}"
+        n_train, n_val, n_in, n_t = len(d.x), len(d.x_val), d.input_size, d.t.shape[1]
+        if d.task == "classification":
+            n = d.n_classes
+            kind = self.tr("%n class(es)", "", n).replace("(es)", "" if n == 1 else "es")
+        else:
+            kind = self.tr("regression")
+        samples = fill(
+            counted(self.tr("%1 training and %n validation sample(s)", "", n_val), n_val),
+            f"{n_train:,}",
         )
+        inputs = counted(self.tr("%n input(s)", "", n_in), n_in)
+        targets = counted(self.tr("%n target column(s)", "", n_t), n_t)
+        name = dataset_name(d.name).text()
+        text = fill(self.tr("%1: %2, %3, %4, %5"), name, samples, inputs, targets, kind)
+        self.summary_label.setText(text)
 
     def _widget_choice(self) -> DataChoice:
         data = self.source_combo.currentData()
-        source = "csv" if data == "csv" else self.source_combo.currentText()
+        source = data if data else self.source_combo.currentText()
         return replace(
             self._choice,
             source=source,
@@ -280,9 +331,9 @@ class DataPanel(QWidget):
 
         file_dialogs.ask_open_file(
             self,
-            "Import CSV",
+            self.tr("Import CSV"),
             user.last_folder(),
-            "CSV files (*.csv);;All files (*)",
+            self.tr("CSV files (*.csv);;All files (*)"),
             self._import_csv_from,
         )
 
@@ -295,13 +346,17 @@ class DataPanel(QWidget):
     # ------------------------------------------------------------------ background load
     def _start_csv(self, choice: DataChoice) -> None:
         self._set_busy(True)
-        self.summary_label.setText(f"Reading {os.path.basename(choice.csv_path)}...")
+        self._reading = os.path.basename(choice.csv_path)
+        self._show_reading()
         self._pending = choice
         if self._read is not None:
             self._read.cancel()  # its answer is no longer wanted; this one follows it
             self._queued = choice
         else:
             self._start_read(choice)
+
+    def _show_reading(self) -> None:
+        self.summary_label.setText(fill(self.tr("Reading %1..."), self._reading))
 
     def _start_read(self, choice: DataChoice) -> None:
         # collect Qt wrappers here, in the GUI thread: the cyclic GC could otherwise run
@@ -318,6 +373,8 @@ class DataPanel(QWidget):
             self._read.cancel()
 
     def _set_busy(self, busy: bool) -> None:
+        if not busy:
+            self._reading = None
         if busy != self.busy:
             self.busy_bar.setVisible(busy)
             self.import_button.setEnabled(not busy)

@@ -15,6 +15,9 @@ sense for the output activation and the data. Those rules are the engine's, shar
 the command line: ``engine.losses.losses_for`` / ``output_activations_for`` /
 ``default_output`` and ``engine.network.fit_problem``; the builder's own limits and edit
 rules are in :mod:`.layer_edits`, the hidden-layer rows in :mod:`.layer_table`.
+
+(Over 400 lines: the programmatic edits, the widgets and their texts in both languages -
+``retranslate`` - are one panel; the rules live in :mod:`.layer_edits`.)
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from backprop_lab.engine import defaults
 from backprop_lab.engine.data import Dataset, make_dataset
 from backprop_lab.engine.losses import default_output, losses_for, output_activations_for
 from backprop_lab.engine.network import INITS, Architecture, LayerSpec
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QEvent, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,8 +39,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..model import labels
+from ..model.labels import EditLabel, fill, init_name
 from ..model.records import NetworkSpec
 from ..training.background import SYNC_LIMIT_S, format_seconds, network_step_seconds
+from .counts import counted
 from .layer_edits import (
     MAX_HIDDEN,
     MAX_SEED,
@@ -54,7 +60,7 @@ from .layer_edits import (
     with_inserted,
     with_moved,
 )
-from .layer_table import LayerTable, layer_buttons
+from .layer_table import LayerTable, layer_button_texts, layer_buttons
 
 
 class LayerEditor(QWidget):
@@ -72,9 +78,9 @@ class LayerEditor(QWidget):
         self._init = defaults.INIT
         self._seed = defaults.INIT_SEED
         self._updating = False  # True while widgets are being filled from the model
-        self.last_edit = ""
+        self.last_edit: EditLabel | str = ""  # an EditLabel once edited
         self._build()
-        self._refresh()
+        self.retranslate()
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
@@ -100,26 +106,25 @@ class LayerEditor(QWidget):
         self._loss_combo = QComboBox(objectName="lossCombo")
         self._output_combo.currentTextChanged.connect(self._on_output_changed)
         self._loss_combo.currentTextChanged.connect(self._on_loss_changed)
-        out_box = QGroupBox("Output layer")
-        out_form = QFormLayout(out_box)
-        out_form.addRow("Units:", self._output_label)
-        out_form.addRow("Activation:", self._output_combo)
-        out_form.addRow("Loss:", self._loss_combo)
+        self._out_box = out_box = QGroupBox()
+        self._out_form = out_form = QFormLayout(out_box)
+        out_form.addRow(QLabel(), self._output_label)
+        out_form.addRow(QLabel(), self._output_combo)
+        out_form.addRow(QLabel(), self._loss_combo)
 
-        self._bias_check = QCheckBox("Biases", objectName="biasCheck")
-        self._bias_check.setToolTip("Without biases every layer computes z = W a (the article)")
+        self._bias_check = QCheckBox(objectName="biasCheck")
         self._bias_check.toggled.connect(self._on_bias)
         self._init_combo = QComboBox(objectName="initCombo")
-        self._init_combo.addItems(INITS)
-        self._init_combo.currentTextChanged.connect(self._on_init)
+        for init in INITS:
+            self._init_combo.addItem(init, init)  # the shown name follows the language
+        self._init_combo.currentIndexChanged.connect(self._on_init)
         self._seed_spin = QSpinBox(objectName="seedSpin")
         self._seed_spin.setRange(0, MAX_SEED)
         self._seed_spin.setKeyboardTracking(False)
-        self._seed_spin.setToolTip("Same seed, same initial weights")
         self._seed_spin.valueChanged.connect(self._on_seed)
-        init_form = QFormLayout()
-        init_form.addRow("Initialisation:", self._init_combo)
-        init_form.addRow("Seed:", self._seed_spin)
+        self._init_form = init_form = QFormLayout()
+        init_form.addRow(QLabel(), self._init_combo)
+        init_form.addRow(QLabel(), self._seed_spin)
         init_form.addRow(self._bias_check)
 
         self._summary = QLabel(objectName="architectureSummary")
@@ -128,12 +133,49 @@ class LayerEditor(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self._input_label)
-        layout.addWidget(QLabel("Hidden layers:"))
+        self._hidden_title = QLabel()
+        layout.addWidget(self._hidden_title)
         layout.addWidget(self._table, 1)
         layout.addLayout(buttons)
         layout.addWidget(out_box)
         layout.addLayout(init_form)
         layout.addWidget(self._summary)
+
+    # ------------------------------------------------------------------ texts
+    def retranslate(self) -> None:
+        """Set every text in the window's language (at construction and on a language
+        change); the widgets and their values stay."""
+        self._hidden_title.setText(self.tr("Hidden layers:"))
+        self._out_box.setTitle(self.tr("Output layer"))
+        for form, field, text in (
+            (self._out_form, self._output_label, self.tr("Units:")),
+            (self._out_form, self._output_combo, self.tr("Activation:")),
+            (self._out_form, self._loss_combo, self.tr("Loss:")),
+            (self._init_form, self._init_combo, self.tr("Initialisation:")),
+            (self._init_form, self._seed_spin, self.tr("Seed:")),
+        ):
+            form.labelForField(field).setText(text)
+        self._bias_check.setText(self.tr("Biases"))
+        self._bias_check.setToolTip(
+            self.tr("Without biases every layer computes z = W a (the article)")
+        )
+        self._seed_spin.setToolTip(self.tr("Same seed, same initial weights"))
+        for i in range(self._init_combo.count()):
+            self._init_combo.setItemText(i, init_name(self._init_combo.itemData(i)).text())
+        self._table.retranslate()
+        for button, (text, tip) in zip(
+            (self._add, self._insert, self._remove, self._up, self._down),
+            layer_button_texts(),
+            strict=True,
+        ):
+            button.setText(text)
+            button.setToolTip(tip)
+        self._refresh()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     # ------------------------------------------------------------------ model -> widgets
     def _refresh(self) -> None:
@@ -142,17 +184,19 @@ class LayerEditor(QWidget):
         try:
             ds = self._dataset
             features = ", ".join(ds.feature_names[:4]) + (", ..." if ds.input_size > 4 else "")
-            self._input_label.setText(f"Input: {ds.input_size} ({features}) - from the data")
+            self._input_label.setText(
+                fill(self.tr("Input: %1 (%2) - from the data"), ds.input_size, features)
+            )
             self._table.show_layers(self._hidden)
             _fill_combo(self._output_combo, output_activations_for(ds), self._output)
             _fill_combo(self._loss_combo, losses_for(ds, self._output), self._loss)
             units = ds.output_size(self._loss)
-            self._output_label.setText(f"{units} - from the data")
+            self._output_label.setText(fill(self.tr("%1 - from the data"), units))
             self._bias_check.setChecked(self._bias)
-            self._init_combo.setCurrentText(self._init)
+            self._init_combo.setCurrentIndex(self._init_combo.findData(self._init))
             self._seed_spin.setValue(self._seed)
             arch = self.architecture()
-            summary = f"{arch.describe()}, loss {self._loss}: {arch.parameter_count:,} parameters"
+            summary = self._summary_text(arch)
             seconds = network_step_seconds(arch, ds)
             if seconds > SYNC_LIMIT_S:
                 summary += "\n" + self.tr("This network is large: each step takes ~{0}.").format(
@@ -162,6 +206,14 @@ class LayerEditor(QWidget):
         finally:
             self._updating = False
         self._update_buttons()
+
+    def _summary_text(self, arch: Architecture) -> str:
+        """E.g. "2 -> 8 tanh -> 1 sigmoid, loss bce: 33 parameters"."""
+        sizes = [str(arch.input_size)] + [f"{ly.units} {ly.activation}" for ly in arch.layers]
+        shape = self.tr(" -> ").join(sizes) + ("" if arch.bias else self.tr(" (no bias)"))
+        n = arch.parameter_count
+        count = counted(self.tr("%n parameter(s)", "", n), n)
+        return fill(self.tr("%1, loss %2: %3"), shape, self._loss, count)
 
     @Slot()
     def _update_buttons(self) -> None:
@@ -231,7 +283,7 @@ class LayerEditor(QWidget):
         self._refresh()
 
     # ------------------------------------------------------------------ edits (emit)
-    def _edited(self, description: str) -> None:
+    def _edited(self, description: EditLabel) -> None:
         self.last_edit = description
         self._refresh()
         self.architectureChanged.emit(self.spec())
@@ -252,19 +304,19 @@ class LayerEditor(QWidget):
         activation = activation or like.activation
         self._hidden = self._possible(with_inserted(self._hidden, index, width, activation))
         self._select_after(index)
-        self._edited(f"insert layer {index + 1} ({width} {activation})")
+        self._edited(EditLabel.of(labels.INSERT_LAYER, index + 1, width, activation))
 
     def remove_layer(self, index: int) -> None:
         """Remove hidden layer ``index`` (0-based)."""
         spec = self._hidden.pop(check_index(self._hidden, index))
         self._select_after(min(index, len(self._hidden) - 1))
-        self._edited(f"remove layer {index + 1} ({spec.units} {spec.activation})")
+        self._edited(EditLabel.of(labels.REMOVE_LAYER, index + 1, spec.units, spec.activation))
 
     def move_layer(self, index: int, delta: int) -> None:
         """Move hidden layer ``index`` by ``delta`` places (-1 = towards the input)."""
         self._hidden, target = with_moved(self._hidden, index, delta)
         self._select_after(target)
-        self._edited(f"move layer {index + 1} to {target + 1}")
+        self._edited(EditLabel.of(labels.MOVE_LAYER, index + 1, target + 1))
 
     def set_layer(
         self, index: int, width: int | None = None, activation: str | None = None
@@ -285,15 +337,15 @@ class LayerEditor(QWidget):
         loss = output_loss(self._dataset, activation, loss, self._loss)
         if (activation, loss) == (self._output, self._loss):
             return
-        old = f"{self._output}/{self._loss}"
+        old = (self._output, self._loss)
         self._output, self._loss = activation, loss
-        self._edited(f"output {old} -> {activation}/{loss}")
+        self._edited(EditLabel.of(labels.OUTPUT, *old, activation, loss))
 
     def set_bias(self, on: bool) -> None:
         """Give every layer a bias (True) or none (z = W a)."""
         if bool(on) != self._bias:
             self._bias = bool(on)
-            self._edited("biases on" if on else "biases off")
+            self._edited(EditLabel.of(labels.BIASES_ON if on else labels.BIASES_OFF))
 
     def set_init(self, init: str) -> None:
         """Choose the initialisation (one of ``engine.network.INITS``, else ValueError)."""
@@ -301,7 +353,7 @@ class LayerEditor(QWidget):
             raise ValueError(f"unknown initialisation {init!r}")
         if init != self._init:
             old, self._init = self._init, init
-            self._edited(f"initialisation {old} -> {init}")
+            self._edited(EditLabel.of(labels.INIT, init_name(old), init_name(init)))
 
     def set_seed(self, seed: int) -> None:
         """Choose the initialisation seed (0..MAX_SEED, else ValueError)."""
@@ -309,7 +361,7 @@ class LayerEditor(QWidget):
             raise ValueError(f"the seed must be between 0 and {MAX_SEED}")
         if int(seed) != self._seed:
             old, self._seed = self._seed, int(seed)
-            self._edited(f"seed {old} -> {seed}")
+            self._edited(EditLabel.of(labels.SEED, old, seed))
 
     def _possible(self, hidden: list[LayerSpec]) -> list[LayerSpec]:
         """``hidden``, if a network with these hidden layers can exist on the current data;
@@ -328,7 +380,7 @@ class LayerEditor(QWidget):
                 self.set_layer(row, width=value)
             except ValueError as e:  # too many parameters: put the old width back
                 self._refresh()
-                self._summary.setText(f"Not possible: {e}")
+                self._summary.setText(fill(self.tr("Not possible: %1"), e))
 
     @Slot(int, str)
     def _on_activation_edited(self, row: int, text: str) -> None:
@@ -350,10 +402,10 @@ class LayerEditor(QWidget):
         if not self._updating:
             self.set_bias(on)
 
-    @Slot(str)
-    def _on_init(self, text: str) -> None:
-        if not self._updating:
-            self.set_init(text)
+    @Slot(int)
+    def _on_init(self, index: int) -> None:
+        if not self._updating and index >= 0:
+            self.set_init(self._init_combo.itemData(index))
 
     @Slot(int)
     def _on_seed(self, value: int) -> None:

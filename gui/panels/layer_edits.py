@@ -28,6 +28,8 @@ from backprop_lab.engine.network import (
 )
 from PySide6.QtCore import QCoreApplication
 
+from ..model import labels
+from ..model.labels import EditLabel, Phrase, fill
 from ..model.records import NetworkSpec
 
 MAX_HIDDEN = MAX_LAYERS - 1
@@ -107,14 +109,15 @@ def with_moved(hidden: Sequence[LayerSpec], index: int, delta: int) -> tuple[lis
     return out, target
 
 
-def change_description(index: int, old: LayerSpec, new: LayerSpec) -> str:
-    """E.g. "layer 2 width 8 -> 16, activation tanh -> relu" (``index`` 0-based)."""
+def change_description(index: int, old: LayerSpec, new: LayerSpec) -> EditLabel:
+    """E.g. "layer 2 width 8 -> 16, activation tanh -> relu" (``index`` 0-based), an
+    :class:`~gui.model.labels.EditLabel` (Japanese: "第2層の幅 8 → 16、活性化関数 ...")."""
     parts = []
     if new.units != old.units:
-        parts.append(f"width {old.units} -> {new.units}")
+        parts.append(Phrase(labels.WIDTH, old.units, new.units))
     if new.activation != old.activation:
-        parts.append(f"activation {old.activation} -> {new.activation}")
-    return f"layer {index + 1} " + ", ".join(parts)
+        parts.append(Phrase(labels.ACTIVATION, old.activation, new.activation))
+    return EditLabel(parts, prefix=Phrase(labels.LAYER, index + 1))
 
 
 def spec_problem(spec: NetworkSpec, dataset: Dataset) -> str | None:
@@ -123,9 +126,11 @@ def spec_problem(spec: NetworkSpec, dataset: Dataset) -> str | None:
     if problem is not None:
         return problem
     if spec.init not in INITS:
-        return f"unknown initialisation {spec.init!r}"
+        text = QCoreApplication.translate("LayerEdits", "unknown initialisation %1")
+        return fill(text, repr(spec.init))
     if not 0 <= spec.seed <= MAX_SEED:
-        return f"the seed must be between 0 and {MAX_SEED}"
+        text = QCoreApplication.translate("LayerEdits", "the seed must be between 0 and %1")
+        return fill(text, MAX_SEED)
     return None
 
 

@@ -40,14 +40,24 @@ class LayerTable(QTableWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, 2, parent)
         self.setObjectName("layerTable")
-        self.setHorizontalHeaderLabels(["Width", "Activation"])
         header = self.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setToolTip("Hidden layers, from the input to the output layer")
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Headers and tooltip in the window's language (the owner calls it on a language
+        change; the rows' widgets stay)."""
+        self.setHorizontalHeaderLabels([self.tr("Width"), self.tr("Activation")])
+        self.setToolTip(self.tr("Hidden layers, from the input to the output layer"))
+        for row in range(self.rowCount()):
+            self.setVerticalHeaderItem(row, QTableWidgetItem(self._row_title(row)))
+
+    def _row_title(self, row: int) -> str:
+        return self.tr("Layer %1").replace("%1", str(row + 1))
 
     def show_layers(self, hidden: Sequence[LayerSpec]) -> None:
         """One row per layer of ``hidden`` (widgets reused), the selection kept if the
@@ -55,7 +65,7 @@ class LayerTable(QTableWidget):
         selected = self.current_row()
         self.setRowCount(len(hidden))
         for row, spec in enumerate(hidden):
-            self.setVerticalHeaderItem(row, QTableWidgetItem(f"Layer {row + 1}"))
+            self.setVerticalHeaderItem(row, QTableWidgetItem(self._row_title(row)))
             spin = self.cellWidget(row, 0)
             if spin is None:
                 spin = QSpinBox()
@@ -104,36 +114,57 @@ class LayerTable(QTableWidget):
             self.activationEdited.emit(row, text)
 
 
-def layer_buttons() -> tuple[QToolButton, QToolButton, QToolButton, QToolButton, QToolButton]:
-    """The Add, Insert, Remove, Up and Down buttons under the table (objectNames
-    addLayerButton, insertLayerButton, removeLayerButton, moveLayerUpButton,
-    moveLayerDownButton), not connected."""
+def layer_button_texts() -> tuple[tuple[str, str], ...]:
+    """(text, tooltip) of the Add, Insert, Remove, Up and Down buttons in the window's
+    language."""
+
     return (
-        _button(
-            "Add",
-            "addLayerButton",
+        (
+            QCoreApplication.translate("LayerTable", "Add"),
             QCoreApplication.translate(
                 "LayerTable",
                 "Add a hidden layer before the output layer (a copy of the last hidden layer)",
             ),
         ),
-        _button(
-            "Insert",
-            "insertLayerButton",
+        (
+            QCoreApplication.translate("LayerTable", "Insert"),
             QCoreApplication.translate(
                 "LayerTable",
                 "Insert a hidden layer before the selected one (a copy of the layer before"
                 " it, or of the selected one at the front)",
             ),
         ),
-        _button("Remove", "removeLayerButton", "Remove the selected hidden layer"),
-        _button("\u2191", "moveLayerUpButton", "Move the selected layer towards the input"),
-        _button("\u2193", "moveLayerDownButton", "Move the selected layer towards the output"),
+        (
+            QCoreApplication.translate("LayerTable", "Remove"),
+            QCoreApplication.translate("LayerTable", "Remove the selected hidden layer"),
+        ),
+        (
+            "\u2191",
+            QCoreApplication.translate("LayerTable", "Move the selected layer towards the input"),
+        ),
+        (
+            "\u2193",
+            QCoreApplication.translate("LayerTable", "Move the selected layer towards the output"),
+        ),
     )
 
 
-def _button(text: str, name: str, tip: str) -> QToolButton:
-    button = QToolButton(objectName=name)
-    button.setText(text)
-    button.setToolTip(tip)
-    return button
+def layer_buttons() -> tuple[QToolButton, QToolButton, QToolButton, QToolButton, QToolButton]:
+    """The Add, Insert, Remove, Up and Down buttons under the table (objectNames
+    addLayerButton, insertLayerButton, removeLayerButton, moveLayerUpButton,
+    moveLayerDownButton), not connected, with the texts of :func:`layer_button_texts`
+    (the owner sets them again on a language change)."""
+    names = (
+        "addLayerButton",
+        "insertLayerButton",
+        "removeLayerButton",
+        "moveLayerUpButton",
+        "moveLayerDownButton",
+    )
+    buttons = []
+    for name, (text, tip) in zip(names, layer_button_texts(), strict=True):
+        button = QToolButton(objectName=name)
+        button.setText(text)
+        button.setToolTip(tip)
+        buttons.append(button)
+    return tuple(buttons)

@@ -17,7 +17,7 @@ from backprop_lab.engine import limits
 from backprop_lab.engine.optimizers import OPTIMIZERS
 from backprop_lab.engine.trainer import TrainingConfig
 from backprop_lab.engine.transport.snapshot import Snapshot
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -35,7 +35,8 @@ from ..model.lab import optimizer_of
 from ..model.records import TrainingSettings
 from .log_spin_box import LogSpinBox
 
-#: (label, iterations per second or None for full speed)
+#: (label, iterations per second or None for full speed); the labels are English, the
+#: combo shows them in the window's language (:func:`speed_text`)
 SPEEDS: tuple[tuple[str, float | None], ...] = (
     ("Full speed", None),
     ("1000 / s", 1000.0),
@@ -45,6 +46,17 @@ SPEEDS: tuple[tuple[str, float | None], ...] = (
     ("3 / s", 3.0),
     ("1 / s", 1.0),
 )
+FULL_SPEED = QT_TRANSLATE_NOOP("TrainingPanel", "Full speed")
+PER_SECOND = QT_TRANSLATE_NOOP("TrainingPanel", "%1 / s")
+
+
+def speed_text(iterations_per_second: float | None) -> str:
+    """A speed entry's text in the window's language ("Full speed", "30 / s")."""
+    if iterations_per_second is None:
+        return QCoreApplication.translate("TrainingPanel", FULL_SPEED)
+    text = QCoreApplication.translate("TrainingPanel", PER_SECOND)
+    return text.replace("%1", f"{iterations_per_second:g}")
+
 
 DEFAULT_SETTINGS = TrainingSettings()
 #: the spin boxes' ranges are engine.limits', which every file reader and the command line
@@ -83,39 +95,33 @@ class TrainingPanel(QWidget):
 
         self.lr_spin = LogSpinBox(*limits.LEARNING_RATE)
         self.lr_spin.setObjectName("learningRateSpin")
-        self.lr_spin.setToolTip("Learning rate eta in w <- w - eta * dL/dw (arrows: 1-2-5 steps)")
         self.optimizer_combo = QComboBox(objectName="optimizerCombo")
         self.optimizer_combo.addItems(OPTIMIZERS)
         self.batch_spin = QSpinBox(objectName="batchSizeSpin")
         self.batch_spin.setRange(0, limits.BATCH_SIZE[1])  # 0: full; 1.. : engine.limits
-        self.batch_spin.setSpecialValueText("full")  # shown at 0: the whole training set
         self.batch_spin.setKeyboardTracking(False)
-        self.batch_spin.setToolTip("Samples per iteration; 'full' (0) = the whole training set")
-        self.l2_spin = _rate_spin("l2Spin", "L2 penalty: adds l2 * w to every weight's gradient")
-        self.l1_spin = _rate_spin("l1Spin", "L1 penalty: adds l1 * sign(w) to every gradient")
+        self.l2_spin = _rate_spin("l2Spin")
+        self.l1_spin = _rate_spin("l1Spin")
         self.speed_combo = QComboBox(objectName="speedCombo")
-        for label, _ in SPEEDS:
-            self.speed_combo.addItem(label)
-        self.speed_combo.setToolTip("Slow training down to watch it learn")
+        for _, value in SPEEDS:
+            self.speed_combo.addItem(speed_text(value))
 
         self.iteration_label = QLabel("0", objectName="iterationLabel")
         self.epoch_label = QLabel("0", objectName="epochLabel")
 
-        form = QFormLayout()
-        form.addRow("Learning rate:", self.lr_spin)
-        form.addRow("Optimiser:", self.optimizer_combo)
-        form.addRow("Batch size:", self.batch_spin)
-        form.addRow("L2:", self.l2_spin)
-        form.addRow("L1:", self.l1_spin)
-        form.addRow("Speed:", self.speed_combo)
-        form.addRow("Iteration:", self.iteration_label)
-        form.addRow("Epoch:", self.epoch_label)
+        self._form = form = QFormLayout()
+        s = self
+        fields = (s.lr_spin, s.optimizer_combo, s.batch_spin, s.l2_spin, s.l1_spin,
+                  s.speed_combo, s.iteration_label, s.epoch_label)  # fmt: skip
+        for field in fields:
+            form.addRow(QLabel(), field)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addLayout(phase_buttons)
         layout.addLayout(form)
         layout.addStretch(1)
 
+        self.retranslate()
         self.set_settings(settings)
         self.lr_spin.valueChanged.connect(self._on_changed)
         self.optimizer_combo.currentIndexChanged.connect(self._on_changed)
@@ -123,6 +129,39 @@ class TrainingPanel(QWidget):
         self.l2_spin.valueChanged.connect(self._on_changed)
         self.l1_spin.valueChanged.connect(self._on_changed)
         self.speed_combo.currentIndexChanged.connect(self._on_speed)
+
+    def retranslate(self) -> None:
+        """Set every text in the window's language (at construction and on a language
+        change); values and the chosen entries stay."""
+        rows = (
+            (self.lr_spin, self.tr("Learning rate:")),
+            (self.optimizer_combo, self.tr("Optimiser:")),
+            (self.batch_spin, self.tr("Batch size:")),
+            (self.l2_spin, self.tr("L2:")),
+            (self.l1_spin, self.tr("L1:")),
+            (self.speed_combo, self.tr("Speed:")),
+            (self.iteration_label, self.tr("Iteration:")),
+            (self.epoch_label, self.tr("Epoch:")),
+        )
+        for field, text in rows:
+            self._form.labelForField(field).setText(text)
+        self.lr_spin.setToolTip(
+            self.tr("Learning rate eta in w <- w - eta * dL/dw (arrows: 1-2-5 steps)")
+        )
+        self.batch_spin.setSpecialValueText(self.tr("full"))  # shown at 0: the whole set
+        self.batch_spin.setToolTip(
+            self.tr("Samples per iteration; 'full' (0) = the whole training set")
+        )
+        self.l2_spin.setToolTip(self.tr("L2 penalty: adds l2 * w to every weight's gradient"))
+        self.l1_spin.setToolTip(self.tr("L1 penalty: adds l1 * sign(w) to every gradient"))
+        for i, (_, value) in enumerate(SPEEDS):
+            self.speed_combo.setItemText(i, speed_text(value))
+        self.speed_combo.setToolTip(self.tr("Slow training down to watch it learn"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def set_actions(self, play: QAction, step: QAction, reset: QAction) -> None:
         """Make the buttons trigger (and mirror) the window's actions."""
@@ -208,14 +247,13 @@ class TrainingPanel(QWidget):
         self.epoch_label.setText("0")
 
 
-def _rate_spin(name: str, tip: str) -> QDoubleSpinBox:
+def _rate_spin(name: str) -> QDoubleSpinBox:
     spin = QDoubleSpinBox(objectName=name)
     spin.setDecimals(6)
     spin.setRange(*limits.PENALTY)
     spin.setSingleStep(1e-4)
     spin.setKeyboardTracking(False)
-    spin.setToolTip(tip)
     return spin
 
 
-__all__ = ["SPEEDS", "TrainingPanel", "TrainingSettings"]
+__all__ = ["SPEEDS", "TrainingPanel", "TrainingSettings", "speed_text"]

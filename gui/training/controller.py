@@ -191,10 +191,9 @@ class TrainingController(QObject):
         if self._trainer is None:
             raise ValueError("there is no training problem to put the network into")
         if net.architecture != self._trainer.network.architecture:
-            raise ValueError(
-                f"the network is {net.architecture.describe()}, the current problem "
-                f"needs {self._trainer.network.architecture.describe()}"
-            )
+            text = self.tr("the network is %1, the current problem needs %2")
+            given, needed = net.architecture, self._trainer.network.architecture
+            raise ValueError(text.replace("%1", given.describe()).replace("%2", needed.describe()))
         self.pause()
         self._phases.abandon()
         self._trainer.set_network(net)
@@ -366,7 +365,9 @@ class TrainingController(QObject):
         if out.diverged:
             self.diverged.emit(out.diverged)
         if out.error:
-            fallback = f"; paused at iteration {self._trainer.step_count}" if out.broken else ""
+            paused = self.tr("; paused at iteration %1")
+            paused = paused.replace("%1", str(self._trainer.step_count))
+            fallback = paused if out.broken else ""
             self.errorOccurred.emit(out.error + fallback)
 
     # ------------------------------------------------------------ phase stepping

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from backprop_lab.engine.trainer import TrainerState
 from backprop_lab.engine.transport.stream import FrameError, snapshot_from_frame, state_from_frame
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Signal, Slot
 
 from ..error_log import one_line, write_report
 from .mailbox import SnapshotMailbox
@@ -104,9 +104,17 @@ class PlayLink:
             return True
         except (OSError, ValueError) as e:  # ValueError: write to a closed pipe
             out = self.outcome
-            out.error = out.error or f"cannot reach the training process: {e}"
+            out.error = out.error or _tr(
+                QT_TRANSLATE_NOOP("TrainingWorker", "cannot reach the training process: %1"), e
+            )
             out.broken = True
             return False
+
+
+def _tr(text: str, value: object = None) -> str:
+    """``text`` in the window's language, ``%1`` filled with ``value`` (any thread)."""
+    translated = QCoreApplication.translate("TrainingWorker", text)
+    return translated if value is None else translated.replace("%1", str(value))
 
 
 class TrainingWorker(QObject):
@@ -132,7 +140,9 @@ class TrainingWorker(QObject):
             elif out.broken:
                 self._link.process.kill()
         except Exception as e:  # never let an exception escape a QThread
-            out.error = out.error or f"training thread failed: {e!r}"
+            out.error = out.error or _tr(
+                QT_TRANSLATE_NOOP("TrainingWorker", "training thread failed: %1"), repr(e)
+            )
             out.broken = True
         finally:
             self.finished.emit(out)
@@ -143,16 +153,30 @@ class TrainingWorker(QObject):
             try:
                 frame = proc.read()
             except FrameError as e:
-                out.error, out.broken = f"garbled reply from the training process: {e}", True
+                out.error = _tr(
+                    QT_TRANSLATE_NOOP(
+                        "TrainingWorker", "garbled reply from the training process: %1"
+                    ),
+                    e,
+                )
+                out.broken = True
                 return
             if frame is None:
                 code = proc.exit_code(2.0)
                 tail = proc.stderr_tail()
                 if not out.error:  # (stopping a frozen process says why itself)
-                    out.error = f"the training process stopped unexpectedly (exit code {code})"
+                    out.error = _tr(
+                        QT_TRANSLATE_NOOP(
+                            "TrainingWorker",
+                            "the training process stopped unexpectedly (exit code %1)",
+                        ),
+                        code,
+                    )
                     if tail:  # its last words go to the error log, the window says one line
                         write_report(out.error, tail)
-                        out.error += "; details in the error log"
+                        out.error += _tr(
+                            QT_TRANSLATE_NOOP("TrainingWorker", "; details in the error log")
+                        )
                 out.broken = True
                 return
             out.last_heard = time.monotonic()

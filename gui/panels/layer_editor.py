@@ -129,7 +129,6 @@ class LayerEditor(QWidget):
 
         self._summary = QLabel(objectName="architectureSummary")
         self._summary.setWordWrap(True)
-        self._summary.setToolTip(limits_text())
 
         layout = QVBoxLayout(self)
         layout.addWidget(self._input_label)
@@ -146,6 +145,7 @@ class LayerEditor(QWidget):
         """Set every text in the window's language (at construction and on a language
         change); the widgets and their values stay."""
         self._hidden_title.setText(self.tr("Hidden layers:"))
+        self._summary.setToolTip(limits_text())
         self._out_box.setTitle(self.tr("Output layer"))
         for form, field, text in (
             (self._out_form, self._output_label, self.tr("Units:")),

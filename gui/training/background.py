@@ -25,6 +25,7 @@ from backprop_lab.engine.phases import IterationRecord
 from backprop_lab.engine.trainer import Trainer, TrainingDiverged
 from backprop_lab.engine.transport.snapshot import GRID_SIZE, GridSpec, Snapshot
 from backprop_lab.engine.transport.snapshot_sample import evaluated_rows
+from PySide6.QtCore import QCoreApplication
 
 from .local_snapshot import local_snapshot
 
@@ -69,12 +70,13 @@ def network_step_seconds(arch: Architecture, data: Dataset, batch: int | None = 
 
 
 def format_seconds(seconds: float) -> str:
-    """``seconds`` as a short, rounded duration ("0.4 s", "8 s", "2 min")."""
+    """``seconds`` as a short, rounded duration ("0.4 s", "8 s", "2 min"; in the window's
+    language)."""
     if seconds < 1:
-        return f"{seconds:.1f} s"
+        return QCoreApplication.translate("Duration", "{0} s").format(f"{seconds:.1f}")
     if seconds < 90:
-        return f"{seconds:.0f} s"
-    return f"{seconds / 60:.0f} min"
+        return QCoreApplication.translate("Duration", "{0} s").format(f"{seconds:.0f}")
+    return QCoreApplication.translate("Duration", "{0} min").format(f"{seconds / 60:.0f}")
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
 from ..model.lab import LabModel
+from ..model.labels import dataset_name, label_text
 from ..model.records import NetworkSpec, Problem
 
 
@@ -67,7 +68,9 @@ class LabBinding(QObject):
         edit = self.window.layer_editor.last_edit
         progress = self.has_progress()
         self.lab.set_spec(spec, edit=edit)
-        self.tell_how_to_undo(self.tr("Changed the network ({0})").format(edit), progress)
+        self.tell_how_to_undo(
+            self.tr("Changed the network ({0})").format(label_text(edit)), progress
+        )
 
     @Slot(object)
     def _on_dataset_changed(self, data: Dataset) -> None:
@@ -76,7 +79,8 @@ class LabBinding(QObject):
         w.layer_editor.set_dataset(data)
         problem = Problem(w.data_panel.choice, data, w.layer_editor.spec())
         self.lab.set_problem(problem, aspect="data")
-        self.tell_how_to_undo(self.tr("Switched to the data {0}").format(repr(data.name)), progress)
+        name = dataset_name(data.name).text()
+        self.tell_how_to_undo(self.tr("Switched to the data {0}").format(repr(name)), progress)
 
     @Slot(str)
     def _on_data_failed(self, message: str) -> None:

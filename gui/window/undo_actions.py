@@ -50,6 +50,7 @@ class UndoActions(QObject):
         # the texts follow the stack ("Undo: ..."); the shortcuts list names the commands
         set_command_name(self.action_undo, self.tr("Undo"))
         set_command_name(self.action_redo, self.tr("Redo"))
+        self.recorder.retranslate()  # the commands' own labels, rendered again
         self._on_undo_text(self.stack.undoText())
         self._on_redo_text(self.stack.redoText())
 

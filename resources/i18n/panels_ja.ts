@@ -117,6 +117,17 @@
     </message>
 </context>
 <context>
+    <name>Duration</name>
+    <message>
+        <source>{0} s</source>
+        <translation>{0} 秒</translation>
+    </message>
+    <message>
+        <source>{0} min</source>
+        <translation>{0} 分</translation>
+    </message>
+</context>
+<context>
     <name>EditLabel</name>
     <message>
         <source>layer %1 </source>
@@ -321,6 +332,10 @@
         <translation>%1 - データから</translation>
     </message>
     <message>
+        <source>This network is large: each step takes ~{0}.</source>
+        <translation>このネットワークは大きく、1ステップに約 {0} かかります。</translation>
+    </message>
+    <message>
         <source> -&gt; </source>
         <translation> → </translation>
     </message>
@@ -341,6 +356,10 @@
     <message>
         <source>Not possible: %1</source>
         <translation>できません: %1</translation>
+    </message>
+    <message>
+        <source>Limits: up to {0} hidden layers of 1 to {1:,} units and {2:,} parameters in all. A network whose step takes more than ~30 ms (on the 2-D examples from about two hidden layers of 128 units) steps in the background: Step and Step phase wait for it and Esc cancels it. The largest networks take seconds to minutes per step.</source>
+        <translation>上限: 隠れ層は {0} 層まで、各層 1〜{1:,} ユニット、パラメーターは合計 {2:,} 個まで。1ステップに約 30 ms 以上かかるネットワーク(2次元の例では 128 ユニットの隠れ層 2 層ほどから)はバックグラウンドでステップを実行します: 「1ステップ」と「1フェーズ進む」はその完了を待ち、Esc で中止できます。最大のネットワークでは 1ステップに数秒から数分かかります。</translation>
     </message>
 </context>
 <context>

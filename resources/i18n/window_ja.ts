@@ -466,6 +466,10 @@
         <translation>正解率 {0}</translation>
     </message>
     <message>
+        <source>(on a sample of {0} rows)</source>
+        <translation>(標本 {0} 行で評価)</translation>
+    </message>
+    <message>
         <source>{0} it/s</source>
         <translation>{0} it/s</translation>
     </message>
@@ -560,6 +564,14 @@
         <translation>重みをシードから初期化し直す (Ctrl+R)</translation>
     </message>
     <message>
+        <source>Cancel step</source>
+        <translation>ステップを中止</translation>
+    </message>
+    <message>
+        <source>Cancel the step under way (Esc)</source>
+        <translation>実行中のステップを中止します (Esc)</translation>
+    </message>
+    <message>
         <source>Quit</source>
         <translation>終了</translation>
     </message>
@@ -570,6 +582,14 @@
     <message>
         <source>Play</source>
         <translation>学習開始</translation>
+    </message>
+    <message>
+        <source>Pausing after the running iteration (a large network)...</source>
+        <translation>実行中のイテレーションが終わりしだい一時停止します(大きなネットワーク)...</translation>
+    </message>
+    <message>
+        <source>This network is large: each step takes ~{0} - Esc cancels</source>
+        <translation>このネットワークは大きく、1ステップに約 {0} かかります - Esc で中止</translation>
     </message>
 </context>
 <context>

@@ -40,7 +40,9 @@ ALLOWED = {
     "pyside6", "python", "pyqtgraph", "mit", "backprop", "lab", "qt",
     # activations, losses, optimisers, initialisations
     "tanh", "relu", "sigmoid", "identity", "softmax", "linear", "mse", "bce", "sgd",
-    "momentum", "adam", "xavier", "glorot", "kaiming", "he",
+    "momentum", "adam", "xavier", "glorot", "kaiming", "he", "leaky",  # leaky_relu
+    # built-in data sets whose names are not words, math functions
+    "xor", "sign",
     # keys as the platform writes them
     "ctrl", "shift", "alt", "meta", "space", "esc", "escape", "enter", "return", "del",
     "delete", "backspace", "tab", "home", "end", "pgup", "pgdown", "ins", "up", "down",

@@ -37,7 +37,7 @@ QM = ROOT / "resources" / "i18n" / "panels_ja.qm"
 # identifiers that stay as they are in Japanese (glossary: technical identifiers)
 ALLOWED = {
     "tanh", "sigmoid", "relu", "leaky_relu", "identity", "softmax", "mse", "bce", "sgd",
-    "momentum", "adam", "xavier", "xor", "csv", "sign",
+    "momentum", "adam", "xavier", "xor", "csv", "sign", "esc",  # the Escape key
 }  # fmt: skip
 WORD = re.compile(r"[A-Za-z][A-Za-z_]{2,}")
 

@@ -70,6 +70,7 @@ class LayerHeatmaps(pg.GraphicsLayoutWidget):
             self.plots[kind] = plot
             self.images[kind] = image
             self.bars[kind] = bar
+        self.retranslate()
         self.configure(arch)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
@@ -80,7 +81,7 @@ class LayerHeatmaps(pg.GraphicsLayoutWidget):
         making a row's plots costs ~0.1 s."""
         units, inputs = arch.sizes[self.layer + 1], arch.sizes[self.layer]
         self._arch = arch
-        self.retranslate()
+        self._set_title()  # the plots' words stay: re-laying them out costs milliseconds
         for plot in self.plots.values():
             for axis, n in (("left", units), ("bottom", inputs)):
                 # whole-number ticks for small matrices, pyqtgraph's own otherwise
@@ -91,6 +92,15 @@ class LayerHeatmaps(pg.GraphicsLayoutWidget):
     def retranslate(self) -> None:
         """The title, the plots' titles and axes and the readout's words in the current
         language (made here, not per frame or mouse move)."""
+        self._set_title()
+        titles = {"W": "W", "dW": self.tr("dL/dW (last step)")}
+        for kind, plot in self.plots.items():
+            plot.setTitle(titles[kind])
+            plot.setLabel("left", self.tr("unit j"))
+            plot.setLabel("bottom", self.tr("input i"))
+        self._readout = self.tr("layer {0}  {1}[{2}][{3}] (unit {2}, input {3}) = {4}")
+
+    def _set_title(self) -> None:
         arch = self._arch
         units, inputs = arch.sizes[self.layer + 1], arch.sizes[self.layer]
         activation = arch.layers[self.layer].activation
@@ -99,12 +109,6 @@ class LayerHeatmaps(pg.GraphicsLayoutWidget):
                 self.layer + 1, inputs, units, activation
             )
         )
-        titles = {"W": "W", "dW": self.tr("dL/dW (last step)")}
-        for kind, plot in self.plots.items():
-            plot.setTitle(titles[kind])
-            plot.setLabel("left", self.tr("unit j"))
-            plot.setLabel("bottom", self.tr("input i"))
-        self._readout = self.tr("layer {0}  {1}[{2}][{3}] (unit {2}, input {3}) = {4}")
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -298,11 +298,11 @@
     <name>LayerHeatmaps</name>
     <message>
         <source>layer {0}: {1} → {2} ({3})</source>
-        <extracomment>where the readout was last asked for: (kind, col, row), None before</extracomment>
         <translation>第{0}層: {1} → {2} ({3})</translation>
     </message>
     <message>
         <source>dL/dW (last step)</source>
+        <extracomment>where the readout was last asked for: (kind, col, row), None before</extracomment>
         <translation>dL/dW (直前のステップ)</translation>
     </message>
     <message>

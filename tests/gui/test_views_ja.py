@@ -216,3 +216,42 @@ def test_the_views_catalogue_is_complete_and_compiled(tmp_path):
         check=True, timeout=300,
     )  # fmt: skip
     assert qm.read_bytes() == QM.read_bytes()
+
+
+# ---------------------------------------------------------------------- the engine's words
+def test_the_inspector_rewrites_the_engines_english_exactly():
+    """The factor meanings, the paths note and the reuse note the inspector writes from
+    the derivation's fields are, in English, the engine's own words - for listed, too
+    many (the largest listed) and beam-searched paths."""
+    from dataclasses import replace
+
+    import numpy as np
+    from backprop_lab.engine.chainrule import explain
+    from backprop_lab.engine.chainrule_paths import MAX_ENUMERATED_PATHS
+    from backprop_lab.engine.network import Architecture, init_network
+    from backprop_lab.gui.inspector.chain_rule_html import meaning, paths_note, reuse_note
+
+    rng = np.random.default_rng(3)
+    complete = []
+    for input_size, hidden, loss, out, bias in (
+        (2, (20, 20, 20), "mse", "identity", True),  # layer 1: 400 paths, the largest listed
+        (3, (5,), "bce", "sigmoid", False),  # from the logits; no biases
+    ):
+        net = init_network(Architecture.build(input_size, hidden, 1, "tanh", out, bias), seed=1)
+        x, t = rng.normal(size=(4, input_size)), rng.integers(0, 2, size=(4, 1)).astype(float)
+        for layer in range(1, len(hidden) + 2):
+            for col in (0, None) if bias else (0,):
+                d = explain(net, x, t, loss, layer, 0, col, sample=1)
+                complete.append(d.paths_complete)
+                for p in d.paths:
+                    for f in p.factors:
+                        assert meaning(f) == f.meaning
+                assert paths_note(d) == ("" if d.paths_complete else d.paths_note)
+                if "reuse_note" in d.recursive:
+                    assert reuse_note(d) == d.recursive["reuse_note"]
+    assert False in complete and True in complete
+    beam = replace(d, path_count=MAX_ENUMERATED_PATHS + 1, paths_complete=False)
+    count = f"{MAX_ENUMERATED_PATHS + 1:,}"
+    assert paths_note(beam) == (
+        f"{count} paths: the {len(d.paths)} largest found by beam search are listed"
+    )

@@ -81,7 +81,8 @@ class GradNormPlot(pg.PlotWidget):
         return self.tr("layer {0} (EMA {1:g})").format(layer + 1, NORM_EMA)
 
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
+        # close() deletes the plot's items; a closed plot has nothing to re-word
+        if event.type() == QEvent.Type.LanguageChange and not self.closed:
             self.retranslate()
         super().changeEvent(event)
 

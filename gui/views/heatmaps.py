@@ -111,7 +111,7 @@ class LayerHeatmaps(pg.GraphicsLayoutWidget):
         )
 
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
+        if event.type() == QEvent.Type.LanguageChange and not self.closed:  # close(): no items
             self.retranslate()
             if self.last_hover is not None and self.text_at(*self.last_hover):
                 self.hovered.emit(self.text_at(*self.last_hover))

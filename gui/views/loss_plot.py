@@ -156,7 +156,8 @@ class LossPlot(pg.PlotWidget):
             self.hover_at(self._hover.pos().x())
 
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
+        # close() deletes the plot's items; a closed plot has nothing to re-word
+        if event.type() == QEvent.Type.LanguageChange and not self.closed:
             self.retranslate()
         super().changeEvent(event)
 

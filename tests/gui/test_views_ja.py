@@ -255,3 +255,18 @@ def test_the_inspector_rewrites_the_engines_english_exactly():
     assert paths_note(beam) == (
         f"{count} paths: the {len(d.paths)} largest found by beam search are listed"
     )
+
+
+def test_a_closed_plot_is_not_reworded(qtbot):
+    """close() deletes a pyqtgraph widget's items while the widget lives on: a language
+    change then must not touch them (it raised in changeEvent)."""
+    from backprop_lab.engine.network import Architecture
+    from backprop_lab.gui.views import GradNormPlot, LossPlot
+    from backprop_lab.gui.views.heatmaps import LayerHeatmaps
+
+    plots = [LossPlot(), GradNormPlot(), LayerHeatmaps(0, Architecture.build(2, (3,), 1))]
+    for p in plots:
+        qtbot.addWidget(p)
+        p.close()
+    switch("ja")
+    switch("en")

@@ -29,7 +29,7 @@ import os
 
 from backprop_lab.engine.chainrule import Derivation, to_markdown
 from backprop_lab.engine.formats import atomic_write
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -41,7 +41,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .chain_rule_html import derivation_html, fmt, fmt12
+from ..model.live_text import reworded
+from .chain_rule_html import badge_text, derivation_html, fmt, fmt12
 from .explain_runner import ExplainRequest, ExplainResult, ExplainRunner
 
 AGREE_STYLE = "QLabel { background: #1e7d32; color: white; padding: 2px 8px; font-weight: bold; }"
@@ -52,6 +53,15 @@ PLACEHOLDER = (
     "Click an edge in the network view (or a cell of a weight heatmap) to see how the "
     "chain rule gives that weight's gradient, with this network's numbers."
 )
+
+
+def placeholder() -> str:
+    """:data:`PLACEHOLDER` in the current language."""
+    return QCoreApplication.translate(
+        "ChainRuleView",
+        "Click an edge in the network view (or a cell of a weight heatmap) to see how the "
+        "chain rule gives that weight's gradient, with this network's numbers.",
+    )
 
 
 def path_edges(d: Derivation) -> list[tuple[int, int, int]]:
@@ -78,12 +88,13 @@ class ChainRuleView(QWidget):
         self._request: ExplainRequest | None = None
         self._derivation: Derivation | None = None
         self._seconds = 0.0
+        self._error: str | None = None  # why the request on screen could not be derived
         self.runner = ExplainRunner(self)
         self.runner.finished.connect(self._on_finished)
 
         # before a weight is chosen the title says what to do, wrapped to the dock's width
         # (a QTextBrowser's placeholder is one line, cut off at the right)
-        self.title = QLabel(PLACEHOLDER, objectName="chainRuleTitle")
+        self.title = QLabel(placeholder(), objectName="chainRuleTitle")
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.badge = QLabel("", objectName="chainRuleBadge")
@@ -133,19 +144,18 @@ class ChainRuleView(QWidget):
             return  # on screen already, or on its way
         self._request = request
         self._derivation = None
+        self._error = None
         result = self.runner.submit(request)
         if result is None:
-            self.title.setText(
-                f"Computing dL/d{_symbol(request)} ({request.label}) on a background "
-                "thread - a large network or batch..."
-            )
+            self._show_computing(request)
             self.badge.setVisible(False)
 
     def clear(self) -> None:
         """Forget the weight (a new problem or a reset)."""
         self._request = None
         self._derivation = None
-        self.title.setText(PLACEHOLDER)
+        self._error = None
+        self.title.setText(placeholder())
         self.badge.setVisible(False)
         self.text.clear()
 
@@ -159,8 +169,10 @@ class ChainRuleView(QWidget):
         if d is None:
             return None
         arch = self._request.net.architecture
-        head = f"{arch.describe()}, loss {d.loss_name}; {self._request.label}"
-        return to_markdown(d, head)
+        head = self.tr("{0}, loss {1}; {2}").format(
+            arch.describe(), d.loss_name, reworded(self._request.label)
+        )
+        return markdown_of(d, head)
 
     def copy_markdown(self) -> bool:
         """Put :meth:`markdown` on the clipboard; False without a derivation."""
@@ -175,7 +187,7 @@ class ChainRuleView(QWidget):
         ValueError without a derivation."""
         md = self.markdown()
         if md is None:
-            raise ValueError("there is no derivation to export: select a weight first")
+            raise ValueError(self.tr("there is no derivation to export: select a weight first"))
         atomic_write(path, md.encode("utf-8"))
 
     # ------------------------------------------------------------ results
@@ -184,7 +196,8 @@ class ChainRuleView(QWidget):
         if result.request is not self._request:
             return  # stale: another weight or newer numbers were asked for since
         if result.derivation is None:
-            self.title.setText(f"Cannot derive dL/d{_symbol(result.request)}: {result.error}")
+            self._error = result.error
+            self._show_error(result.request, result.error)
             self.badge.setVisible(False)
             self.text.clear()
             return
@@ -193,22 +206,62 @@ class ChainRuleView(QWidget):
         self._render(result.request, result.derivation)
         self.derivationShown.emit(result.derivation)
 
+    def _show_computing(self, r: ExplainRequest) -> None:
+        self.title.setText(
+            self.tr(
+                "Computing dL/d{0} ({1}) on a background thread - a large network or batch..."
+            ).format(_symbol(r), reworded(r.label))
+        )
+
+    def _show_error(self, r: ExplainRequest, error: str | None) -> None:
+        self.title.setText(self.tr("Cannot derive dL/d{0}: {1}").format(_symbol(r), error))
+
+    def retranslate(self) -> None:
+        """What is on screen again in the current language: the placeholder, the
+        message while computing or the error, or the whole derivation."""
+        r, d = self._request, self._derivation
+        if r is None:
+            self.title.setText(placeholder())
+        elif d is not None:
+            self._render(r, d)
+        elif self._error is not None:
+            self._show_error(r, self._error)
+        else:
+            self._show_computing(r)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
     def _render(self, r: ExplainRequest, d: Derivation) -> None:
         depth = r.net.depth
         where = (
-            f"weight[{d.row}][{d.col}] of layer {d.layer} (input {d.col} \u2192 unit {d.row})"
+            self.tr("weight[{0}][{1}] of layer {2} (input {1} \u2192 unit {0})").format(
+                d.row, d.col, d.layer
+            )
             if d.col is not None
-            else f"bias[{d.row}] of layer {d.layer} (unit {d.row})"
+            else self.tr("bias[{0}] of layer {1} (unit {0})").format(d.row, d.layer)
         )
-        self.title.setText(f"dL/d{d.symbol} = {fmt(d.gradient)}   \u2014 {where}; {r.label}")
-        self.badge.setText("AGREE" if d.agree else "DISAGREE")
+        label = reworded(r.label)
+        self.title.setText(f"dL/d{d.symbol} = {fmt(d.gradient)}   \u2014 {where}; {label}")
+        self.badge.setText(badge_text(d.agree))
         self.badge.setStyleSheet(AGREE_STYLE if d.agree else DISAGREE_STYLE)
         self.badge.setToolTip(
-            f"backprop {fmt12(d.gradient)} vs central difference {fmt12(d.numeric_gradient)}: "
-            f"relative error {d.relative_error:.2e}"
+            self.tr("backprop {0} vs central difference {1}: relative error {2}").format(
+                fmt12(d.gradient), fmt12(d.numeric_gradient), f"{d.relative_error:.2e}"
+            )
         )
         self.badge.setVisible(True)
         self.text.setHtml(derivation_html(d, depth, r.training_sample))
+
+
+def markdown_of(d: Derivation, head: str) -> str:
+    """The worked example of ``d`` as Markdown - the one place the inspector asks the
+    engine for it. The engine writes it in English today; when
+    ``engine.derivation.to_markdown`` takes a language (the "messages" work), pass
+    ``gui.i18n.current_language()`` here."""
+    return to_markdown(d, head)
 
 
 def _symbol(r: ExplainRequest) -> str:

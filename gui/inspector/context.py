@@ -16,8 +16,12 @@ from __future__ import annotations
 
 import numpy as np
 from backprop_lab.engine.transport.snapshot import Snapshot
+from PySide6.QtCore import QCoreApplication
 
+from ..model.live_text import LiveText
 from .explain_runner import ExplainRequest
+
+translate = QCoreApplication.translate
 
 
 def chosen_row(rows: np.ndarray | None, sample: int) -> tuple[int, int | None]:
@@ -49,16 +53,8 @@ def explain_request(
     if s is not None and not controller.is_running:
         rows = controller.phase_batch_indices
         batch_row, index = chosen_row(rows, sample)
-        if len(s.x) == 1:
-            label = f"training sample {index}, iteration {s.step}"
-        else:
-            who = f"sample {index}" if index is not None else f"row {batch_row}"
-            missing = (
-                f" (sample {sample} is not in this mini-batch)"
-                if index is not None and index != sample
-                else ""
-            )
-            label = f"mini-batch of {len(s.x)}, iteration {s.step}: paths of {who}{missing}"
+        batch, step = len(s.x), s.step  # the stepper moves on; the label stays
+        label = LiveText(lambda: _stepped_label(batch, step, index, batch_row, sample))
         return ExplainRequest(
             s.net, s.x, s.t, s.loss, layer, row, col, s.optimizer, s.state, batch_row, s.l2,
             s.l1, label, index, s.step,
@@ -66,17 +62,46 @@ def explain_request(
     c = trainer.config
     x, t = trainer.x[sample : sample + 1], trainer.t[sample : sample + 1]
     if controller.is_running and snapshot is not None:
-        label = (
-            f"training sample {sample}, weights of iteration {snapshot.step} (training runs: "
-            "the update starts from a fresh optimiser state)"
+        step = snapshot.step
+        label = LiveText(
+            lambda: translate(
+                "InspectorContext",
+                "training sample {0}, weights of iteration {1} (training runs: the update "
+                "starts from a fresh optimiser state)",
+            ).format(sample, step)
         )
         return ExplainRequest(
             snapshot.network, x, t, c.loss, layer, row, col, c.optimizer, None, 0, c.l2, c.l1,
             label, sample, snapshot.step + 1,
         )  # fmt: skip
     step = trainer.step_count + 1
-    label = f"training sample {sample}, the weights before iteration {step}"
+    label = LiveText(
+        lambda: translate(
+            "InspectorContext", "training sample {0}, the weights before iteration {1}"
+        ).format(sample, step)
+    )
     return ExplainRequest(
         trainer.network, x, t, c.loss, layer, row, col, c.optimizer, trainer.state, 0, c.l2,
         c.l1, label, sample, step,
     )  # fmt: skip
+
+
+def _stepped_label(batch: int, step: int, index: int | None, batch_row: int, sample: int) -> str:
+    """Which data a stepped iteration's derivation uses, in the current language."""
+    if batch == 1:
+        return translate("InspectorContext", "training sample {0}, iteration {1}").format(
+            index, step
+        )
+    who = (
+        translate("InspectorContext", "sample {0}").format(index)
+        if index is not None
+        else translate("InspectorContext", "row {0}").format(batch_row)
+    )
+    missing = (
+        translate("InspectorContext", " (sample {0} is not in this mini-batch)").format(sample)
+        if index is not None and index != sample
+        else ""
+    )
+    return translate(
+        "InspectorContext", "mini-batch of {0}, iteration {1}: paths of {2}{3}"
+    ).format(batch, step, who, missing)

@@ -4,7 +4,7 @@ values the views show in a mini-batch (and whose activations snapshots carry).""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QEvent, Signal, Slot
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QRadioButton, QSpinBox, QWidget
 
 
@@ -17,10 +17,8 @@ class SampleChooser(QWidget):
         super().__init__(parent)
         self.setObjectName("sampleChooser")
         self._updating = False
-        self.batch_button = QRadioButton("mini-batch", objectName="stepOnBatch")
-        self.batch_button.setToolTip("Step on the next mini-batch, as Play does")
-        self.sample_button = QRadioButton("one sample", objectName="stepOnSample")
-        self.sample_button.setToolTip("Step on the chosen training sample alone: x^(i)")
+        self.batch_button = QRadioButton(objectName="stepOnBatch")
+        self.sample_button = QRadioButton(objectName="stepOnSample")
         self._group = QButtonGroup(self)
         self._group.addButton(self.batch_button)
         self._group.addButton(self.sample_button)
@@ -28,19 +26,38 @@ class SampleChooser(QWidget):
         self.spin = QSpinBox(objectName="sampleSpin")
         self.spin.setRange(0, 0)
         self.spin.setKeyboardTracking(False)
-        self.spin.setToolTip(
-            "Training sample i: stepped alone in 'one sample' mode; in a mini-batch its "
-            "values are shown. Clicking a training point in the decision view picks it too."
-        )
+        self.step_on_label = QLabel()
+        self.sample_label = QLabel()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel("Step on:"))
+        layout.addWidget(self.step_on_label)
         layout.addWidget(self.batch_button)
         layout.addWidget(self.sample_button)
-        layout.addWidget(QLabel("sample"))
+        layout.addWidget(self.sample_label)
         layout.addWidget(self.spin)
+        self.retranslate()
         self._group.buttonToggled.connect(self._on_toggled)
         self.spin.valueChanged.connect(self._on_value)
+
+    def retranslate(self) -> None:
+        """Every text in the current language."""
+        self.batch_button.setText(self.tr("mini-batch"))
+        self.batch_button.setToolTip(self.tr("Step on the next mini-batch, as Play does"))
+        self.sample_button.setText(self.tr("one sample"))
+        self.sample_button.setToolTip(self.tr("Step on the chosen training sample alone: x^(i)"))
+        self.spin.setToolTip(
+            self.tr(
+                "Training sample i: stepped alone in 'one sample' mode; in a mini-batch its "
+                "values are shown. Clicking a training point in the decision view picks it too."
+            )
+        )
+        self.step_on_label.setText(self.tr("Step on:"))
+        self.sample_label.setText(self.tr("sample"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     @property
     def use_batch(self) -> bool:

@@ -41,4 +41,11 @@ def counted(translated: str, n: int) -> str:
     return text.replace(str(n), f"{n:,}", 1) if abs(n) >= 1000 else text
 
 
-__all__ = ["counted", "fmt"]
+def grouped(text: str, n: int) -> str:
+    """``text`` - a counted phrase, translated or not - with its count ``n`` written with
+    thousands separators as in English ("1,280 paths", 「1,280 本の経路」), so that a
+    translation shows the same numbers as the English text."""
+    return text.replace(str(n), f"{n:,}", 1) if abs(n) >= 1000 else text
+
+
+__all__ = ["counted", "fmt", "grouped"]

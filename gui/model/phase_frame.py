@@ -10,6 +10,11 @@ what the next press does.
 Conventions: columns count from 0 = the inputs to L = the output layer (so column q is
 layer q, 1-based, as in the article and the JSON model); edges are laid out as
 ``Network.flat``.
+
+Words: every sentence is marked for translation (context "PhaseFrame", the "views"
+catalogue) and made in the language of the moment it is asked for; the frame's
+caption is made when it is read, so a view re-reading it after a language change shows
+it in the new language (:func:`data_text` returns a :class:`.live_text.LiveText`).
 """
 
 from __future__ import annotations
@@ -21,6 +26,11 @@ from backprop_lab.engine.derivation import number_text
 from backprop_lab.engine.losses import per_output_loss
 from backprop_lab.engine.network import Network
 from backprop_lab.engine.stepper import Phase, PhaseStepper
+from PySide6.QtCore import QCoreApplication
+
+from .live_text import LiveText
+
+translate = QCoreApplication.translate
 
 #: edge_quantity values
 WEIGHT, GRADIENT, CHANGE = "weight", "gradient", "change"
@@ -62,19 +72,39 @@ class PhaseFrame:
     edge_layers: tuple[bool, ...]
     edge_quantity: str
     lit: int | None
-    caption: str
     data: str = ""
 
     @property
     def depth(self) -> int:
         return self.network.depth
 
+    @property
+    def caption(self) -> str:
+        """What this moment shows, in words (in the current language)."""
+        return _caption(
+            self.phase, self.depth, self.batch_size, self.edge_quantity,
+            self.network.architecture.bias,
+        )  # fmt: skip
+
+    def quantity_name(self, name: str) -> str:
+        """How a quantity of :attr:`columns` is named on screen ("loss" is a word)."""
+        return translate("PhaseFrame", "loss") if name == "loss" else name
+
     def node_info(self, column: int, unit: int) -> str:
         """``"layer 2, unit 1: z = 0.3, a = 0.29"`` for a node (column 0 = the inputs)."""
-        name = f"input {unit}" if column == 0 else f"layer {column}, unit {unit}"
+        name = (
+            translate("PhaseFrame", "input {0}").format(unit)
+            if column == 0
+            else translate("PhaseFrame", "layer {0}, unit {1}").format(column, unit)
+        )
         col = self.columns[column]
-        parts = [f"{q} = {number_text(float(v[unit]))}" for q, v in col.quantities if unit < len(v)]
-        return f"{name}: " + (", ".join(parts) if parts else "not computed yet")
+        parts = [
+            f"{self.quantity_name(q)} = {number_text(float(v[unit]))}"
+            for q, v in col.quantities
+            if unit < len(v)
+        ]
+        values = ", ".join(parts) if parts else translate("PhaseFrame", "not computed yet")
+        return f"{name}: {values}"
 
     def edge_info(self, layer: int, j: int, i: int) -> str:
         """The numbers of weight ``weights[layer][j, i]`` (layer 0-based) at this moment."""
@@ -83,11 +113,12 @@ class PhaseFrame:
         span = self.network.architecture.layout[layer]
         k = span.weight_start + j * span.weight_shape[1] + i
         if self.edge_quantity == GRADIENT and self.edge_layers[layer]:
-            mean = " (batch mean)" if self.batch_size > 1 else ""
+            mean = translate("PhaseFrame", " (batch mean)") if self.batch_size > 1 else ""
             return f"{head} · dL/dw = {number_text(float(self.edge_values[k]))}{mean}"
         if self.edge_quantity == CHANGE and self.after is not None:
             new = number_text(float(self.after.weights[layer][j, i]))
-            return f"{head} \u2192 {new} (change {number_text(float(self.edge_values[k]))})"
+            change = number_text(float(self.edge_values[k]))
+            return translate("PhaseFrame", "{0} \u2192 {1} (change {2})").format(head, new, change)
         return head
 
 
@@ -99,22 +130,33 @@ def _ro(a: np.ndarray) -> np.ndarray:
 
 def phase_name(phase: Phase) -> str:
     """Lower-case name of a phase for "next: ..." (``forward layer 2``, ``loss``, ...)."""
-    if phase.kind in ("forward", "backward"):
-        return f"{phase.kind} layer {phase.layer}"
-    return phase.kind
+    if phase.kind == "forward":
+        return translate("PhaseFrame", "forward layer {0}").format(phase.layer)
+    if phase.kind == "backward":
+        return translate("PhaseFrame", "backward layer {0}").format(phase.layer)
+    if phase.kind == "loss":
+        return translate("PhaseFrame", "loss")
+    return translate("PhaseFrame", "update")
 
 
 def phase_text(stepper: PhaseStepper | None, depth: int | None = None) -> str:
     """The phase indicator's sentence, e.g. ``Backward: layer 2 of 3 done - next:
     backward layer 1``; ``Ready - next: forward layer 1`` when no phase has run."""
     if stepper is None or stepper.current is None:
-        return "Ready - next: forward layer 1"
+        return translate("PhaseFrame", "Ready - next: forward layer 1")
     depth = stepper.net.depth if depth is None else depth
     cur = stepper.current
     if cur.kind == "update":
-        return f"Update done: iteration {stepper.step} applied - next: forward layer 1"
-    done = "Loss computed" if cur.kind == "loss" else f"{cur.describe(depth)} done"
-    return f"{done} - next: {phase_name(stepper.next)}"
+        return translate(
+            "PhaseFrame", "Update done: iteration {0} applied - next: forward layer 1"
+        ).format(stepper.step)
+    if cur.kind == "loss":
+        done = translate("PhaseFrame", "Loss computed")
+    elif cur.kind == "forward":
+        done = translate("PhaseFrame", "Forward: layer {0} of {1} done").format(cur.layer, depth)
+    else:
+        done = translate("PhaseFrame", "Backward: layer {0} of {1} done").format(cur.layer, depth)
+    return translate("PhaseFrame", "{0} - next: {1}").format(done, phase_name(stepper.next))
 
 
 def data_text(
@@ -124,22 +166,37 @@ def data_text(
     the iteration runs on one chosen training sample, ``sample``; otherwise on a
     mini-batch of ``batch_size`` rows whose row ``row`` is shown, training sample
     ``sample`` (None: unknown). ``chosen``: the sample the user picked. A mini-batch of
-    one row (one-row data, or batch size 1) is named by its sample, never "None"."""
+    one row (one-row data, or batch size 1) is named by its sample, never "None".
+    The text is a :class:`.live_text.LiveText`: it can be made again in another language."""
+    return LiveText(lambda: _data_words(batch_size, row, sample, single, chosen))
+
+
+def _data_words(
+    batch_size: int, row: int, sample: int | None, single: bool, chosen: int | None
+) -> str:
     if single and sample is not None:
-        return f"on training sample {sample}"
+        return translate("PhaseFrame", "on training sample {0}").format(sample)
     missing = (
-        f" (sample {chosen} is not in this mini-batch)"
+        translate("PhaseFrame", " (sample {0} is not in this mini-batch)").format(chosen)
         if chosen is not None and sample is not None and chosen != sample
         else ""
     )
     if batch_size == 1:
-        who = f"training sample {sample}" if sample is not None else "its one training row"
-        return f"on a mini-batch of 1: {who}{missing}"
-    who = f"sample {sample}" if sample is not None else f"row {row}"
-    return (
-        f"on a mini-batch of {batch_size}: values shown for {who} (row {row}){missing}; "
-        "the gradient is the batch mean"
+        who = (
+            translate("PhaseFrame", "training sample {0}").format(sample)
+            if sample is not None
+            else translate("PhaseFrame", "its one training row")
+        )
+        return translate("PhaseFrame", "on a mini-batch of 1: {0}{1}").format(who, missing)
+    who = (
+        translate("PhaseFrame", "sample {0}").format(sample)
+        if sample is not None
+        else translate("PhaseFrame", "row {0}").format(row)
     )
+    return translate(
+        "PhaseFrame",
+        "on a mini-batch of {0}: values shown for {1} (row {2}){3}; the gradient is the batch mean",
+    ).format(batch_size, who, row, missing)
 
 
 def build_frame(
@@ -208,32 +265,42 @@ def build_frame(
     return PhaseFrame(
         network=net, after=after, phase=cur, step=stepper.step, loss=stepper.loss, row=row,
         sample=sample, batch_size=len(stepper.x), columns=tuple(columns), edge_values=values,
-        edge_layers=active, edge_quantity=quantity, lit=lit,
-        caption=_caption(cur, depth, len(stepper.x), quantity, net.architecture.bias),
-        data=data,
+        edge_layers=active, edge_quantity=quantity, lit=lit, data=data,
     )  # fmt: skip
 
 
 def _caption(cur: Phase | None, depth: int, batch: int, quantity: str, bias: bool) -> str:
-    mean = " (the batch mean)" if batch > 1 else ""
+    mean = translate("PhaseFrame", " (the batch mean)") if batch > 1 else ""
     if cur is None:
-        return "iteration begun: the input is set; no layer computed yet"
+        return translate("PhaseFrame", "iteration begun: the input is set; no layer computed yet")
     if cur.kind == "forward":
-        z = "z = W a + b" if bias else "z = W a (no bias, as in the article)"
-        return (
-            f"forward: layer {cur.layer} just computed {z} and a = f(z); "
-            "edges: the weights used so far"
+        z = (
+            "z = W a + b"
+            if bias
+            else translate("PhaseFrame", "z = W a (no bias, as in the article)")
         )
+        return translate(
+            "PhaseFrame",
+            "forward: layer {0} just computed {1} and a = f(z); edges: the weights used so far",
+        ).format(cur.layer, z)
     if cur.kind == "loss":
-        return "loss: output nodes show prediction y, target t and each output's loss"
-    if cur.kind == "backward":
-        return (
-            f"backward: layer {cur.layer} just computed its error signal delta = dL/dz "
-            f"(nodes) and dL/dw{mean} (edges); the layers after it were done first and "
-            "their deltas reused"
+        return translate(
+            "PhaseFrame", "loss: output nodes show prediction y, target t and each output's loss"
         )
-    what = "the change new - old" if quantity == CHANGE else "the new weights"
-    return f"update: edges show {what}; hover or select an edge for old \u2192 new"
+    if cur.kind == "backward":
+        return translate(
+            "PhaseFrame",
+            "backward: layer {0} just computed its error signal delta = dL/dz (nodes) and "
+            "dL/dw{1} (edges); the layers after it were done first and their deltas reused",
+        ).format(cur.layer, mean)
+    what = (
+        translate("PhaseFrame", "the change new - old")
+        if quantity == CHANGE
+        else translate("PhaseFrame", "the new weights")
+    )
+    return translate(
+        "PhaseFrame", "update: edges show {0}; hover or select an edge for old \u2192 new"
+    ).format(what)
 
 
 __all__ = [

@@ -141,6 +141,10 @@ class EmptyHint:
         self.item.theme_text = True  # the theme re-colours it (gui.window.theme)
         plot_item.addItem(self.item, ignoreBounds=True)
 
+    def set_text(self, text: str) -> None:
+        """Change the hint's text (a language change)."""
+        self.item.setText(text)
+
     def show_at(self, x: float, y: float) -> None:
         """Show the hint centred on view coordinates (x, y)."""
         self.item.setPos(x, y)
@@ -173,13 +177,25 @@ class LegendBelow(pg.LegendItem):
         # free (for the buttons)
         plot_item.layout.addItem(self, LEGEND_ROW, 1, 1, plot_item.layout.columnCount() - 1)
         self.button = QToolButton(owner)
-        self.button.setText(self.tr("Key"))
-        self.button.setToolTip(self.tr("Show the legend below the plot"))
+        self.retranslate()
         self.button.setCheckable(True)
         self.button.setAutoRaise(True)
         self.button.adjustSize()
         self.button.hide()
         self.button.toggled.connect(self._button_toggled)
+
+    def retranslate(self) -> None:
+        """The "Key" button's text and tooltip in the current language (its owner calls
+        this on a language change; the entries' names are the owner's)."""
+        self.button.setText(self.tr("Key"))
+        self.button.setToolTip(self.tr("Show the legend below the plot"))
+        self.button.adjustSize()
+
+    def rename(self, item: pg.GraphicsObject, name: str) -> None:
+        """Give ``item``'s entry the name ``name`` (a language change)."""
+        for sample, label in self.items:
+            if sample.item is item and label.text != name:
+                label.setText(name)
 
     def set_enabled(self, on: bool) -> None:
         """Whether the legend may show at all (e.g. not for more layers than colours)."""

@@ -43,6 +43,8 @@ class DecisionView(QWidget):
         self._curve_items: list[pg.PlotDataItem] = []
         self._points_width: int | None = None  # input width the points were drawn for
         self._image_mode: str | None = None
+        self._no_view_for: int | None = None  # the message: no 2-D view for this width
+        self._notes: list[tuple[str, int]] = []  # (split, points drawn) when strided
 
         self.plot = pg.PlotWidget(axisItems=readable_axes())  # no SI-prefix scaling
         self.plot.setObjectName("decisionPlot")
@@ -65,7 +67,7 @@ class DecisionView(QWidget):
             pi.addItem(item)
         self.val_points.setVisible(False)
 
-        self.show_validation = QCheckBox("Show validation points")
+        self.show_validation = QCheckBox()
         self.show_validation.setObjectName("showValidationPoints")
         self.show_validation.toggled.connect(self._validation_toggled)
         self.message = QLabel()
@@ -76,6 +78,35 @@ class DecisionView(QWidget):
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.show_validation)
         layout.addWidget(self.message)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Every text in the current language (the check box, the message, the curves'
+        names)."""
+        self.show_validation.setText(self.tr("Show validation points"))
+        for k, item in enumerate(self._curve_items):
+            item.opts["name"] = self.tr("output {0}").format(k + 1)
+        self._show_message()
+
+    def _show_message(self) -> None:
+        if self._no_view_for is not None:
+            self.message.setText(
+                self.tr(
+                    "No 2-D view for {0} inputs: the decision boundary is drawn for 2 inputs "
+                    "and the fitted curve for 1."
+                ).format(self._no_view_for)
+            )
+            return
+        words = {
+            "training": self.tr("{0} of the training points drawn"),
+            "validation": self.tr("{0} of the validation points drawn"),
+        }
+        self.message.setText("; ".join(words[split].format(f"{n:,}") for split, n in self._notes))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     # ------------------------------------------------------------ public API
     def set_dataset(self, dataset: Dataset | None) -> None:
@@ -121,7 +152,8 @@ class DecisionView(QWidget):
         return self._dataset is not None and self._dataset.input_size == width
 
     def _draw_points(self) -> None:
-        notes = []
+        notes: list[tuple[str, int]] = []
+        self._no_view_for = None
         width = self._input_size()
         d = self._dataset if self._matches(width) else None
         self._points_width = width
@@ -132,12 +164,9 @@ class DecisionView(QWidget):
             self.val_points.setData([], [])
             self._extent.setData([], [])
             if width is not None and width not in (1, 2):
-                self.message.setText(
-                    f"No 2-D view for {width} inputs: the decision boundary is drawn for "
-                    "2 inputs and the fitted curve for 1."
-                )
-            else:
-                self.message.setText("")
+                self._no_view_for = width
+            self._notes = []
+            self._show_message()
             return
         pi = self.plot.getPlotItem()
         for item, x, t, labels, split in (
@@ -148,7 +177,7 @@ class DecisionView(QWidget):
             x, t = x[s], t[s]
             labels = None if labels is None else labels[s]
             if len(x) < len(d.x if split == "training" else d.x_val):
-                notes.append(f"{len(x):,} of the {split} points drawn")
+                notes.append((split, len(x)))
             if width == 1:
                 px, py = x[:, 0], t[:, 0]
                 brushes = pg.mkBrush(class_colour(0 if split == "training" else 4))
@@ -167,7 +196,8 @@ class DecisionView(QWidget):
         else:
             pi.setLabel("bottom", d.feature_names[0])
             pi.setLabel("left", d.target_names[0])
-        self.message.setText("; ".join(notes))
+        self._notes = notes
+        self._show_message()
 
     def _point_brushes(self, labels: np.ndarray | None, t: np.ndarray) -> list:
         if labels is not None:
@@ -190,7 +220,8 @@ class DecisionView(QWidget):
             pi.removeItem(self._curve_items.pop())
         while len(self._curve_items) < outputs:
             k = len(self._curve_items)
-            item = pi.plot(pen=pg.mkPen(class_colour(k + 1), width=2), name=f"output {k + 1}")
+            name = self.tr("output {0}").format(k + 1)
+            item = pi.plot(pen=pg.mkPen(class_colour(k + 1), width=2), name=name)
             item.setZValue(5)
             self._curve_items.append(item)
         for k, item in enumerate(self._curve_items):

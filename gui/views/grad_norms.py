@@ -56,16 +56,35 @@ class GradNormPlot(pg.PlotWidget):
         self._background = None  # the colour the faint lines were blended towards
         self._pending = False
         pi = self.getPlotItem()
-        pi.setLabel("bottom", "iteration")
-        pi.setLabel("left", "gradient norm per layer")
         # no grid: its translucent lines cost several ms a frame
         pi.setLogMode(y=True)
         pi.setClipToView(True)
         pi.setDownsampling(auto=True, mode="peak")
-        self.hint = EmptyHint(pi, self.tr("Press Play or Step to train"))
+        self.hint = EmptyHint(pi, "")
         self._extent = SteadyRange(pi, self.hint)  # axes move only when data cross round values
         self._extent.update(None, [], log=True)
         self._legend = LegendBelow(pi, self)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Every text in the current language: axes, hint, the legend's entries."""
+        pi = self.getPlotItem()
+        pi.setLabel("bottom", self.tr("iteration"))
+        pi.setLabel("left", self.tr("gradient norm per layer"))
+        self.hint.set_text(self.tr("Press Play or Step to train"))
+        self._legend.retranslate()
+        for layer, smooth in enumerate(self._smooth):
+            self._legend.rename(smooth, self._layer_name(layer))
+        self._legend.fit_columns()
+
+    def _layer_name(self, layer: int) -> str:
+        return self.tr("layer {0} (EMA {1:g})").format(layer + 1, NORM_EMA)
+
+    def changeEvent(self, event: QEvent) -> None:
+        # close() deletes the plot's items; a closed plot has nothing to re-word
+        if event.type() == QEvent.Type.LanguageChange and not self.closed:
+            self.retranslate()
+        super().changeEvent(event)
 
     def set_histories(self, histories: Histories) -> None:
         """Draw the model's gradient norms (gui.model.histories) from now on: snapshots
@@ -155,8 +174,7 @@ class GradNormPlot(pg.PlotWidget):
             smooth.setZValue(1)  # over every layer's raw band
             self._items.append(peak_per_pixel(raw))
             self._smooth.append(peak_per_pixel(smooth))
-            name = self.tr("layer {0} (EMA {1:g})").format(layer + 1, NORM_EMA)
-            self._legend.addItem(smooth, name)
+            self._legend.addItem(smooth, self._layer_name(layer))
         self._legend.fit_columns()
 
     def _redraw(self) -> None:

@@ -51,14 +51,15 @@ class LayerHeatmaps(pg.GraphicsLayoutWidget):
         self.images: dict[str, pg.ImageItem] = {}
         self.bars: dict[str, pg.ColorBarItem] = {}
         self._data: dict[str, np.ndarray | None] = {"W": None, "dW": None}
+        self._arch = arch
+        #: where the readout was last asked for: (kind, col, row), None before
+        self.last_hover: tuple[str, float, float] | None = None
         cmap = diverging()
-        for col, (kind, title) in enumerate((("W", "W"), ("dW", "dL/dW (last step)"))):
+        for col, kind in enumerate(KINDS):
             # no context menus: building them is most of a plot's cost, and the row would
             # not use them
-            plot = self.addPlot(row=1, col=col, title=title, enableMenu=False)
+            plot = self.addPlot(row=1, col=col, enableMenu=False)
             plot.invertY(True)  # row 0 on top, as the matrix is written
-            plot.setLabel("left", "unit j")
-            plot.setLabel("bottom", "input i")
             plot.setMouseEnabled(x=False, y=False)
             plot.hideButtons()
             image = pg.ImageItem(axisOrder="row-major")
@@ -75,6 +76,7 @@ class LayerHeatmaps(pg.GraphicsLayoutWidget):
             self.plots[kind] = plot
             self.images[kind] = image
             self.bars[kind] = bar
+        self.retranslate()
         self.configure(arch)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
@@ -84,14 +86,42 @@ class LayerHeatmaps(pg.GraphicsLayoutWidget):
         until the next matrices: a new architecture reuses the rows it can, because
         making a row's plots costs ~0.1 s."""
         units, inputs = arch.sizes[self.layer + 1], arch.sizes[self.layer]
-        activation = arch.layers[self.layer].activation
-        self.title.setText(f"layer {self.layer + 1}: {inputs} \u2192 {units} ({activation})")
+        self._arch = arch
+        self._set_title()  # the plots' words stay: re-laying them out costs milliseconds
         for plot in self.plots.values():
             for axis, n in (("left", units), ("bottom", inputs)):
                 # whole-number ticks for small matrices, pyqtgraph's own otherwise
                 plot.getAxis(axis).setTicks([[(k, str(k)) for k in range(n)]] if n <= 16 else None)
             plot.setRange(xRange=(-0.5, inputs - 0.5), yRange=(-0.5, units - 0.5), padding=0)
         self.clear_matrices()
+
+    def retranslate(self) -> None:
+        """The title, the plots' titles and axes and the readout's words in the current
+        language (made here, not per frame or mouse move)."""
+        self._set_title()
+        titles = {"W": "W", "dW": self.tr("dL/dW (last step)")}
+        for kind, plot in self.plots.items():
+            plot.setTitle(titles[kind])
+            plot.setLabel("left", self.tr("unit j"))
+            plot.setLabel("bottom", self.tr("input i"))
+        self._readout = self.tr("layer {0}  {1}[{2}][{3}] (unit {2}, input {3}) = {4}")
+
+    def _set_title(self) -> None:
+        arch = self._arch
+        units, inputs = arch.sizes[self.layer + 1], arch.sizes[self.layer]
+        activation = arch.layers[self.layer].activation
+        self.title.setText(
+            self.tr("layer {0}: {1} \u2192 {2} ({3})").format(
+                self.layer + 1, inputs, units, activation
+            )
+        )
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange and not self.closed:  # close(): no items
+            self.retranslate()
+            if self.last_hover is not None and self.text_at(*self.last_hover):
+                self.hovered.emit(self.text_at(*self.last_hover))
+        super().changeEvent(event)
 
     def set_matrices(self, w: np.ndarray, dw: np.ndarray | None) -> None:
         """Show W and dL/dW (None before the first step: shown as zeros)."""
@@ -124,7 +154,7 @@ class LayerHeatmaps(pg.GraphicsLayoutWidget):
             return ""
         name = "W" if kind == "W" else "dL/dW"
         value = number_text(float(a[j, i]))
-        return f"layer {self.layer + 1}  {name}[{j}][{i}] (unit {j}, input {i}) = {value}"
+        return self._readout.format(self.layer + 1, name, j, i, value)
 
     def cell_at(self, kind: str, col: float, row: float) -> tuple[int, int] | None:
         """(j, i) of the matrix cell at image coordinates (col, row), or None."""
@@ -154,6 +184,7 @@ class LayerHeatmaps(pg.GraphicsLayoutWidget):
                 p = image.mapFromScene(pos)
                 text = self.text_at(kind, p.x(), p.y())
                 if text:
+                    self.last_hover = (kind, p.x(), p.y())
                     self.hovered.emit(text)
                 return
 
@@ -176,7 +207,7 @@ class GradientHeatmaps(QWidget):
         self._more_rows.setInterval(0)
         self._more_rows.timeout.connect(self._add_row)
 
-        self.hover_label = QLabel("Hover over a heatmap to read a weight or gradient.")
+        self.hover_label = QLabel(self.tr("Hover over a heatmap to read a weight or gradient."))
         self.hover_label.setObjectName("heatmapHoverLabel")
         self.hover_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._inner = QWidget()
@@ -272,3 +303,9 @@ class GradientHeatmaps(QWidget):
     def showEvent(self, event: QEvent) -> None:
         super().showEvent(event)
         self._redraw()
+
+    def changeEvent(self, event: QEvent) -> None:
+        # the rows re-word themselves (and a readout on screen) on their own event
+        if event.type() == QEvent.Type.LanguageChange and not any(r.last_hover for r in self.rows):
+            self.hover_label.setText(self.tr("Hover over a heatmap to read a weight or gradient."))
+        super().changeEvent(event)

@@ -63,8 +63,6 @@ class LossPlot(pg.PlotWidget):
         self._hover_data: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
         pi = self.getPlotItem()
-        pi.setLabel("bottom", "iteration")
-        pi.setLabel("left", "loss")
         # no grid: its translucent lines cost several ms a frame
         pi.setClipToView(True)
         pi.setDownsampling(auto=True, mode="peak")
@@ -73,18 +71,17 @@ class LossPlot(pg.PlotWidget):
             pen=VAL_PEN, symbol="o", symbolSize=4, symbolPen=None, symbolBrush=VAL_PEN.color()
         )
 
-        self.hint = EmptyHint(pi, self.tr("Press Play or Step to train"))
+        self.hint = EmptyHint(pi, "")
         self._extent = SteadyRange(pi, self.hint)  # axes move only when data cross round values
 
         # accuracy: its own view box and axis, untouched by the loss axis' log mode
         self._acc_view = pg.ViewBox(enableMenu=False)
         self._acc_view.setMouseEnabled(x=False, y=False)
         self._acc_axis = ReadableAxis("right")
-        self._acc_axis.setLabel("accuracy")
         pi.layout.addItem(self._acc_axis, 2, 3)
         self._legend = LegendBelow(pi, self)  # below the plot, spanning the accuracy axis too
-        self._legend.addItem(self._train, self.tr("training loss (mini-batch)"))
-        self._legend.addItem(self._val, self.tr("validation loss"))
+        self._legend.addItem(self._train, "")
+        self._legend.addItem(self._val, "")
         pi.scene().addItem(self._acc_view)
         self._acc_axis.linkToView(self._acc_view)
         self._acc_view.setXLink(pi.vb)
@@ -93,10 +90,7 @@ class LossPlot(pg.PlotWidget):
         self._val_acc = pg.PlotDataItem(pen=VAL_ACC_PEN)
         # in the legend only while shown (a regression has no accuracy, and a hidden
         # item's legend entry is a greyed-out eye)
-        self._acc_entries = (
-            (self._train_acc, self.tr("training accuracy")),
-            (self._val_acc, self.tr("validation accuracy")),
-        )
+        self._acc_entries = [(self._train_acc, ""), (self._val_acc, "")]  # named below
         for item, _ in self._acc_entries:
             self._acc_view.addItem(item)
         self._show_accuracy(False)
@@ -113,11 +107,9 @@ class LossPlot(pg.PlotWidget):
         self._hover.hide()
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
-        self.log_action = QAction("Log scale", self)
+        self.log_action = QAction(self)
         self.log_action.setObjectName("actionLossLogScale")
-        self.log_action.setIconText("log")
         self.log_action.setCheckable(True)
-        self.log_action.setToolTip("Loss axis: logarithmic scale")
         self.log_action.toggled.connect(self.set_log_scale)
         pi.ctrl.logYCheck.toggled.connect(self._log_mode_changed)  # the plot's own menu
         pi.vb.menu.addAction(self.log_action)
@@ -125,8 +117,49 @@ class LossPlot(pg.PlotWidget):
         self._log_button.setObjectName("lossLogButton")
         self._log_button.setDefaultAction(self.log_action)
         self._log_button.setAutoRaise(True)
-        self._log_button.adjustSize()
+        self.retranslate()
         self._update_extent()  # the empty range and the hint
+
+    # ------------------------------------------------------------ words
+    def retranslate(self) -> None:
+        """Every text in the current language: axes, legend, hint, the log action and
+        the hover readout's words (made here once, not per frame or mouse move)."""
+        pi = self.getPlotItem()
+        pi.setLabel("bottom", self.tr("iteration"))
+        pi.setLabel("left", self.tr("loss"))
+        self._acc_axis.setLabel(self.tr("accuracy"))
+        self.hint.set_text(self.tr("Press Play or Step to train"))
+        names = {
+            self._train: self.tr("training loss (mini-batch)"),
+            self._val: self.tr("validation loss"),
+            self._train_acc: self.tr("training accuracy"),
+            self._val_acc: self.tr("validation accuracy"),
+        }
+        self._acc_entries = [(item, names[item]) for item, _ in self._acc_entries]
+        for item, name in names.items():
+            self._legend.rename(item, name)
+        self._legend.retranslate()
+        self._legend.fit_columns()
+        self._hover_words = {
+            "iteration": self.tr("iteration {0}"),
+            "train": self.tr("training loss {0}"),
+            "val": names[self._val],
+            "train_acc": names[self._train_acc],
+            "val_acc": names[self._val_acc],
+            "at": self.tr("{0} {1} (at {2})"),
+        }
+        self.log_action.setText(self.tr("Log scale"))
+        self.log_action.setIconText(self.tr("log"))
+        self.log_action.setToolTip(self.tr("Loss axis: logarithmic scale"))
+        self._log_button.adjustSize()
+        if self.hover_text():
+            self.hover_at(self._hover.pos().x())
+
+    def changeEvent(self, event: QEvent) -> None:
+        # close() deletes the plot's items; a closed plot has nothing to re-word
+        if event.type() == QEvent.Type.LanguageChange and not self.closed:
+            self.retranslate()
+        super().changeEvent(event)
 
     # ------------------------------------------------------------ the histories
     def set_histories(self, histories: Histories) -> None:
@@ -216,13 +249,16 @@ class LossPlot(pg.PlotWidget):
         if len(xs) > 1 and abs(xs[k - 1] - x) <= abs(xs[k] - x):
             k -= 1
         step, value = xs[k], ys[k]
-        lines = [f"iteration {int(step):,}", f"training loss {value:.6g}"]
-        for key, label in (("val", "validation loss"), ("train_acc", "training accuracy"),
-                           ("val_acc", "validation accuracy")):  # fmt: skip
+        words = self._hover_words
+        lines = [
+            words["iteration"].format(f"{int(step):,}"),
+            words["train"].format(f"{value:.6g}"),
+        ]
+        for key in ("val", "train_acc", "val_acc"):
             ex, ey = self._hover_data.get(key, (np.empty(0), np.empty(0)))
             if len(ex):
                 e = int(np.abs(ex - step).argmin())
-                lines.append(f"{label} {ey[e]:.4g} (at {int(ex[e]):,})")
+                lines.append(words["at"].format(words[key], f"{ey[e]:.4g}", f"{int(ex[e]):,}"))
         text = "\n".join(lines)
         log = self.is_log_scale()
         y_view = math.log10(value) if log and value > 0 else value

@@ -30,10 +30,11 @@ ABBREVIATIONS = {
 FORMS = 3  # the ways of writing a caption, in caption_forms' order
 
 
-def caption_forms(name: str, count: str) -> tuple[str, str, str]:
+def caption_forms(name: str, count: str, short: str | None = None) -> tuple[str, str, str]:
     """One caption written three ways: one line ``"tanh (8)"``, two lines ``"tanh\\n(8)"``
-    and abbreviated on two lines ``"sigm\\n(8)"`` (``count``: "8" or "8 of 784")."""
-    short = ABBREVIATIONS.get(name, name)
+    and abbreviated on two lines ``"sigm\\n(8)"`` (``count``: "8" or "8 of 784";
+    ``short``: the abbreviation, default :data:`ABBREVIATIONS`' or the name)."""
+    short = ABBREVIATIONS.get(name, name) if short is None else short
     return f"{name} ({count})", f"{name}\n({count})", f"{short}\n({count})"
 
 

@@ -189,10 +189,15 @@ def nearest_node(g: Geometry, x: float, y: float, px: float, py: float) -> tuple
     return int(g.node_layer[k]), int(g.node_unit[k])
 
 
-def label_texts(g: Geometry, f: PhaseFrame) -> list[tuple[float, float, str]]:
+def label_texts(
+    g: Geometry, f: PhaseFrame, names: dict[str, str] | None = None
+) -> list[tuple[float, float, str]]:
     """(x, y, text) of the numbers printed beside the nodes: the inputs before the
     first layer, the layer just computed, the output at the loss, every delta. None
-    printed (empty) beyond MAX_LABELLED_NODES nodes or MAX_LABELLED_COLUMN in a column."""
+    printed (empty) beyond MAX_LABELLED_NODES nodes or MAX_LABELLED_COLUMN in a column.
+    ``names``: how a quantity is written (default :data:`SHORT`; the view passes the
+    translated ones)."""
+    shown_as = SHORT if names is None else names
     if len(g.node_x) > MAX_LABELLED_NODES or max(len(s) for s in g.shown) > MAX_LABELLED_COLUMN:
         return []
     kind = None if f.phase is None else f.phase.kind
@@ -213,7 +218,7 @@ def label_texts(g: Geometry, f: PhaseFrame) -> list[tuple[float, float, str]]:
         values = dict(f.columns[c].quantities)
         for k, unit in enumerate(g.shown[c]):
             lines = [
-                f"{SHORT.get(n, n)} {number_text(float(values[n][unit]), 3)}"
+                f"{shown_as.get(n, n)} {number_text(float(values[n][unit]), 3)}"
                 for n in names
                 if n in values
             ]

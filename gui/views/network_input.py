@@ -7,7 +7,7 @@ step-by-step mode hovering an edge shows the frame's numbers for it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QPointF, Qt, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QPointF, Qt, Slot
 from PySide6.QtWidgets import QButtonGroup, QToolButton, QWidget
 
 
@@ -16,21 +16,37 @@ def mode_buttons(
 ) -> tuple[QButtonGroup, dict[str, QToolButton]]:
     """One checkable button per mode (objectNames networkWeightsButton,
     networkGradientsButton), exclusive in the returned group, the first checked; not
-    connected."""
+    connected. Their texts: :func:`retranslate_mode_buttons`."""
     group = QButtonGroup(parent)
     buttons: dict[str, QToolButton] = {}
     for mode in modes:
         b = QToolButton()
-        b.setText(mode.capitalize())
         b.setObjectName(f"network{mode.capitalize()}Button")
         b.setCheckable(True)
-        b.setToolTip(
-            f"Edges show the {'weights' if mode == 'weights' else 'dL/dw of the last step'}"
-        )
         group.addButton(b)
         buttons[mode] = b
     buttons[modes[0]].setChecked(True)
+    retranslate_mode_buttons(buttons)
     return group, buttons
+
+
+def retranslate_mode_buttons(buttons: dict[str, QToolButton]) -> None:
+    """The buttons' texts and tooltips in the current language ("weights" and
+    "gradients" are the modes :func:`mode_buttons` knows)."""
+    texts = {
+        "weights": (
+            QCoreApplication.translate("NetworkView", "Weights"),
+            QCoreApplication.translate("NetworkView", "Edges show the weights"),
+        ),
+        "gradients": (
+            QCoreApplication.translate("NetworkView", "Gradients"),
+            QCoreApplication.translate("NetworkView", "Edges show the dL/dw of the last step"),
+        ),
+    }
+    for mode, b in buttons.items():
+        text, tip = texts.get(mode, (mode.capitalize(), ""))
+        b.setText(text)
+        b.setToolTip(tip)
 
 
 class NetworkPointer(QObject):

@@ -32,6 +32,7 @@ from .network_geometry import (
     choose_edges,
     edge_batches,
 )
+from .network_text import NetworkWords
 
 if TYPE_CHECKING:
     from backprop_lab.gui.model.phase_frame import PhaseFrame
@@ -63,6 +64,21 @@ class EdgeCurve(pg.PlotCurveItem):
     def dataBounds(self, ax: int, frac: float = 1.0, orthoRange=None) -> tuple:
         r = self._rect
         return (r.left(), r.right()) if ax == 0 else (r.top(), r.bottom())
+
+
+def caption_texts(g: Geometry, words: NetworkWords) -> list[tuple[str, str, str]]:
+    """Every column's caption in its three forms (:func:`.network_frame.caption_forms`):
+    the inputs by name ("input (2)"), a layer by its activation ("tanh (8)")."""
+    arch = g.arch
+    out = []
+    for c, n in enumerate(arch.sizes):
+        shown = len(g.shown[c])
+        count = str(n) if shown == n else words.caption_count.format(shown, n)
+        if c == 0:
+            out.append(caption_forms(words.caption_input, count, words.caption_input_short))
+        else:
+            out.append(caption_forms(arch.layers[c - 1].activation, count))
+    return out
 
 
 class NetworkItems:
@@ -117,23 +133,19 @@ class NetworkItems:
         self.labels = []
         self.thick = None
 
-    def lay_out(self, g: Geometry, vb: pg.ViewBox, node_size: float) -> None:
-        """Captions under the columns, the view's range, the edges' extent and the nodes
-        (unfilled) of a new architecture."""
+    def lay_out(self, g: Geometry, vb: pg.ViewBox, node_size: float, words: NetworkWords) -> None:
+        """Captions under the columns (in ``words``' language), the view's range, the
+        edges' extent and the nodes (unfilled) of a new architecture."""
         arch = g.arch
-        names = ["input", *(f"{ly.activation}" for ly in arch.layers)]
         bottom = float(min(ys.min() for ys in g.ys))
-        self.caption_texts = []
-        for c, (name, n) in enumerate(zip(names, arch.sizes, strict=True)):
-            shown = len(g.shown[c])
-            forms = caption_forms(name, str(n) if shown == n else f"{shown} of {n}")
+        self.caption_texts = caption_texts(g, words)
+        for forms in self.caption_texts:
             # the theme's text colour (a fixed light grey vanished on the light theme)
             t = pg.TextItem(forms[0], anchor=(0.5, 0), color=pg.getConfigOption("foreground"))
             t.theme_text = True  # Theme.apply_to_plots recolours it on a live switch
             t.textItem.document().setDefaultTextOption(QTextOption(Qt.AlignmentFlag.AlignHCenter))
             self.pi.addItem(t, ignoreBounds=True)
             self.captions.append(t)
-            self.caption_texts.append(forms)
         self.fit(g, vb, node_size)
         extent = QRectF(-0.1, bottom - 0.1, len(arch.layers) + 0.2, -2 * bottom + 0.2)
         for c in (*self.curves, self.inactive, self.paths):
@@ -145,6 +157,12 @@ class NetworkItems:
             size=node_size,
             brush=self.brushes.lookup(np.zeros(len(g.node_x))),
         )
+
+    def recaption(self, g: Geometry, vb: pg.ViewBox, node_size: float, words: NetworkWords) -> None:
+        """Write the captions again in ``words``' language (a language change) and fit."""
+        if self.captions:
+            self.caption_texts = caption_texts(g, words)
+            self.fit(g, vb, node_size)
 
     def fit(self, g: Geometry, vb: pg.ViewBox, node_size: float) -> Fit | None:
         """Choose the view's range and the captions' form for the plot's size now (see

@@ -22,7 +22,8 @@ the chain-rule paths from a selected weight to the loss, as in the article's fig
 
 This module holds the widget: its state, the public API and what to draw when; the words
 are in :mod:`.network_text`, the buttons and the mouse in :mod:`.network_input`, how the
-drawing fits the plot (range, captions) in :mod:`.network_frame`.
+drawing fits the plot (range, captions) in :mod:`.network_frame`. (A little over 400
+lines: the widget's whole public API stays in one place.)
 """
 
 from __future__ import annotations
@@ -52,9 +53,10 @@ from .network_geometry import (
     nearest_edge,
     nearest_node,
 )
-from .network_input import NetworkPointer, mode_buttons
+from .network_input import NetworkPointer, mode_buttons, retranslate_mode_buttons
 from .network_items import NetworkItems
 from .network_text import (
+    network_words,
     phase_legend,
     phase_subset,
     selection_text,
@@ -98,6 +100,7 @@ class NetworkView(QWidget):
         self._pending = False
         self._drawn = np.empty(0, dtype=np.intp)  # candidate indices of the drawn edges
         self._selected: tuple[int, int, int] | None = None
+        self._words = network_words()  # the templates, made again on a language change
 
         buttons = QHBoxLayout()
         self._group, self._mode_buttons = mode_buttons(self, MODES)
@@ -134,7 +137,7 @@ class NetworkView(QWidget):
         self.subset_label = QLabel()
         self.subset_label.setObjectName("networkSubsetLabel")
         self.subset_label.setWordWrap(True)
-        self.info_label = QLabel("Click an edge to see its weight, gradient and last update.")
+        self.info_label = QLabel(self._words.placeholder)
         self.info_label.setObjectName("edgeInfoLabel")
         self.info_label.setWordWrap(True)
         self.info_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -170,7 +173,7 @@ class NetworkView(QWidget):
         self._path_request = []
         self._set_geometry(None)
         self.subset_label.setText("")
-        self.info_label.setText("Click an edge to see its weight, gradient and last update.")
+        self.info_label.setText(self._words.placeholder)
 
     # ------------------------------------------------------------ public API
     @property
@@ -279,7 +282,7 @@ class NetworkView(QWidget):
             return f.node_info(column, unit)
         if snap is None:
             return ""
-        return snapshot_node_info(snap, column, unit)
+        return snapshot_node_info(self._words, snap, column, unit)
 
     # ------------------------------------------------------------ drawing
     @property
@@ -297,7 +300,7 @@ class NetworkView(QWidget):
         self._highlight.setData([], [])
         self._path_request = []
         self._draw_paths()
-        self._items.lay_out(g, self._vb, self._node_size())
+        self._items.lay_out(g, self._vb, self._node_size(), self._words)
 
     def _node_size(self) -> float:
         g = self._geometry
@@ -340,9 +343,9 @@ class NetworkView(QWidget):
         g = self._geometry
         self._draw_edges(f.edge_values[g.flat], np.asarray(f.edge_layers)[g.layer])
         self._items.fill_phase_nodes(g, f, self._node_size())
-        self._show_labels(label_texts(g, f))
-        self.legend.setText(phase_legend(f))
-        self.subset_label.setText(phase_subset(g, len(self._drawn), f))
+        self._show_labels(label_texts(g, f, self._words.labels))
+        self.legend.setText(phase_legend(self._words, f))
+        self.subset_label.setText(phase_subset(self._words, g, len(self._drawn), f))
 
     def _show_labels(self, items: list[tuple[float, float, str]]) -> None:
         last = len(self._geometry.shown) - 1 if self._geometry is not None else -1
@@ -352,9 +355,11 @@ class NetworkView(QWidget):
         self._path_drawn = self._items.draw_paths(self._geometry, self._path_request)
 
     def _describe(self, no_gradient: bool) -> None:
-        self.legend.setText(snapshot_legend(self._mode, self._items.thick, self._snap.sample_index))
+        w = self._words
+        sample = self._snap.sample_index
+        self.legend.setText(snapshot_legend(w, self._mode, self._items.thick, sample))
         self.subset_label.setText(
-            snapshot_subset(self._geometry, len(self._drawn), self._mode, no_gradient)
+            snapshot_subset(w, self._geometry, len(self._drawn), self._mode, no_gradient)
         )
 
     def _show_selection(self) -> None:
@@ -366,7 +371,7 @@ class NetworkView(QWidget):
         else:
             self._highlight.setData([], [])
         shown = a is not None and b is not None
-        self.info_label.setText(selection_text(layer, j, i, shown, self._frame, snap))
+        self.info_label.setText(selection_text(self._words, layer, j, i, shown, self._frame, snap))
 
     def _pixel_size(self) -> tuple[float, float]:
         px, py = self._vb.viewPixelSize()
@@ -392,3 +397,22 @@ class NetworkView(QWidget):
     def showEvent(self, event: QEvent) -> None:
         super().showEvent(event)
         self._redraw()
+
+    def retranslate(self) -> None:
+        """Every text in the current language, at once: the buttons, the captions, the
+        legend, the line of drawn weights and the selection (drawn again, or when shown)."""
+        self._words = network_words()
+        retranslate_mode_buttons(self._mode_buttons)
+        if self._selected is None:
+            self.info_label.setText(self._words.placeholder)
+        if self._geometry is not None:
+            self._items.recaption(self._geometry, self._vb, self._node_size(), self._words)
+        if self._snap is not None or self._frame is not None:
+            self._pending = True
+            if would_be_seen(self):
+                self._redraw()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

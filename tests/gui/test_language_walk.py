@@ -41,8 +41,9 @@ ALLOWED = {
     # activations, losses, optimisers, initialisations
     "tanh", "relu", "sigmoid", "identity", "softmax", "linear", "mse", "bce", "sgd",
     "momentum", "adam", "xavier", "glorot", "kaiming", "he", "leaky",  # leaky_relu
-    # built-in data sets whose names are not words, math functions
-    "xor", "sign",
+    # built-in data sets whose names are not words; math symbols and functions written in
+    # ASCII in the derivations (delta, eta, sqrt), abbreviations in the network captions
+    "xor", "sign", "delta", "deltak", "eta", "sqrt", "ema", "lrelu", "sigm", "smax",
     # keys as the platform writes them
     "ctrl", "shift", "alt", "meta", "space", "esc", "escape", "enter", "return", "del",
     "delete", "backspace", "tab", "home", "end", "pgup", "pgdown", "ins", "up", "down",
@@ -61,6 +62,7 @@ def english_words(text: str) -> list[str]:
     text = re.sub(r"<[^>]+>|&[a-z]+;", " ", text)
     text = re.sub(r"\S*[/\\]\S*", " ", text)  # paths
     text = re.sub(r"\b[\w-]+\.(csv|json|npz|safetensors|onnx|bplab|md|png|svg)\b", " ", text)
+    text = re.sub(r"\b(weight|bias)(\[\d+\])+", " ", text)  # the files' notation weight[j][i]
     text = re.sub(r"\b\w*\d\w*\b", " ", text)  # x1, F11, 2e-3, PySide6
     return [w for w in WORD.findall(text) if w.lower() not in ALLOWED]
 

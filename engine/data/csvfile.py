@@ -21,6 +21,7 @@ import stat
 import numpy as np
 
 from .. import defaults
+from ..errors import Explained
 from .dataset import Dataset, ZeroVarianceError, check_seed, check_val_split, split_dataset
 
 MAX_CLASSES = 1000
@@ -28,14 +29,21 @@ _CHUNK = 4096  # rows converted to float at a time, to keep the strings' memory 
 _NON_FINITE = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
 
 
-class CSVError(ValueError):
+class CSVError(Explained, ValueError):
     """A CSV file that cannot be loaded. ``path`` as given, ``row`` the 1-based line number
     in the file (or None), ``column`` 1-based (or None), ``reason`` the bare explanation.
-    ``str(err)`` is one line: "data.csv, row 5, column 3: 'abc' is not a number"."""
+    ``str(err)`` is one line: "data.csv, row 5, column 3: 'abc' is not a number".
+    ``kind`` and ``params`` (:mod:`engine.errors`) say the reason for a translation;
+    ``params`` always holds ``file``, ``row`` and ``column`` besides the given ones."""
 
-    def __init__(self, path, reason: str, row: int | None = None, column: int | None = None):
+    def __init__(
+        self, path, reason: str, row: int | None = None, column: int | None = None,
+        *, kind: str = "csv.other", **params,
+    ):  # fmt: skip
         self.path, self.row, self.column, self.reason = str(path), row, column, reason
         where = os.path.basename(self.path) or self.path
+        given = {"reason": reason, "file": where, "row": row, "column": column}
+        self.explain(kind, {**given, **params})
         if row is not None:
             where += f", row {row}"
         if column is not None:
@@ -56,20 +64,36 @@ def _read_text(path, max_bytes: int) -> str:
     try:
         st = os.stat(path)
         if stat.S_ISDIR(st.st_mode):
-            raise CSVError(path, "this is a folder, not a file")
+            raise CSVError(path, "this is a folder, not a file", kind="csv.folder")
         if not stat.S_ISREG(st.st_mode):
-            raise CSVError(path, "this is not a regular file")
+            raise CSVError(path, "this is not a regular file", kind="csv.not_regular")
         if st.st_size > max_bytes:
             size, limit = _size(st.st_size), _size(max_bytes)
             if size == limit:
                 size, limit = f"{st.st_size:,} bytes", f"{max_bytes:,} bytes"
-            raise CSVError(path, f"file is {size}, over the {limit} limit")
+            raise CSVError(
+                path,
+                f"file is {size}, over the {limit} limit",
+                kind="csv.too_large",
+                size=size,
+                limit=limit,
+            )
         with open(path, "rb") as f:
             raw = f.read(max_bytes + 1)
     except OSError as e:
-        raise CSVError(path, f"cannot open the file: {e.strerror or e}") from None
+        raise CSVError(
+            path,
+            f"cannot open the file: {e.strerror or e}",
+            kind="csv.cannot_open",
+            detail=str(e.strerror or e),
+        ) from None
     if len(raw) > max_bytes:  # grew since os.stat
-        raise CSVError(path, f"file is over the {_size(max_bytes)} limit")
+        raise CSVError(
+            path,
+            f"file is over the {_size(max_bytes)} limit",
+            kind="csv.grew_too_large",
+            limit=_size(max_bytes),
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -81,6 +105,8 @@ def _read_text(path, max_bytes: int) -> str:
             f"byte 0x{raw[e.start]:02x} is not UTF-8 text (save the file as 'CSV UTF-8')",
             row,
             column,
+            kind="csv.not_utf8",
+            byte=f"0x{raw[e.start]:02x}",
         ) from None
 
 
@@ -97,6 +123,18 @@ def _is_number(cell: str) -> bool:
     return True
 
 
+def _cell_error(path, reason: str, line: int, c: int, text: str) -> CSVError:
+    kind = "csv.not_a_number" if reason.endswith("is not a number") else "csv.non_finite"
+    return CSVError(path, reason, line, c + 1, kind=kind, value=_show(text))
+
+
+def _targets_error(path, targets) -> CSVError:
+    return CSVError(
+        path, f"targets must be a whole number >= 1, got {targets!r}", kind="csv.bad_targets",
+        value=repr(targets),
+    )  # fmt: skip
+
+
 def _bad_cell(path, rows, lines, values=None) -> CSVError:
     """The error for the first cell (in file order) of ``rows`` that is not a finite number.
     ``values``, if given, is the float conversion of ``rows``."""
@@ -104,13 +142,13 @@ def _bad_cell(path, rows, lines, values=None) -> CSVError:
         for c, cell in enumerate(row):
             text = cell.strip()
             if not text:
-                return CSVError(path, "missing value", line, c + 1)
+                return CSVError(path, "missing value", line, c + 1, kind="csv.missing_value")
             if _NON_FINITE.fullmatch(text) or (_is_number(text) and not math.isfinite(float(text))):
-                return CSVError(path, f"non-finite value {_show(text)}", line, c + 1)
+                return _cell_error(path, f"non-finite value {_show(text)}", line, c, text)
             if not _is_number(text):
-                return CSVError(path, f"{_show(text)} is not a number", line, c + 1)
+                return _cell_error(path, f"{_show(text)} is not a number", line, c, text)
             if values is not None and not math.isfinite(values[r, c]):
-                return CSVError(path, f"non-finite value {_show(text)}", line, c + 1)
+                return _cell_error(path, f"non-finite value {_show(text)}", line, c, text)
     raise AssertionError("no bad cell found")  # pragma: no cover
 
 
@@ -147,26 +185,38 @@ def _parse(path, text: str, targets: int) -> tuple[np.ndarray, tuple[str, ...] |
                         path,
                         f"targets={targets} but the file has {width} column"
                         f"{'s' if width != 1 else ''}; at least one feature column is needed",
+                        kind="csv.no_feature_column",
+                        targets=targets,
+                        width=width,
                     )
                 cells = [c.strip() for c in row]
                 if any(c and not _is_number(c) for c in cells):
                     header = tuple(c or f"column {j}" for j, c in enumerate(cells, start=1))
                     continue
             if len(row) != width:
-                raise CSVError(path, f"expected {width} columns, found {len(row)}", line)
+                raise CSVError(
+                    path, f"expected {width} columns, found {len(row)}", line,
+                    kind="csv.ragged", expected=width, found=len(row),
+                )  # fmt: skip
             rows.append(row)
             lines.append(line)
             if len(rows) >= _CHUNK:
                 chunks.append(_convert(path, rows, lines))
                 rows, lines = [], []
     except csv.Error as e:
-        raise CSVError(path, f"unreadable CSV ({e})", max(reader.line_num, 1)) from None
+        raise CSVError(
+            path,
+            f"unreadable CSV ({e})",
+            max(reader.line_num, 1),
+            kind="csv.unreadable",
+            detail=str(e),
+        ) from None
     if width is None:
-        raise CSVError(path, "the file is empty")
+        raise CSVError(path, "the file is empty", kind="csv.empty")
     if rows:
         chunks.append(_convert(path, rows, lines))
     if not chunks:
-        raise CSVError(path, "only a header row, no data")
+        raise CSVError(path, "only a header row, no data", kind="csv.header_only")
     return np.concatenate(chunks), header
 
 
@@ -202,13 +252,13 @@ def load_csv(
     ``max_bytes`` are refused before reading. Every problem raises :class:`CSVError`.
     """
     if isinstance(targets, bool):
-        raise CSVError(path, f"targets must be a whole number >= 1, got {targets!r}")
+        raise _targets_error(path, targets)
     try:
         targets = operator.index(targets)
     except TypeError:
-        raise CSVError(path, f"targets must be a whole number >= 1, got {targets!r}") from None
+        raise _targets_error(path, targets) from None
     if targets < 1:
-        raise CSVError(path, f"targets must be a whole number >= 1, got {targets}")
+        raise _targets_error(path, targets)
     val_split = check_val_split(val_split)
     seed = check_seed(seed)
     if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 0:
@@ -237,4 +287,4 @@ def load_csv(
     try:
         return data.standardized()
     except ZeroVarianceError as e:  # e.g. a one-row file: say so, naming the column
-        raise CSVError(path, str(e)) from None
+        raise CSVError(path, str(e), kind=e.kind, **e.params) from None

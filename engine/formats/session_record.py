@@ -183,7 +183,7 @@ def _bounded(a: np.ndarray, what: str, source: str, limit: float) -> None:
     try:
         limits.check_array(a, what, limit)
     except ValueError as e:
-        raise ModelFileError(source, str(e)) from None
+        raise ModelFileError(source, str(e), inner=e) from None
 
 
 def check_history(history: dict[str, np.ndarray], source: str) -> None:

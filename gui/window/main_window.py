@@ -47,6 +47,7 @@ from ..files.plot_files import PlotFiles
 from ..files.recovery import Recovery
 from ..files.session_files import SessionFiles
 from ..files.weight_files import WeightFiles
+from ..messages import render
 from ..model.lab import LabModel
 from ..model.records import DataChoice, NetworkSpec, Problem, TrainingSettings
 from ..panels.data_panel import DataPanel
@@ -321,7 +322,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_diverged(self, message: str) -> None:
-        self.show_error("Training diverged", message)
+        self.show_error("Training diverged", render(message))  # in the window's language
 
     @Slot(str)
     def _on_worker_error(self, message: str) -> None:

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..i18n import current_language
 from .chain_rule_html import derivation_html, fmt, fmt12
 from .explain_runner import ExplainRequest, ExplainResult, ExplainRunner
 
@@ -160,7 +161,7 @@ class ChainRuleView(QWidget):
             return None
         arch = self._request.net.architecture
         head = f"{arch.describe()}, loss {d.loss_name}; {self._request.label}"
-        return to_markdown(d, head)
+        return to_markdown(d, head, current_language())  # the window's language
 
     def copy_markdown(self) -> bool:
         """Put :meth:`markdown` on the clipboard; False without a derivation."""

@@ -47,6 +47,7 @@ from ..files.plot_files import PlotFiles
 from ..files.recovery import Recovery
 from ..files.session_files import SessionFiles
 from ..files.weight_files import WeightFiles
+from ..fonts import FontNotice
 from ..messages import render
 from ..model.lab import LabModel
 from ..model.records import DataChoice, NetworkSpec, Problem, TrainingSettings
@@ -143,6 +144,7 @@ class MainWindow(QMainWindow):
         self.menus.add("view", "docks", self.stepping.step_toolbar.toggleViewAction())
         self.status_label = QLabel(objectName="statusLabel")
         self.statusBar().addPermanentWidget(self.status_label)
+        self.font_notice = FontNotice(self.statusBar())  # Japanese without a CJK font: say so
         self.lab = LabModel(
             self.data_panel.choice, self.data_panel.dataset, self.layer_editor.spec(),
             self.training_panel.settings(),

@@ -353,5 +353,11 @@
         <source>{file}, column {column}</source>
         <translation>{file} の {column} 列目</translation>
     </message>
+    <message>
+        <location filename="../../gui/fonts.py" line="17"/>
+        <source>Japanese text needs a CJK font: install fonts-noto-cjk (Debian, Ubuntu) or google-noto-sans-cjk-fonts (Fedora)</source>
+        <extracomment>The source text of the notice (translated in the &quot;messages&quot; catalogue).</extracomment>
+        <translation>日本語の表示には CJK フォントが必要です: fonts-noto-cjk (Debian, Ubuntu) または google-noto-sans-cjk-fonts (Fedora) をインストールしてください</translation>
+    </message>
 </context>
 </TS>

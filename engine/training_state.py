@@ -14,7 +14,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from .errors import Explained
+from .errors import UNKNOWN_KIND, Explained
 from .limits import MAX_WEIGHT
 from .network import Network
 from .optimizers import Optimizer, OptimizerState
@@ -42,7 +42,7 @@ class TrainingDiverged(Explained, ArithmeticError):
     def __init__(self, step: int, layer: int | None, quantity: str, record=None):
         self.step, self.layer, self.quantity, self.record = step, layer, quantity, record
         kind = "diverged.loss_no_layer" if quantity == "loss" and layer is None else None
-        kind = kind or self.KINDS.get(quantity, "diverged.other")
+        kind = kind or self.KINDS.get(quantity, UNKNOWN_KIND)
         self.explain(kind, {"step": step, "layer": layer, "limit": f"{MAX_WEIGHT:g}"})
         if quantity == "loss":
             where = "the loss" + ("" if layer is None else f" of the outputs of layer {layer}")

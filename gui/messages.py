@@ -155,6 +155,7 @@ FILE: dict[str, str] = {
     ),
     "file.invalid_architecture": QT_TRANSLATE_NOOP("messages", "invalid architecture: {inner}"),
     "file.architecture_document": QT_TRANSLATE_NOOP("messages", "architecture: {inner}"),
+    "file.data": QT_TRANSLATE_NOOP("messages", "data: {inner}"),
     "file.inner": "{inner}",
     "file.other": "{problem}",  # the engine's own words: nothing to translate
 }

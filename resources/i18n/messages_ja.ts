@@ -223,133 +223,138 @@
         <translation>ネットワークの構成: {inner}</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="165"/>
+        <location filename="../../gui/messages.py" line="158"/>
+        <source>data: {inner}</source>
+        <translation>データ: {inner}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/messages.py" line="166"/>
         <source>the learning rate</source>
         <extracomment>Names of values (the ``what`` of a range error) that the catalogue translates; any other name (a session file&apos;s key, say) is shown as the engine wrote it.</extracomment>
         <translation>学習率 η</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="166"/>
+        <location filename="../../gui/messages.py" line="167"/>
         <source>the batch size</source>
         <translation>バッチサイズ</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="167"/>
+        <location filename="../../gui/messages.py" line="168"/>
         <source>the noise</source>
         <translation>ノイズ</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="168"/>
+        <location filename="../../gui/messages.py" line="169"/>
         <source>the seed</source>
         <translation>シード</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="169"/>
+        <location filename="../../gui/messages.py" line="170"/>
         <source>the rate</source>
         <translation>係数</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="170"/>
+        <location filename="../../gui/messages.py" line="171"/>
         <source>the iteration count</source>
         <translation>イテレーション数</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="171"/>
+        <location filename="../../gui/messages.py" line="172"/>
         <source>the epoch count</source>
         <translation>エポック数</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="172"/>
+        <location filename="../../gui/messages.py" line="173"/>
         <source>the optimizer&apos;s update count</source>
         <translation>最適化手法の更新回数</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="173"/>
+        <location filename="../../gui/messages.py" line="174"/>
         <source>the network</source>
         <translation>ネットワーク</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="174"/>
+        <location filename="../../gui/messages.py" line="175"/>
         <source>the data</source>
         <translation>データ</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="175"/>
+        <location filename="../../gui/messages.py" line="176"/>
         <source>the data&apos;s inputs</source>
         <translation>入力データ</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="176"/>
+        <location filename="../../gui/messages.py" line="177"/>
         <source>the data&apos;s targets</source>
         <translation>正解データ</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="177"/>
+        <location filename="../../gui/messages.py" line="178"/>
         <source>the data&apos;s validation inputs</source>
         <translation>検証用の入力データ</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="178"/>
+        <location filename="../../gui/messages.py" line="179"/>
         <source>the data&apos;s validation targets</source>
         <translation>検証用の正解データ</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="182"/>
+        <location filename="../../gui/messages.py" line="183"/>
         <source>at least {lo}</source>
         <translation>{lo} 以上</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="183"/>
+        <location filename="../../gui/messages.py" line="184"/>
         <source>above {lo}</source>
         <translation>{lo} より大きく</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="184"/>
+        <location filename="../../gui/messages.py" line="185"/>
         <source>at most {hi}</source>
         <translation>{hi} 以下</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="185"/>
+        <location filename="../../gui/messages.py" line="186"/>
         <source>below {hi}</source>
         <translation>{hi} 未満</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="186"/>
+        <location filename="../../gui/messages.py" line="187"/>
         <source>{count} bytes</source>
         <translation>{count} バイト</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="187"/>
+        <location filename="../../gui/messages.py" line="188"/>
         <source>input size</source>
         <translation>入力の数</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="188"/>
+        <location filename="../../gui/messages.py" line="189"/>
         <source>layer {layer} width</source>
         <translation>第{layer}層の幅</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="189"/>
+        <location filename="../../gui/messages.py" line="190"/>
         <source>column {input_column}</source>
         <translation>{input_column} 列目</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="190"/>
+        <location filename="../../gui/messages.py" line="191"/>
         <source>column {name} (column {input_column})</source>
         <translation>列 {name}({input_column} 列目)</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="191"/>
+        <location filename="../../gui/messages.py" line="192"/>
         <source>{file}, row {row}, column {column}</source>
         <translation>{file} の {row} 行目、{column} 列目</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="192"/>
+        <location filename="../../gui/messages.py" line="193"/>
         <source>{file}, row {row}</source>
         <translation>{file} の {row} 行目</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="193"/>
+        <location filename="../../gui/messages.py" line="194"/>
         <source>{file}, column {column}</source>
         <translation>{file} の {column} 列目</translation>
     </message>

@@ -243,3 +243,22 @@ def test_the_compiled_catalogue_is_built_from_its_source(tmp_path):
     built = tmp_path / "messages_ja.qm"
     subprocess.run([lrelease, str(ts), "-qm", str(built)], check=True, capture_output=True)
     assert built.read_bytes() == ts.with_suffix(".qm").read_bytes(), "run pyside6-lrelease"
+
+
+def test_a_session_value_out_of_range_is_rendered_with_its_range(japanese):
+    from backprop_lab.engine.formats.session_schema import within
+
+    e = _raised(lambda: within(limits.check_number, 0.0, 'training "lr"', "s.bplab", 1e-6, 1e6))
+    assert str(e) == 's.bplab: training "lr" must be at least 1e-06 and at most 1e+06, got 0.0'
+    assert messages.render(e) == (
+        's.bplab: training "lr"は1e-06 以上、1e+06 以下にしてください(指定された値: 0.0)'
+    )
+
+
+def test_a_sessions_refused_data_is_rendered_with_its_reason(japanese):
+    from backprop_lab.engine.formats.session_record import _data_error
+
+    inner = _raised(lambda: limits.check_data(np.array([np.nan])))
+    e = _data_error("s.bplab", inner)
+    assert str(e) == "s.bplab: data: the data contains NaN or infinite values"
+    assert messages.render(e) == "s.bplab: データ: データに NaN または無限大の値が含まれています"

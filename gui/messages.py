@@ -156,6 +156,14 @@ FILE: dict[str, str] = {
     "file.invalid_architecture": QT_TRANSLATE_NOOP("messages", "invalid architecture: {inner}"),
     "file.architecture_document": QT_TRANSLATE_NOOP("messages", "architecture: {inner}"),
     "file.data": QT_TRANSLATE_NOOP("messages", "data: {inner}"),
+    "file.not_utf8": QT_TRANSLATE_NOOP("messages", "not UTF-8 text (byte {byte})"),
+    "file.too_many_brackets": QT_TRANSLATE_NOOP(
+        "messages", "not a model file: {count} JSON brackets (at most {limit})"
+    ),
+    "file.json_too_deep": QT_TRANSLATE_NOOP("messages", "invalid JSON: nested too deeply"),
+    "file.invalid_json_at": QT_TRANSLATE_NOOP(
+        "messages", "invalid JSON at line {line} column {column}: {detail}"
+    ),
     "file.inner": "{inner}",
     "file.other": "{problem}",  # the engine's own words: nothing to translate
 }
@@ -177,6 +185,21 @@ WHAT: dict[str, str] = {
     "the data's targets": QT_TRANSLATE_NOOP("messages", "the data's targets"),
     "the data's validation inputs": QT_TRANSLATE_NOOP("messages", "the data's validation inputs"),
     "the data's validation targets": QT_TRANSLATE_NOOP("messages", "the data's validation targets"),
+}
+
+#: What Python's JSON parser says (``json.JSONDecodeError.msg``) -> the catalogue's text.
+JSON_DETAILS: dict[str, str] = {
+    "Expecting value": QT_TRANSLATE_NOOP("messages", "Expecting value"),
+    "Expecting property name enclosed in double quotes": QT_TRANSLATE_NOOP(
+        "messages", "Expecting property name enclosed in double quotes"
+    ),
+    "Expecting ':' delimiter": QT_TRANSLATE_NOOP("messages", "Expecting ':' delimiter"),
+    "Expecting ',' delimiter": QT_TRANSLATE_NOOP("messages", "Expecting ',' delimiter"),
+    "Unterminated string starting at": QT_TRANSLATE_NOOP(
+        "messages", "Unterminated string starting at"
+    ),
+    "Invalid control character at": QT_TRANSLATE_NOOP("messages", "Invalid control character at"),
+    "Extra data": QT_TRANSLATE_NOOP("messages", "Extra data"),
 }
 
 _PIECES = {
@@ -216,6 +239,8 @@ def _extra(kind: str, params: dict[str, Any]) -> dict[str, Any]:
         value = p.get(key)
         if isinstance(value, str) and value.endswith(" bytes"):
             p[key] = _t(_PIECES["bytes"]).format(count=value.removesuffix(" bytes"))
+    if kind == "file.invalid_json_at" and p.get("detail") in JSON_DETAILS:
+        p["detail"] = _t(JSON_DETAILS[p["detail"]])
     if kind == "limits.out_of_range":
         p["left"] = _t(_PIECES["above" if p.get("lo_open") else "at_least"]).format(**p)
         p["right"] = _t(_PIECES["below" if p.get("hi_open") else "at_most"]).format(**p)

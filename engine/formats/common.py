@@ -173,14 +173,17 @@ def loads_json(data: bytes | str, source: str) -> object:
         try:
             text = bytes(data).decode("utf-8-sig")
         except UnicodeDecodeError as e:
-            raise ModelFileError(source, f"not UTF-8 text (byte {e.start})") from None
+            raise ModelFileError(
+                source, f"not UTF-8 text (byte {e.start})", kind="file.not_utf8", byte=e.start
+            ) from None
     else:
         text = data
     brackets = text.count("[") + text.count("{")
     if brackets > MAX_JSON_BRACKETS:
         raise ModelFileError(
-            source, f"not a model file: {brackets} JSON brackets (at most {MAX_JSON_BRACKETS})"
-        )
+            source, f"not a model file: {brackets} JSON brackets (at most {MAX_JSON_BRACKETS})",
+            kind="file.too_many_brackets", count=brackets, limit=MAX_JSON_BRACKETS,
+        )  # fmt: skip
     try:
         return json.loads(
             text,
@@ -189,11 +192,14 @@ def loads_json(data: bytes | str, source: str) -> object:
             object_pairs_hook=_no_duplicates,
         )
     except RecursionError:
-        raise ModelFileError(source, "invalid JSON: nested too deeply") from None
+        raise ModelFileError(
+            source, "invalid JSON: nested too deeply", kind="file.json_too_deep"
+        ) from None
     except json.JSONDecodeError as e:
         raise ModelFileError(
-            source, f"invalid JSON at line {e.lineno} column {e.colno}: {e.msg}"
-        ) from None
+            source, f"invalid JSON at line {e.lineno} column {e.colno}: {e.msg}",
+            kind="file.invalid_json_at", line=e.lineno, column=e.colno, detail=e.msg,
+        ) from None  # fmt: skip
     except ValueError as e:  # from the hooks, or int digit limits
         raise ModelFileError(source, f"invalid JSON: {e}") from None
 

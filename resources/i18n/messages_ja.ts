@@ -228,133 +228,189 @@
         <translation>データ: {inner}</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="166"/>
+        <location filename="../../gui/messages.py" line="159"/>
+        <source>not UTF-8 text (byte {byte})</source>
+        <translation>UTF-8 のテキストではありません(バイト {byte})</translation>
+    </message>
+    <message>
+        <location filename="../../gui/messages.py" line="160"/>
+        <source>not a model file: {count} JSON brackets (at most {limit})</source>
+        <translation>モデルファイルではありません: JSON の括弧が {count} 個あります(最大 {limit} 個)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/messages.py" line="163"/>
+        <source>invalid JSON: nested too deeply</source>
+        <translation>JSON が正しくありません: 入れ子が深すぎます</translation>
+    </message>
+    <message>
+        <location filename="../../gui/messages.py" line="164"/>
+        <source>invalid JSON at line {line} column {column}: {detail}</source>
+        <translation>JSON が正しくありません({line} 行目、{column} 列目): {detail}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/messages.py" line="174"/>
         <source>the learning rate</source>
         <extracomment>Names of values (the ``what`` of a range error) that the catalogue translates; any other name (a session file&apos;s key, say) is shown as the engine wrote it.</extracomment>
         <translation>学習率 η</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="167"/>
+        <location filename="../../gui/messages.py" line="175"/>
         <source>the batch size</source>
         <translation>バッチサイズ</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="168"/>
+        <location filename="../../gui/messages.py" line="176"/>
         <source>the noise</source>
         <translation>ノイズ</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="169"/>
+        <location filename="../../gui/messages.py" line="177"/>
         <source>the seed</source>
         <translation>シード</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="170"/>
+        <location filename="../../gui/messages.py" line="178"/>
         <source>the rate</source>
         <translation>係数</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="171"/>
+        <location filename="../../gui/messages.py" line="179"/>
         <source>the iteration count</source>
         <translation>イテレーション数</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="172"/>
+        <location filename="../../gui/messages.py" line="180"/>
         <source>the epoch count</source>
         <translation>エポック数</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="173"/>
+        <location filename="../../gui/messages.py" line="181"/>
         <source>the optimizer&apos;s update count</source>
         <translation>最適化手法の更新回数</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="174"/>
+        <location filename="../../gui/messages.py" line="182"/>
         <source>the network</source>
         <translation>ネットワーク</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="175"/>
+        <location filename="../../gui/messages.py" line="183"/>
         <source>the data</source>
         <translation>データ</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="176"/>
+        <location filename="../../gui/messages.py" line="184"/>
         <source>the data&apos;s inputs</source>
         <translation>入力データ</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="177"/>
+        <location filename="../../gui/messages.py" line="185"/>
         <source>the data&apos;s targets</source>
         <translation>正解データ</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="178"/>
+        <location filename="../../gui/messages.py" line="186"/>
         <source>the data&apos;s validation inputs</source>
         <translation>検証用の入力データ</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="179"/>
+        <location filename="../../gui/messages.py" line="187"/>
         <source>the data&apos;s validation targets</source>
         <translation>検証用の正解データ</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="183"/>
+        <location filename="../../gui/messages.py" line="192"/>
+        <source>Expecting value</source>
+        <extracomment>What Python&apos;s JSON parser says (``json.JSONDecodeError.msg``) -&gt; the catalogue&apos;s text.</extracomment>
+        <translation>値がありません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/messages.py" line="193"/>
+        <source>Expecting property name enclosed in double quotes</source>
+        <translation>二重引用符で囲んだキーがありません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/messages.py" line="196"/>
+        <source>Expecting &apos;:&apos; delimiter</source>
+        <translation>区切りの「:」がありません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/messages.py" line="197"/>
+        <source>Expecting &apos;,&apos; delimiter</source>
+        <translation>区切りの「,」がありません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/messages.py" line="198"/>
+        <source>Unterminated string starting at</source>
+        <translation>文字列が閉じていません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/messages.py" line="201"/>
+        <source>Invalid control character at</source>
+        <translation>使えない制御文字があります</translation>
+    </message>
+    <message>
+        <location filename="../../gui/messages.py" line="202"/>
+        <source>Extra data</source>
+        <translation>余分なデータがあります</translation>
+    </message>
+    <message>
+        <location filename="../../gui/messages.py" line="206"/>
         <source>at least {lo}</source>
         <translation>{lo} 以上</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="184"/>
+        <location filename="../../gui/messages.py" line="207"/>
         <source>above {lo}</source>
         <translation>{lo} より大きく</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="185"/>
+        <location filename="../../gui/messages.py" line="208"/>
         <source>at most {hi}</source>
         <translation>{hi} 以下</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="186"/>
+        <location filename="../../gui/messages.py" line="209"/>
         <source>below {hi}</source>
         <translation>{hi} 未満</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="187"/>
+        <location filename="../../gui/messages.py" line="210"/>
         <source>{count} bytes</source>
         <translation>{count} バイト</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="188"/>
+        <location filename="../../gui/messages.py" line="211"/>
         <source>input size</source>
         <translation>入力の数</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="189"/>
+        <location filename="../../gui/messages.py" line="212"/>
         <source>layer {layer} width</source>
         <translation>第{layer}層の幅</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="190"/>
+        <location filename="../../gui/messages.py" line="213"/>
         <source>column {input_column}</source>
         <translation>{input_column} 列目</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="191"/>
+        <location filename="../../gui/messages.py" line="214"/>
         <source>column {name} (column {input_column})</source>
         <translation>列 {name}({input_column} 列目)</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="192"/>
+        <location filename="../../gui/messages.py" line="215"/>
         <source>{file}, row {row}, column {column}</source>
         <translation>{file} の {row} 行目、{column} 列目</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="193"/>
+        <location filename="../../gui/messages.py" line="216"/>
         <source>{file}, row {row}</source>
         <translation>{file} の {row} 行目</translation>
     </message>
     <message>
-        <location filename="../../gui/messages.py" line="194"/>
+        <location filename="../../gui/messages.py" line="217"/>
         <source>{file}, column {column}</source>
         <translation>{file} の {column} 列目</translation>
     </message>

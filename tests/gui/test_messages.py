@@ -79,8 +79,12 @@ def real_errors(tmp_path) -> dict[str, BaseException]:
         "architecture.width_not_whole": lambda: Architecture(2, (LayerSpec(1.5, "tanh"),)),
         "architecture.width_out_of_range": lambda: Architecture(0, (LayerSpec(1, "tanh"),)),
         "file.not_regular": lambda: load_model(tmp_path / "folder.json"),
+        "file.invalid_json_at": lambda: load_model(tmp_path / "bad.json"),
+        "file.not_utf8": lambda: load_model(tmp_path / "latin1.json"),
     }
     (tmp_path / "folder.json").mkdir()
+    (tmp_path / "bad.json").write_text('{"format": "backprop-lab-model", "version": }')
+    (tmp_path / "latin1.json").write_bytes(b'{"format": "\xe9"}')
     out = {kind: _raised(call) for kind, call in calls.items()}
     for quantity in TrainingDiverged.KINDS:
         e = TrainingDiverged(12, 3, quantity)
@@ -133,7 +137,7 @@ def _sample_params(kind: str) -> dict:
         "inner_kind": "limits.array_not_finite", "inner_params": {"what": "the network"},
         "what": "the learning rate", "lo": "0", "hi": "1", "lo_open": True, "hi_open": False,
         "count": 9, "known": "tanh", "activation": "'softmax'", "layer": 2, "step": 12,
-        "input_column": 1, "name": None,
+        "input_column": 1, "name": None, "line": 1,
     }  # fmt: skip
 
 

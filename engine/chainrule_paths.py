@@ -14,9 +14,7 @@ import math
 
 import numpy as np
 
-from .derivation import Factor, Path, paths_text, unit, weight_symbol
-
-MAX_ENUMERATED_PATHS = 4_000_000  # beyond this, the largest are found by beam search
+from .derivation import MAX_ENUMERATED_PATHS, Factor, Path, paths_note, unit, weight_symbol
 
 
 def _output_factors(loss: str, out_layer: int, m: int, dLdy, dydz, dLdz) -> list[Factor]:
@@ -69,15 +67,10 @@ def list_paths(net, loss, l0, row, col, sample, a_in, fprimes, dLdy, dydz, dLdz,
             order = order[np.argsort(-np.abs(flat[order]), kind="stable")]
         unit_paths = [np.unravel_index(int(o), tuple(later)) if later else () for o in order]
         complete = flat.size <= k
-        note = (
-            ("the only path" if count == 1 else f"all {paths_text(count)}")
-            if complete
-            else f"{paths_text(count)}: the {k} with the largest contribution are listed"
-        )
     else:
         unit_paths = _beam_paths(net, l0, row, sample, first, fprimes, dLdz, k)
         complete = False
-        note = f"{paths_text(count)}: the {len(unit_paths)} largest found by beam search are listed"
+    note = paths_note(count, len(unit_paths), complete)
     paths = [
         _path(net, loss, l0, row, col, sample, tuple(int(u) for u in up), first, in_sym,
               fprimes, dLdy, dydz, dLdz)

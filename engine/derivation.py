@@ -3,12 +3,17 @@
 :class:`Path`, the :class:`Derivation` with its JSON form :meth:`Derivation.to_dict`), the
 article's notation for units and weights (:func:`unit`, :func:`weight_symbol`), how
 numbers and counts are written (:func:`number_text`, :func:`paths_text`) and the Markdown
-worked example (:func:`to_markdown`). No numbers are computed here.
+worked example (:func:`to_markdown`, in English or Japanese: ``engine.derivation_text``).
+No numbers are computed here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from .derivation_text import texts
+
+MAX_ENUMERATED_PATHS = 4_000_000  # beyond this, the largest paths are found by beam search
 
 
 @dataclass(frozen=True)
@@ -122,30 +127,43 @@ def number_text(v: float, digits: int = 6) -> str:
     return f"{v + 0.0:.{digits}g}"  # -0.0 + 0.0 is +0.0; every other value is unchanged
 
 
-def paths_text(n: int) -> str:
-    """ "1 path", "3 paths", "1,280 paths"."""
-    return f"{n:,} path" if n == 1 else f"{n:,} paths"
+def paths_text(n: int, lang: str = "en") -> str:
+    """ "1 path", "3 paths", "1,280 paths"; in Japanese 「8 本の経路」."""
+    t = texts(lang)
+    return t["path_one" if n == 1 else "path_many"].format(n=f"{n:,}")
+
+
+def paths_note(count: int, listed: int, complete: bool, lang: str = "en") -> str:
+    """Which of the ``count`` paths are listed: all of them (``complete``), else the
+    ``listed`` largest - found exactly while they can be enumerated (at most
+    :data:`MAX_ENUMERATED_PATHS`), else by beam search."""
+    t, paths = texts(lang), paths_text(count, lang)
+    if complete:
+        return t["note_only"] if count == 1 else t["note_all"].format(paths=paths)
+    key = "note_largest" if count <= MAX_ENUMERATED_PATHS else "note_beam"
+    return t[key].format(paths=paths, k=listed)
 
 
 _g = number_text
 
 
-def to_markdown(d: Derivation, architecture_text: str = "") -> str:
+def to_markdown(d: Derivation, architecture_text: str = "", lang: str = "en") -> str:
     """The whole worked example for one weight and sample, numbers filled in, as Markdown:
     forward values, loss, every factor of every listed path, the sum, the recursive form,
-    the numerical check and the update."""
-    lines = [f"# dL/d{d.symbol}: the chain rule with real numbers", ""]
+    the numerical check and the update. ``lang`` ("en", "ja": ``derivation_text.LANGS``) chooses the
+    words; the numbers and symbols are the same in every language."""
+    t = texts(lang)
+    lines = [t["title"].format(symbol=d.symbol), ""]
     if architecture_text:
-        lines += [f"Network: {architecture_text}", ""]
+        lines += [t["network"].format(text=architecture_text), ""]
     batch = (
-        f"a mini-batch of {d.batch_size} samples; the paths listed are those of sample "
-        f"{d.sample} (the gradient is the batch mean: the 1/N sits in dL/dz)"
+        t["batch_many"].format(n=d.batch_size, sample=d.sample)
         if d.batch_size > 1
-        else f"one training sample (sample {d.sample})"
+        else t["batch_one"].format(sample=d.sample)
     )
-    lines += [f"Loss `{d.loss_name}` on {batch}.", "", "## 1. Forward pass", ""]
+    lines += [t["loss_on"].format(loss=d.loss_name, batch=batch), "", t["h_forward"], ""]
     fv = d.forward_values
-    lines.append("| node | value |")
+    lines.append(t["table_head"])
     lines.append("|---|---|")
     for i, v in enumerate(fv["x"]):
         lines.append(f"| x_{i} | {_g(v)} |")
@@ -153,28 +171,28 @@ def to_markdown(d: Derivation, architecture_text: str = "") -> str:
         for j, (z, a) in enumerate(zip(layer["z"], layer["a"], strict=True)):
             lines.append(f"| z({q})_{j} / a({q})_{j} | {_g(z)} / {_g(a)} |")
     for m, v in enumerate(fv["target"]):
-        lines.append(f"| target t_{m} | {_g(v)} |")
-    lines += ["", "## 2. Loss", "", f"L = {_g(d.loss)}", ""]
-    lines += ["## 3. The gradient, path by path", ""]
-    join = "joins" if d.path_count == 1 else "join"
+        lines.append(t["target_row"].format(m=m, value=_g(v)))
+    lines += ["", t["h_loss"], "", f"L = {_g(d.loss)}", ""]
+    lines += [t["h_paths"], ""]
+    intro = t["paths_intro_one" if d.path_count == 1 else "paths_intro"]
+    note = paths_note(d.path_count, len(d.paths), d.paths_complete, lang)
     lines.append(
-        f"{paths_text(d.path_count)} {join} {d.symbol} to the loss; along each one the "
-        "derivatives of neighbours are multiplied, then the products are added."
-        + (f" ({d.paths_note})" if d.path_count > 1 else "")
+        intro.format(paths=paths_text(d.path_count, lang), symbol=d.symbol)
+        + (f" ({note})" if d.path_count > 1 else "")
     )
     lines.append("")
     for n, p in enumerate(d.paths, start=1):
         factors = " x ".join(f"{f.symbol} = {_g(f.value)}" for f in p.factors)
         lines.append(f"{n}. {factors}  ->  **{_g(p.product)}**")
     lines.append("")
-    lines.append(f"Sum over the paths of sample {d.sample}: {_g(d.sample_sum_of_paths)}")
+    lines.append(t["sample_sum"].format(sample=d.sample, value=_g(d.sample_sum_of_paths)))
     if d.batch_size > 1:
-        lines.append(f"Sum over every sample's paths: {_g(d.sum_of_paths - d.regularisation)}")
+        lines.append(t["batch_sum"].format(value=_g(d.sum_of_paths - d.regularisation)))
     if d.regularisation:
-        lines.append(f"Regularisation term: {_g(d.regularisation)}")
+        lines.append(t["regularisation"].format(value=_g(d.regularisation)))
     lines += ["", f"**dL/d{d.symbol} = {_g(d.sum_of_paths)}**", ""]
     r = d.recursive
-    lines += ["## 4. The same number, reusing the later layer's delta", ""]
+    lines += [t["h_recursive"], ""]
     if "reused_deltas" in r:
         terms = " + ".join(
             f"{e['weight_symbol']} ({_g(e['weight'])}) x {e['delta_symbol']} ({_g(e['delta'])})"
@@ -185,26 +203,31 @@ def to_markdown(d: Derivation, architecture_text: str = "") -> str:
             f"[{terms}] = {_g(r['delta'])}"
         )
         lines.append("")
-        lines.append(r["reuse_note"] + ".")
+        lines.append(t["reuse_note"].format(later=d.layer + 1, layer=d.layer))
     else:
-        lines.append(f"{r['delta_symbol']} = dL/dz of the output unit = {_g(r['delta'])}")
+        lines.append(t["output_delta"].format(delta=r["delta_symbol"], value=_g(r["delta"])))
     lines.append("")
     lines.append(
-        f"dL/d{d.symbol} = {r['delta_symbol']} x {r['input_symbol']} = {_g(r['delta'])} x "
-        f"{_g(r['input'])} = {_g(r['sample_product'])} for sample {d.sample}"
-        + (f"; summed over the batch: {_g(r['batch_sum'])}" if d.batch_size > 1 else "")
-    )
-    badge = "AGREE" if d.agree else "DISAGREE"
+        t["product_line"].format(
+            symbol=d.symbol, delta=r["delta_symbol"], input=r["input_symbol"],
+            d=_g(r["delta"]), i=_g(r["input"]), p=_g(r["sample_product"]), sample=d.sample,
+        )
+        + (t["product_batch"].format(value=_g(r["batch_sum"])) if d.batch_size > 1 else "")
+    )  # fmt: skip
+    badge = t["agree"] if d.agree else t["disagree"]
+    check = t["check_line"].format(
+        gradient=_g(d.gradient, 12), numeric=_g(d.numeric_gradient, 12),
+        error=f"{d.relative_error:.2e}", badge=badge,
+    )  # fmt: skip
     lines += [
         "",
-        "## 5. Numerical check",
+        t["h_check"],
         "",
-        f"Backprop: {_g(d.gradient, 12)}   central difference: {_g(d.numeric_gradient, 12)}   "
-        f"relative error: {d.relative_error:.2e}   **{badge}**",
+        check,
         "",
-        "## 6. Update",
+        t["h_update"],
         "",
-        f"Rule ({d.optimizer}): {d.update_rule}",
+        t["rule"].format(optimizer=d.optimizer, rule=d.update_rule),
         "",
         f"{d.symbol}: {_g(d.weight)} -> {_g(d.new_weight)}"
         + (

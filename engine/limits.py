@@ -48,6 +48,8 @@ import math
 
 import numpy as np
 
+from .errors import EngineValueError
+
 LEARNING_RATE = (1e-6, 1e6)
 BATCH_SIZE = (1, 100_000)
 PENALTY = (0.0, 10.0)
@@ -71,10 +73,20 @@ MAX_PARAMETERS = 50_000_000  # 400 MB of float64 weights: beyond this a laptop r
 
 def _float(value: object, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise ValueError(f"{what} must be a number, got {value!r}")
+        raise EngineValueError(
+            f"{what} must be a number, got {value!r}",
+            kind="limits.not_a_number",
+            what=what,
+            value=repr(value),
+        )
     f = float(value)
     if not math.isfinite(f):
-        raise ValueError(f"{what} must be a finite number, got {value!r}")
+        raise EngineValueError(
+            f"{what} must be a finite number, got {value!r}",
+            kind="limits.not_finite",
+            what=what,
+            value=repr(value),
+        )
     return f
 
 
@@ -88,7 +100,16 @@ def check_number(
     if (f <= lo if lo_open else f < lo) or (f >= hi if hi_open else f > hi):
         left = f"above {lo:g}" if lo_open else f"at least {lo:g}"
         right = f"below {hi:g}" if hi_open else f"at most {hi:g}"
-        raise ValueError(f"{what} must be {left} and {right}, got {value!r}")
+        raise EngineValueError(
+            f"{what} must be {left} and {right}, got {value!r}",
+            kind="limits.out_of_range",
+            what=what,
+            lo=f"{lo:g}",
+            hi=f"{hi:g}",
+            lo_open=lo_open,
+            hi_open=hi_open,
+            value=repr(value),
+        )
     return f
 
 
@@ -96,9 +117,21 @@ def check_whole(value: object, what: str, lo: int, hi: int) -> int:
     """``value`` as an int if it is a whole number (not a bool) in [lo, hi]; else
     ValueError naming ``what`` and the range."""
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise ValueError(f"{what} must be a whole number, got {value!r}")
+        raise EngineValueError(
+            f"{what} must be a whole number, got {value!r}",
+            kind="limits.not_whole",
+            what=what,
+            value=repr(value),
+        )
     if not lo <= int(value) <= hi:
-        raise ValueError(f"{what} must be between {lo:,} and {hi:,}, got {int(value):,}")
+        raise EngineValueError(
+            f"{what} must be between {lo:,} and {hi:,}, got {int(value):,}",
+            kind="limits.whole_out_of_range",
+            what=what,
+            lo=f"{lo:,}",
+            hi=f"{hi:,}",
+            value=f"{int(value):,}",
+        )
     return int(value)
 
 
@@ -149,11 +182,17 @@ def check_array(a: np.ndarray, what: str, limit: float) -> None:
         return
     lo, hi = float(np.min(a)), float(np.max(a))  # NaN propagates: two passes, no copy
     if not (math.isfinite(lo) and math.isfinite(hi)):
-        raise ValueError(f"{what} contains NaN or infinite values")
+        raise EngineValueError(
+            f"{what} contains NaN or infinite values", kind="limits.array_not_finite", what=what
+        )
     largest = max(abs(lo), abs(hi))
     if largest > limit:
-        raise ValueError(
-            f"{what} has a value of {largest:.3g}: values must be at most {limit:g} in size"
+        raise EngineValueError(
+            f"{what} has a value of {largest:.3g}: values must be at most {limit:g} in size",
+            kind="limits.array_too_large",
+            what=what,
+            value=f"{largest:.3g}",
+            limit=f"{limit:g}",
         )
 
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
+from .errors import EngineValueError
 from .limits import MAX_INPUTS, MAX_LAYERS, MAX_PARAMETERS, MAX_UNITS
 from .losses import losses_for
 
@@ -67,28 +68,46 @@ class Architecture:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "layers", tuple(self.layers))
-        _check_width("input size", self.input_size, MAX_INPUTS)
+        _check_width("input size", self.input_size, MAX_INPUTS, 0)
         if not self.layers:
-            raise ValueError("a network needs at least one layer (the output layer)")
+            raise EngineValueError(
+                "a network needs at least one layer (the output layer)",
+                kind="architecture.no_layers",
+            )
         if len(self.layers) > MAX_LAYERS:
-            raise ValueError(f"at most {MAX_LAYERS} layers are supported, got {len(self.layers)}")
+            raise EngineValueError(
+                f"at most {MAX_LAYERS} layers are supported, got {len(self.layers)}",
+                kind="architecture.too_many_layers",
+                limit=MAX_LAYERS,
+                count=len(self.layers),
+            )
         for n, layer in enumerate(self.layers, start=1):
             if not isinstance(layer, LayerSpec):
                 raise TypeError(f"layer {n} is not a LayerSpec")
-            _check_width(f"layer {n} width", layer.units, MAX_UNITS)
+            _check_width(f"layer {n} width", layer.units, MAX_UNITS, n)
             if layer.activation not in ACTIVATIONS:
-                raise ValueError(
+                raise EngineValueError(
                     f"layer {n}: unknown activation {layer.activation!r} "
-                    f"(known: {', '.join(ACTIVATIONS)})"
+                    f"(known: {', '.join(ACTIVATIONS)})",
+                    kind="architecture.unknown_activation",
+                    layer=n,
+                    activation=repr(layer.activation),
+                    known=", ".join(ACTIVATIONS),
                 )
             if n < len(self.layers) and layer.activation not in HIDDEN_ACTIVATIONS:
-                raise ValueError(
-                    f"layer {n}: {layer.activation!r} is only allowed on the output layer"
+                raise EngineValueError(
+                    f"layer {n}: {layer.activation!r} is only allowed on the output layer",
+                    kind="architecture.output_only_activation",
+                    layer=n,
+                    activation=repr(layer.activation),
                 )
         if self.parameter_count > MAX_PARAMETERS:
-            raise ValueError(
+            raise EngineValueError(
                 f"the network would have {self.parameter_count:,} parameters; at most "
-                f"{MAX_PARAMETERS:,} are supported"
+                f"{MAX_PARAMETERS:,} are supported",
+                kind="architecture.too_many_parameters",
+                count=f"{self.parameter_count:,}",
+                limit=f"{MAX_PARAMETERS:,}",
             )
 
     @classmethod
@@ -185,11 +204,23 @@ def fit_problem(data: Dataset, architecture: Architecture, loss: str) -> str | N
     return None
 
 
-def _check_width(what: str, value: object, limit: int) -> None:
+def _check_width(what: str, value: object, limit: int, layer: int) -> None:
+    """``layer`` 0 is the input size, else the 1-based layer whose width ``value`` is."""
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise ValueError(f"{what} must be a whole number, got {value!r}")
+        raise EngineValueError(
+            f"{what} must be a whole number, got {value!r}",
+            kind="architecture.width_not_whole",
+            layer=layer,
+            value=repr(value),
+        )
     if not 1 <= value <= limit:
-        raise ValueError(f"{what} must be between 1 and {limit}, got {value}")
+        raise EngineValueError(
+            f"{what} must be between 1 and {limit}, got {value}",
+            kind="architecture.width_out_of_range",
+            layer=layer,
+            limit=limit,
+            value=int(value),
+        )
 
 
 @dataclass(frozen=True, eq=False)

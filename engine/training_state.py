@@ -8,17 +8,20 @@ of the data against the loss (:func:`check_targets`, :func:`accuracy`).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
+from .errors import UNKNOWN_KIND, Explained
 from .limits import MAX_WEIGHT
 from .network import Network
 from .optimizers import Optimizer, OptimizerState
 from .phases import IterationRecord
 
 
-class TrainingDiverged(ArithmeticError):
+class TrainingDiverged(Explained, ArithmeticError):
     """Raised at the first non-finite loss, gradient or weight.
 
     ``step`` is the 1-based iteration, ``layer`` the 1-based layer, ``quantity`` one of
@@ -27,8 +30,20 @@ class TrainingDiverged(ArithmeticError):
     "weight size" (finite, but beyond :data:`engine.limits.MAX_WEIGHT`: no file could
     keep it); ``record`` the offending iteration."""
 
+    #: quantity -> kind (see :mod:`engine.errors`); params: step, layer, limit.
+    KINDS: ClassVar[dict[str, str]] = {
+        "activation": "diverged.activation",
+        "loss": "diverged.loss",
+        "gradient": "diverged.gradient",
+        "weight": "diverged.weight",
+        "weight size": "diverged.weight_size",
+    }
+
     def __init__(self, step: int, layer: int | None, quantity: str, record=None):
         self.step, self.layer, self.quantity, self.record = step, layer, quantity, record
+        kind = "diverged.loss_no_layer" if quantity == "loss" and layer is None else None
+        kind = kind or self.KINDS.get(quantity, UNKNOWN_KIND)
+        self.explain(kind, {"step": step, "layer": layer, "limit": f"{MAX_WEIGHT:g}"})
         if quantity == "loss":
             where = "the loss" + ("" if layer is None else f" of the outputs of layer {layer}")
         elif quantity == "weight size":
@@ -45,6 +60,28 @@ class TrainingDiverged(ArithmeticError):
             f"training diverged at step {step}: {where} {became}; "
             "the last finite weights were kept - try a smaller learning rate"
         )
+
+    @classmethod
+    def from_message(cls, message: str) -> TrainingDiverged | None:
+        """The error whose ``str`` is ``message`` (without its record), or None if
+        ``message`` is not one - the window gets only the message from the training
+        process and renders it from this error's kind."""
+        text = message.strip()
+        m = _DIVERGED.match(text)
+        if m is None:
+            return None
+        step, where = int(m["step"]), _LAYER.search(text)
+        layers = [None] if where is None else [int(where[1]), None]
+        for quantity in cls.KINDS:
+            for n in layers:
+                error = cls(step, n, quantity)
+                if str(error) == text:
+                    return error
+        return None
+
+
+_DIVERGED = re.compile(r"training diverged at step (?P<step>\d+): ")
+_LAYER = re.compile(r"layer (\d+)")
 
 
 @dataclass(frozen=True)

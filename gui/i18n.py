@@ -41,7 +41,7 @@ CATALOGUES: dict[str, tuple[str, ...]] = {
                "model/undo.py", "model/labels.py", "model/session_file.py", "training",
                "tasks.py", "settings.py"),
     "views": ("views", "inspector", "model/phase_frame.py"),
-    "messages": ("messages.py",),  # the engine's errors, rendered from kind + values
+    "messages": ("messages.py", "fonts.py"),  # the engine's errors; the CJK font notice
 }  # fmt: skip
 
 QT_CATALOGUE = "qtbase"

@@ -13,6 +13,13 @@ phase to the backward pass of the first layer, with the chain-rule inspector ope
 weight - the README's first five minutes), ``dark-theme.png`` (the same training in the
 dark theme), ``laptop-1280x800.png`` (the first-start layout at 1280x800, a weight
 inspected).
+
+Languages: ``--lang ja`` makes the same shots of the Japanese window into
+``resources/screenshots/ja/`` (the system language is set to Japanese before Qt starts,
+and the catalogues are applied). Japanese needs a CJK font; where none is installed,
+``--font FILE`` loads a Noto Sans CJK .otf/.ttf for this process only
+(``QFontDatabase.addApplicationFont``: nothing is installed, and the app never ships or
+depends on it).
 """
 
 from __future__ import annotations
@@ -31,8 +38,13 @@ LAPTOP = (1280, 800)
 MAX_BYTES = 400 * 1024
 
 
-def _setup_environment(scale: float | None) -> None:
+LOCALES = {"en": "en_US.UTF-8", "ja": "ja_JP.UTF-8"}
+
+
+def _setup_environment(scale: float | None, lang: str = "en") -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):  # the window follows the system language
+        os.environ[name] = LOCALES[lang]
     home = tempfile.mkdtemp(prefix="backprop-lab-screenshots-")
     os.environ["XDG_CONFIG_HOME"] = os.path.join(home, "config")
     os.environ["XDG_DATA_HOME"] = os.path.join(home, "data")
@@ -99,8 +111,25 @@ def _train(app, w, iterations: int) -> None:
     _settle(app, 0.5)
 
 
-def make_screenshots(out: Path, iterations: int = 3000) -> list[Path]:
-    """Write the screenshots into ``out``; returns their paths."""
+def _language(lang: str, font: Path | None) -> None:
+    """Speak ``lang``; load ``font`` first (a CJK font for Japanese) if given."""
+    from backprop_lab.gui import fonts, i18n
+
+    if font is not None:
+        families = fonts.add_font_file(str(font))
+        if not families:
+            raise SystemExit(f"make_screenshots: {font} is not a font Qt can read")
+        print(f"font {font.name}: {', '.join(families)}")
+    i18n.apply_language(lang)
+    if fonts.font_notice(lang):
+        print(f"warning: no font draws {lang} text here; give --font FILE", file=sys.stderr)
+
+
+def make_screenshots(
+    out: Path, iterations: int = 3000, lang: str = "en", font: Path | None = None
+) -> list[Path]:
+    """Write the screenshots of the window speaking ``lang`` into ``out``; returns their
+    paths."""
     from backprop_lab.gui.app import APP_NAME, ORGANIZATION, configure_pyqtgraph
     from PySide6.QtWidgets import QApplication
 
@@ -108,6 +137,7 @@ def make_screenshots(out: Path, iterations: int = 3000) -> list[Path]:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANIZATION)
     configure_pyqtgraph()
+    _language(lang, font)
     out.mkdir(parents=True, exist_ok=True)
     written = []
 
@@ -151,12 +181,17 @@ def make_screenshots(out: Path, iterations: int = 3000) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=OUT, help=f"folder (default {OUT})")
+    parser.add_argument(
+        "--out", type=Path, help=f"folder (default {OUT}, for Japanese {OUT / 'ja'})"
+    )
+    parser.add_argument("--lang", choices=tuple(LOCALES), default="en", help="the window's")
+    parser.add_argument("--font", type=Path, help="a font file to load (a CJK font for ja)")
     parser.add_argument("--iterations", type=int, default=3000, help="training before shots")
     parser.add_argument("--scale", type=float, help="QT_SCALE_FACTOR, e.g. 2 for 200%%")
     args = parser.parse_args(argv)
-    _setup_environment(args.scale)
-    for path in make_screenshots(args.out, args.iterations):
+    _setup_environment(args.scale, args.lang)
+    out = args.out or (OUT if args.lang == "en" else OUT / args.lang)
+    for path in make_screenshots(out, args.iterations, args.lang, args.font):
         print(f"{path} ({path.stat().st_size // 1024} KB)")
     return 0
 

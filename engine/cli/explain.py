@@ -2,22 +2,25 @@
 
     backprop-lab explain --model FILE --data NAME|FILE.csv [--targets K]
                          [--sample I | --batch] --weight L,J,I | --bias L,J
-                         [--loss ...] [--lr ...] [--optimizer ...] [--json]
+                         [--loss ...] [--lr ...] [--optimizer ...] [--json] [--lang en|ja]
 
 Layers L count from 1 (the first layer after the input); J and I are the indices of the
 JSON model's ``weight[J][I]`` (from 0). The default output is the Markdown worked example
-(the same as the GUI's "Export derivation..."); ``--json`` prints one JSON object.
+(the same as the GUI's "Export derivation..."), in English or Japanese (``--lang``);
+``--json`` prints one JSON object.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import replace
 
 from .. import defaults
 from ..chainrule import explain, to_markdown
+from ..derivation_text import LANGS, language_from_environment
 from ..losses import LOSSES, check_pairing, default_loss_for
 from ..optimizers import OPTIMIZERS, Optimizer
 from .options import (
@@ -97,6 +100,13 @@ def add_explain_command(subparsers) -> None:
         help=f"default {defaults.LEARNING_RATE}",
     )
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--lang",
+        choices=LANGS,
+        help="the language of the Markdown derivation (default: the system's, from "
+        "LC_ALL / LC_MESSAGES / LANG: ja... gives ja, anything else en); --json's keys "
+        "are the same in every language",
+    )
     p.set_defaults(run=run_explain, val_split=0.0)
 
 
@@ -136,7 +146,8 @@ def run_explain(args: argparse.Namespace) -> int:
         json.dump(d.to_dict(), sys.stdout, indent=1, allow_nan=False)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(to_markdown(d, arch.describe()))
+        lang = args.lang or language_from_environment(os.environ)
+        sys.stdout.write(to_markdown(d, arch.describe(), lang))
     return 0
 
 

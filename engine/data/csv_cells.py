@@ -14,6 +14,8 @@ import math
 import os
 import re
 
+from ..errors import Explained
+
 NON_FINITE = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
 ASCII_ONLY = (
     "only ASCII digits 0-9 are read, as in 1000, -2.5 or 3e-4 (no '_' separators, "
@@ -21,14 +23,21 @@ ASCII_ONLY = (
 )
 
 
-class CSVError(ValueError):
+class CSVError(Explained, ValueError):
     """A CSV file that cannot be loaded. ``path`` as given, ``row`` the 1-based line number
     in the file (or None), ``column`` 1-based (or None), ``reason`` the bare explanation.
-    ``str(err)`` is one line: "data.csv, row 5, column 3: 'abc' is not a number"."""
+    ``str(err)`` is one line: "data.csv, row 5, column 3: 'abc' is not a number".
+    ``kind`` and ``params`` (:mod:`engine.errors`) say the reason for a translation;
+    ``params`` always holds ``file``, ``row`` and ``column`` besides the given ones."""
 
-    def __init__(self, path, reason: str, row: int | None = None, column: int | None = None):
+    def __init__(
+        self, path, reason: str, row: int | None = None, column: int | None = None,
+        *, kind: str = "csv.other", **params,
+    ):  # fmt: skip
         self.path, self.row, self.column, self.reason = str(path), row, column, reason
         where = os.path.basename(self.path) or self.path
+        given = {"reason": reason, "file": where, "row": row, "column": column}
+        self.explain(kind, {**given, **params})
         if row is not None:
             where += f", row {row}"
         if column is not None:
@@ -71,6 +80,20 @@ def cell_problem(cell: str) -> str | None:
     return f"{show(text)} is not a number"
 
 
+def cell_kind(cell: str, problem: str) -> dict:
+    """The ``kind`` and ``value`` of :func:`cell_problem`'s ``problem`` with ``cell``."""
+    text = cell.strip()
+    if not text:
+        kind = "csv.missing_value"
+    elif problem.startswith("non-finite"):
+        kind = "csv.non_finite"
+    elif problem.endswith(ASCII_ONLY):
+        kind = "csv.not_ascii"
+    else:
+        kind = "csv.not_a_number"
+    return {"kind": kind} if not text else {"kind": kind, "value": show(text)}
+
+
 def bad_cell(path, rows: list[list[str]], lines: list[int]) -> CSVError:
     """The error for the first cell (in file order) of ``rows`` that is not a finite
     number; ``lines`` are the rows' line numbers."""
@@ -78,5 +101,5 @@ def bad_cell(path, rows: list[list[str]], lines: list[int]) -> CSVError:
         for c, cell in enumerate(row):
             problem = cell_problem(cell)
             if problem is not None:
-                return CSVError(path, problem, line, c + 1)
+                return CSVError(path, problem, line, c + 1, **cell_kind(cell, problem))
     raise AssertionError("no bad cell found")  # pragma: no cover

@@ -13,6 +13,7 @@ import csv
 
 import numpy as np
 
+from ..limits import MAX_INPUTS
 from .csv_cells import CSVError, bad_cell, is_number, looks_numeric
 
 CHUNK = 4096  # rows converted to float at a time, to keep the strings' memory small
@@ -70,6 +71,8 @@ class Lines:
                 f"byte 0x{raw[s + err.start]:02x} is not UTF-8 text (save the file as 'CSV UTF-8')",
                 self.line,
                 column,
+                kind="csv.not_utf8",
+                byte=f"0x{raw[s + err.start]:02x}",
             ) from None
 
     def record_done(self) -> None:
@@ -86,13 +89,20 @@ class TooWide(Exception):
         self.line, self.cells, self.quoted = line, cells, quoted
 
 
-def width_error(path, err: TooWide, width: int | None, limit: str) -> CSVError:
+def width_error(path, err: TooWide, width: int | None, limit: str, max_cells: int) -> CSVError:
     """The message for ``err``: on the first record the width limit (``limit`` says what
     a network can take), later a ragged row."""
     count = f"more than {err.cells - 1:,}" if err.quoted else f"{err.cells:,}"
     if width is None:
-        return CSVError(path, f"{count} columns, but {limit}", err.line)
-    return CSVError(path, f"expected {width} columns, found {count}", err.line)
+        return CSVError(
+            path, f"{count} columns, but {limit}", err.line,
+            kind="csv.too_wide", count=count, limit=limit,
+            max_inputs=MAX_INPUTS, targets=max_cells - MAX_INPUTS,
+        )  # fmt: skip
+    return CSVError(
+        path, f"expected {width} columns, found {count}", err.line,
+        kind="csv.ragged", expected=width, found=count,
+    )  # fmt: skip
 
 
 def is_blank(row: list[str]) -> bool:
@@ -121,9 +131,12 @@ def first_record(path, raw: bytes, start: int, max_cells: int, limit: str):
             if not is_blank(row):
                 return row, lines.line, lines.pos
     except TooWide as e:
-        raise width_error(path, e, None, limit) from None
+        raise width_error(path, e, None, limit, max_cells) from None
     except csv.Error as e:
-        raise CSVError(path, f"unreadable CSV ({e})", max(reader.line_num, 1)) from None
+        raise CSVError(
+            path, f"unreadable CSV ({e})", max(reader.line_num, 1),
+            kind="csv.unreadable", detail=str(e),
+        ) from None  # fmt: skip
     return None
 
 
@@ -171,22 +184,28 @@ def read_rows(
                 if header is not None:
                     continue
             if len(row) != width:
-                raise CSVError(path, f"expected {width} columns, found {len(row)}", line)
+                raise CSVError(
+                    path, f"expected {width} columns, found {len(row)}", line,
+                    kind="csv.ragged", expected=width, found=len(row),
+                )  # fmt: skip
             rows.append(row)
             numbers.append(line)
             if len(rows) >= CHUNK:
                 chunks.append(_convert(path, rows, numbers, check_cells))
                 rows, numbers = [], []
     except TooWide as e:
-        raise width_error(path, e, width, limit) from None
+        raise width_error(path, e, width, limit, max_cells) from None
     except csv.Error as e:
-        raise CSVError(path, f"unreadable CSV ({e})", max(reader.line_num, 1)) from None
+        raise CSVError(
+            path, f"unreadable CSV ({e})", max(reader.line_num, 1),
+            kind="csv.unreadable", detail=str(e),
+        ) from None  # fmt: skip
     if width is None:
-        raise CSVError(path, "the file is empty")
+        raise CSVError(path, "the file is empty", kind="csv.empty")
     if rows:
         chunks.append(_convert(path, rows, numbers, check_cells))
     if not chunks:
-        raise CSVError(path, "only a header row, no data")
+        raise CSVError(path, "only a header row, no data", kind="csv.header_only")
     return np.concatenate(chunks), header
 
 
@@ -197,4 +216,7 @@ def check_targets(path, targets: int, width: int) -> None:
             path,
             f"targets={targets} but the file has {width} column"
             f"{'s' if width != 1 else ''}; at least one feature column is needed",
+            kind="csv.no_feature_column",
+            targets=targets,
+            width=width,
         )

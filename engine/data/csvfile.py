@@ -47,22 +47,31 @@ def _read_bytes(path, max_bytes: int) -> bytes:
     try:
         st = os.stat(path)
         if stat.S_ISDIR(st.st_mode):
-            raise CSVError(path, "this is a folder, not a file")
+            raise CSVError(path, "this is a folder, not a file", kind="csv.folder")
         if not stat.S_ISREG(st.st_mode):
-            raise CSVError(path, "this is not a regular file")
+            raise CSVError(path, "this is not a regular file", kind="csv.not_regular")
         if st.st_size > max_bytes:
             size, limit = _size(st.st_size), _size(max_bytes)
             if size == limit:
                 size, limit = f"{st.st_size:,} bytes", f"{max_bytes:,} bytes"
-            raise CSVError(path, f"file is {size}, over the {limit} limit")
+            raise CSVError(
+                path, f"file is {size}, over the {limit} limit",
+                kind="csv.too_large", size=size, limit=limit,
+            )  # fmt: skip
         with open(path, "rb") as f:
             raw = f.read(st.st_size + 1)  # read(n) allocates n bytes: never ask for more
             if len(raw) > st.st_size:  # it grows: read on, up to one byte past the limit
                 raw += f.read(max(max_bytes + 1 - len(raw), 0))
     except OSError as e:
-        raise CSVError(path, f"cannot open the file: {e.strerror or e}") from None
+        raise CSVError(
+            path, f"cannot open the file: {e.strerror or e}",
+            kind="csv.cannot_open", detail=str(e.strerror or e),
+        ) from None  # fmt: skip
     if len(raw) > max_bytes:  # grew since os.stat
-        raise CSVError(path, f"file is over the {_size(max_bytes)} limit")
+        raise CSVError(
+            path, f"file is over the {_size(max_bytes)} limit",
+            kind="csv.grew_too_large", limit=_size(max_bytes),
+        )  # fmt: skip
     return raw
 
 
@@ -82,7 +91,7 @@ def _parse(path, raw: bytes, targets: int):
     max_cells, limit = MAX_INPUTS + targets, _width_limit(targets)
     first = first_record(path, raw, start, max_cells, limit)
     if first is None:
-        raise CSVError(path, "the file is empty")
+        raise CSVError(path, "the file is empty", kind="csv.empty")
     row, _line, after = first
     check_targets(path, targets, len(row))
     header = header_of(row)
@@ -90,6 +99,13 @@ def _parse(path, raw: bytes, targets: int):
     if values is not None:
         return values, header
     return read_rows(path, raw, start, targets, max_cells, limit)
+
+
+def _targets_error(path, targets) -> CSVError:
+    return CSVError(
+        path, f"targets must be a whole number >= 1, got {targets!r}", kind="csv.bad_targets",
+        value=repr(targets),
+    )  # fmt: skip
 
 
 def _class_labels(t: np.ndarray) -> np.ndarray | None:
@@ -126,17 +142,18 @@ def load_csv(
     ``max_bytes`` are refused before reading. Every problem raises :class:`CSVError`.
     """
     if isinstance(targets, bool):
-        raise CSVError(path, f"targets must be a whole number >= 1, got {targets!r}")
+        raise _targets_error(path, targets)
     try:
         targets = operator.index(targets)
     except TypeError:
-        raise CSVError(path, f"targets must be a whole number >= 1, got {targets!r}") from None
+        raise _targets_error(path, targets) from None
     if targets < 1:
-        raise CSVError(path, f"targets must be a whole number >= 1, got {targets}")
+        raise _targets_error(path, targets)
     if targets > MAX_UNITS:
         raise CSVError(
-            path, f"targets must be at most {MAX_UNITS} (the widest output layer), got {targets}"
-        )
+            path, f"targets must be at most {MAX_UNITS} (the widest output layer), got {targets}",
+            kind="csv.too_many_targets", limit=MAX_UNITS, targets=targets,
+        )  # fmt: skip
     val_split = check_val_split(val_split)
     seed = check_seed(seed)
     if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 0:
@@ -166,4 +183,4 @@ def load_csv(
     try:
         return data.standardized()
     except ZeroVarianceError as e:  # e.g. a one-row file: say so, naming the column
-        raise CSVError(path, str(e)) from None
+        raise CSVError(path, str(e), kind=e.kind, **e.params) from None

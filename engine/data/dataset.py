@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ..errors import Explained
 from ..limits import check_data
 
 TASKS = ("classification", "regression")
@@ -182,7 +183,7 @@ class Dataset:
         return replace(self, x=_read_only(x), x_val=_read_only(x_val), mean=mean, std=std)
 
 
-class ZeroVarianceError(ValueError):
+class ZeroVarianceError(Explained, ValueError):
     """Standardisation refused: input column ``column`` (1-based) has the same value in
     every training row. The message names it by its header name when it has one
     ("input column 'x1' (column 1)"), else by its number ("input column 1")."""
@@ -197,6 +198,11 @@ class ZeroVarianceError(ValueError):
         )
         rows = len(data.x)
         why = "there is only one training row" if rows == 1 else "it is constant"
+        self.explain(
+            "data.zero_variance_one_row" if rows == 1 else "data.zero_variance",
+            {"input_column": self.column, "name": None if name == f"column {self.column}" else name,
+             "value": f"{data.x[0, index]:g}"},
+        )  # fmt: skip
         super().__init__(
             f"cannot standardise input {which}: it has the same value "
             f"({data.x[0, index]:g}) in every training row ({why}), so its standard "

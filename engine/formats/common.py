@@ -17,6 +17,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from ..errors import Explained, kind_of
 from ..limits import check_weights
 from ..network import DTYPES, MAX_LAYERS, MAX_UNITS, Architecture, LayerSpec, Network
 
@@ -41,15 +42,32 @@ ARRAY_LAYER_KEYS = ("units", "activation", "weight", "bias")
 ARCH_LAYER_KEYS = ("units", "activation")
 
 
-class ModelFileError(ValueError):
+class ModelFileError(Explained, ValueError):
     """A weight file that cannot be saved or loaded. ``str(e)`` is one line:
-    ``"<file name>: <what is wrong>"``. ``e.source`` is the file name, ``e.problem`` the rest."""
+    ``"<file name>: <what is wrong>"``. ``e.source`` is the file name, ``e.problem`` the rest.
 
-    def __init__(self, source: object, problem: str | None = None) -> None:
+    ``kind`` and ``params`` (:mod:`engine.errors`) say the problem for a translation;
+    ``params`` always holds ``source`` and ``problem``. ``inner``, an engine error whose
+    message is the whole problem, gives kind ``"file.inner"`` with its ``inner_kind`` and
+    ``inner_params``."""
+
+    def __init__(
+        self,
+        source: object,
+        problem: str | None = None,
+        *,
+        kind: str = "file.other",
+        inner: BaseException | None = None,
+        **params: object,
+    ) -> None:
         if problem is None:  # a single message
             source, problem = "", str(source)
         self.source = _one_line(str(source))
         self.problem = _one_line(str(problem))
+        if isinstance(inner, Explained):
+            kind = "file.inner"
+            params = {**params, "inner_kind": inner.kind, "inner_params": dict(inner.params)}
+        self.explain(kind, {**params, "source": self.source, "problem": self.problem})
         super().__init__(f"{self.source}: {self.problem}" if self.source else self.problem)
 
 
@@ -83,17 +101,20 @@ def open_checked(path: object, limit: int = MAX_FILE_BYTES) -> tuple[BinaryIO, i
     Returns ``(file, size)``; OSError (missing file, no permission) passes through."""
     name = display_name(path)
     if not stat.S_ISREG(os.stat(path).st_mode):  # before open(): a FIFO would block it
-        raise ModelFileError(name, "not a regular file")
+        raise ModelFileError(name, "not a regular file", kind="file.not_regular")
     f = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
     try:
         st = os.fstat(f.fileno())
         if not stat.S_ISREG(st.st_mode):
-            raise ModelFileError(name, "not a regular file")
+            raise ModelFileError(name, "not a regular file", kind="file.not_regular")
         if st.st_size > limit:
             raise ModelFileError(
                 name,
                 f"the file is {st.st_size:,} bytes, more than the {human_size(limit)} limit "
                 "for this format",
+                kind="file.too_large",
+                size=f"{st.st_size:,}",
+                limit=human_size(limit),
             )
     except BaseException:
         f.close()
@@ -107,7 +128,9 @@ def read_capped(path: object, limit: int) -> bytes:
     with f:
         data = f.read(size + 1)  # read(n) allocates n bytes up front: never ask for more
     if len(data) != size:
-        raise ModelFileError(display_name(path), "the file changed while it was being read")
+        raise ModelFileError(
+            display_name(path), "the file changed while it was being read", kind="file.changed"
+        )
     return data
 
 
@@ -151,7 +174,9 @@ def json_text(data: bytes | str, source: str) -> str:
         try:
             text = bytes(data).decode("utf-8-sig")
         except UnicodeDecodeError as e:
-            raise ModelFileError(source, f"not UTF-8 text (byte {e.start})") from None
+            raise ModelFileError(
+                source, f"not UTF-8 text (byte {e.start})", kind="file.not_utf8", byte=e.start
+            ) from None
     else:
         text = data
     block = 4 * MB  # counted a block at a time: the GIL is free between blocks
@@ -161,8 +186,9 @@ def json_text(data: bytes | str, source: str) -> str:
     )
     if brackets > MAX_JSON_BRACKETS:
         raise ModelFileError(
-            source, f"not a model file: {brackets} JSON brackets (at most {MAX_JSON_BRACKETS})"
-        )
+            source, f"not a model file: {brackets} JSON brackets (at most {MAX_JSON_BRACKETS})",
+            kind="file.too_many_brackets", count=brackets, limit=MAX_JSON_BRACKETS,
+        )  # fmt: skip
     return text
 
 
@@ -178,11 +204,14 @@ def loads_json(data: bytes | str, source: str) -> object:
             object_pairs_hook=_no_duplicates,
         )
     except RecursionError:
-        raise ModelFileError(source, "invalid JSON: nested too deeply") from None
+        raise ModelFileError(
+            source, "invalid JSON: nested too deeply", kind="file.json_too_deep"
+        ) from None
     except json.JSONDecodeError as e:
         raise ModelFileError(
-            source, f"invalid JSON at line {e.lineno} column {e.colno}: {e.msg}"
-        ) from None
+            source, f"invalid JSON at line {e.lineno} column {e.colno}: {e.msg}",
+            kind="file.invalid_json_at", line=e.lineno, column=e.colno, detail=e.msg,
+        ) from None  # fmt: skip
     except ValueError as e:  # from the hooks, or int digit limits
         raise ModelFileError(source, f"invalid JSON: {e}") from None
 
@@ -234,7 +263,10 @@ class Header:
                 bias,
             )
         except (ValueError, TypeError) as e:
-            raise ModelFileError(source, f"invalid architecture: {e}") from None
+            raise ModelFileError(
+                source, f"invalid architecture: {e}", kind="file.invalid_architecture",
+                detail=str(e), inner_kind=kind_of(e)[0], inner_params=kind_of(e)[1],
+            ) from None  # fmt: skip
 
 
 def parse_header(doc: object, source: str, *, with_arrays: bool) -> Header:
@@ -334,7 +366,10 @@ def parse_architecture_json(text: bytes | str, source: str) -> Header:
     try:
         return parse_header(loads_json(text, source), source, with_arrays=False)
     except ModelFileError as e:
-        raise ModelFileError(source, f"architecture: {e.problem}") from None
+        raise ModelFileError(
+            source, f"architecture: {e.problem}", kind="file.architecture_document",
+            detail=e.problem, inner_kind=e.kind, inner_params=e.params,
+        ) from None  # fmt: skip
 
 
 # ---------------------------------------------------------------- arrays
@@ -390,11 +425,11 @@ def build_network(
             try:
                 check_weights(a, what)
             except ValueError as e:
-                raise ModelFileError(source, str(e)) from None
+                raise ModelFileError(source, str(e), inner=e) from None
     try:
         return Network(arch, tuple(weights), tuple(biases))
     except (ValueError, TypeError) as e:
-        raise ModelFileError(source, str(e)) from None
+        raise ModelFileError(source, str(e), inner=e) from None
 
 
 def check_savable(net: Network, source: str) -> None:
@@ -402,8 +437,9 @@ def check_savable(net: Network, source: str) -> None:
         raise TypeError(f"expected a Network, got {type(net).__name__}")
     if not net.all_finite():
         raise ModelFileError(
-            source, "the network has NaN or infinite weights (it diverged); not saved"
-        )
+            source, "the network has NaN or infinite weights (it diverged); not saved",
+            kind="file.diverged_not_saved",
+        )  # fmt: skip
     try:
         check_weights(net.flat, "the network")
     except ValueError as e:  # what is written must load

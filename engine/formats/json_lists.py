@@ -68,8 +68,9 @@ class NumberList:
             line = self.text.count("\n", 0, at) + 1
             column = at - self.text.rfind("\n", 0, at)
             raise ModelFileError(
-                source, f"invalid JSON at line {line} column {column}: {e.msg}"
-            ) from None
+                source, f"invalid JSON at line {line} column {column}: {e.msg}",
+                kind="file.invalid_json_at", line=line, column=column, detail=e.msg,
+            ) from None  # fmt: skip
         except ValueError as e:  # NaN/Infinity, or too many digits in an integer
             raise ModelFileError(source, f"invalid JSON: {e}") from None
 
@@ -157,10 +158,13 @@ def scan(text: str, source: str, max_values: int = MAX_VALUES) -> object:
             source, f"not a model file: more than {max_values:,} values outside number lists"
         ) from None
     except RecursionError:
-        raise ModelFileError(source, "invalid JSON: nested too deeply") from None
+        raise ModelFileError(
+            source, "invalid JSON: nested too deeply", kind="file.json_too_deep"
+        ) from None
     except json.JSONDecodeError as e:
         raise ModelFileError(
-            source, f"invalid JSON at line {e.lineno} column {e.colno}: {e.msg}"
-        ) from None
+            source, f"invalid JSON at line {e.lineno} column {e.colno}: {e.msg}",
+            kind="file.invalid_json_at", line=e.lineno, column=e.colno, detail=e.msg,
+        ) from None  # fmt: skip
     except ValueError as e:  # from the hooks, or int digit limits
         raise ModelFileError(source, f"invalid JSON: {e}") from None

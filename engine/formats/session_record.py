@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import limits
 from ..data import Dataset, make_dataset
+from ..errors import kind_of
 from ..network import Network
 from ..optimizers import Optimizer, OptimizerState
 from ..trainer import Trainer, TrainerState, TrainingConfig, check_targets
@@ -149,7 +150,7 @@ def _dataset(data: dict, arrays: dict, source: str) -> Dataset:
             std=arrays.get("std"),
         )  # fmt: skip
     except (ValueError, TypeError, KeyError) as e:
-        raise ModelFileError(source, f"data: {e}") from None
+        raise _data_error(source, e) from None
 
 
 # ---------------------------------------------------------------- checking the contents
@@ -183,7 +184,7 @@ def _bounded(a: np.ndarray, what: str, source: str, limit: float) -> None:
     try:
         limits.check_array(a, what, limit)
     except ValueError as e:
-        raise ModelFileError(source, str(e)) from None
+        raise ModelFileError(source, str(e), inner=e) from None
 
 
 def check_history(history: dict[str, np.ndarray], source: str) -> None:
@@ -239,7 +240,7 @@ def assemble_session(doc: Document, arrays: dict[str, np.ndarray], source: str) 
             )
         check_targets(tr["loss"], ds.targets(tr["loss"]))
     except ValueError as e:
-        raise ModelFileError(source, f"data: {e}") from None
+        raise _data_error(source, e) from None
     n = len(ds.x)
     if n == 0:
         raise ModelFileError(source, "data: no training rows (nothing to train on)")
@@ -268,3 +269,13 @@ def assemble_session(doc: Document, arrays: dict[str, np.ndarray], source: str) 
         settings=doc.settings,
         app_version=doc.app_version,
     )
+
+
+def _data_error(source: str, e: BaseException) -> ModelFileError:
+    """A session's data refused: "data: <the engine's reason>" (kind "file.data", the
+    reason's own kind as ``inner_kind``)."""
+    inner_kind, inner_params = kind_of(e)
+    return ModelFileError(
+        source, f"data: {e}", kind="file.data", detail=str(e), inner_kind=inner_kind,
+        inner_params=inner_params,
+    )  # fmt: skip

@@ -178,7 +178,7 @@ def within(check, v: object, what: str, source: str, *args) -> float | int:
     try:
         return check(v, what, *args)
     except ValueError as e:
-        raise ModelFileError(source, str(e)) from None
+        raise ModelFileError(source, str(e), inner=e) from None
 
 
 def _lr(v, what):

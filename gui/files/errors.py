@@ -6,12 +6,15 @@ import os
 
 from backprop_lab.engine.formats import ModelFileError
 
+from ..messages import render
+
 
 def describe_error(error: BaseException, path: str | os.PathLike) -> str:
     """One line for a message box: the engine's own message for a bad file
-    (ModelFileError), otherwise "<file name>: <reason>"."""
+    (ModelFileError, in the window's language: :func:`gui.messages.render`), otherwise
+    "<file name>: <reason>"."""
     if isinstance(error, ModelFileError):
-        return str(error)
+        return render(error)
     reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
     return f"{os.path.basename(os.fspath(path))}: {reason}"
 

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..i18n import current_language
 from ..model.live_text import reworded
 from .chain_rule_html import badge_text, derivation_html, fmt, fmt12
 from .explain_runner import ExplainRequest, ExplainResult, ExplainRunner
@@ -257,11 +258,9 @@ class ChainRuleView(QWidget):
 
 
 def markdown_of(d: Derivation, head: str) -> str:
-    """The worked example of ``d`` as Markdown - the one place the inspector asks the
-    engine for it. The engine writes it in English today; when
-    ``engine.derivation.to_markdown`` takes a language (the "messages" work), pass
-    ``gui.i18n.current_language()`` here."""
-    return to_markdown(d, head)
+    """The worked example of ``d`` as Markdown in the window's language - the one place
+    the inspector asks the engine for it."""
+    return to_markdown(d, head, current_language())
 
 
 def _symbol(r: ExplainRequest) -> str:

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import file_dialogs
+from ..messages import render
 from ..model.labels import dataset_name, fill
 from ..model.records import DataChoice
 from ..tasks import Task, start_task
@@ -388,7 +389,7 @@ class DataPanel(QWidget):
     @Slot(object)
     def _on_failed(self, error: BaseException) -> None:
         if isinstance(error, CSVError):
-            message = str(error)
+            message = render(error)  # in the window's language
         else:  # e.g. MemoryError: say what happened
             name = os.path.basename(self._pending.csv_path)
             message = f"{name}: {type(error).__name__}: {error}"

@@ -47,6 +47,8 @@ from ..files.plot_files import PlotFiles
 from ..files.recovery import Recovery
 from ..files.session_files import SessionFiles
 from ..files.weight_files import WeightFiles
+from ..fonts import FontNotice
+from ..messages import render
 from ..model.lab import LabModel
 from ..model.records import DataChoice, NetworkSpec, Problem, TrainingSettings
 from ..panels.data_panel import DataPanel
@@ -146,6 +148,7 @@ class MainWindow(QMainWindow):
         self.menus.add("view", "docks", self.stepping.step_toolbar.toggleViewAction())
         self.status_label = QLabel(objectName="statusLabel")
         self.statusBar().addPermanentWidget(self.status_label)
+        self.font_notice = FontNotice(self.statusBar())  # Japanese without a CJK font: say so
         self.lab = LabModel(
             self.data_panel.choice, self.data_panel.dataset, self.layer_editor.spec(),
             self.training_panel.settings(),
@@ -325,7 +328,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_diverged(self, message: str) -> None:
-        self.show_error(self.tr("Training diverged"), message)
+        self.show_error(self.tr("Training diverged"), render(message))  # the window's language
 
     @Slot(str)
     def _on_worker_error(self, message: str) -> None:

@@ -486,7 +486,7 @@
     </message>
     <message>
         <source>Finish iteration</source>
-        <translation>イテレーションを完了</translation>
+        <translation>残りを実行</translation>
     </message>
     <message>
         <source>Run the rest of the iteration under way (Shift+F11)</source>

@@ -36,6 +36,7 @@ from backprop_lab.engine.formats.session import (
 )
 from PySide6.QtCore import QLockFile, QObject, Signal, Slot
 
+from ..messages import render
 from ..settings import data_folder
 from ..tasks import Task, start_task
 
@@ -151,7 +152,7 @@ class Autosaver(QObject):
     @Slot(object)
     def _on_failed(self, error: BaseException) -> None:
         known = isinstance(error, WRITE_ERRORS)
-        self.failed.emit(str(error) if known else f"{type(error).__name__}: {error}")
+        self.failed.emit(render(error) if known else f"{type(error).__name__}: {error}")
 
     @Slot()
     def _on_finished(self) -> None:

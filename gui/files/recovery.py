@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtWidgets import QMainWindow
 
 from .. import questions
+from ..messages import render
 from ..model.session_file import apply_session, session_of
 from .autosave import Autosaver, orphaned_autosaves
 from .session_files import untitled
@@ -136,7 +137,7 @@ class Recovery(QObject):
         try:
             apply_session(w.lab, session, w.layer_editor.fits)
         except (ValueError, ModelFileError) as e:
-            w.show_error(self.tr("Cannot restore the unsaved work"), str(e))
+            w.show_error(self.tr("Cannot restore the unsaved work"), render(e))
             orphan.release(remove=True)
             self._offer(rest, decided)
             return

@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
+from ..messages import render
 from ..model.lab import LabModel
 from ..model.labels import dataset_name, label_text
 from ..model.records import NetworkSpec, Problem
@@ -117,7 +118,7 @@ class LabBinding(QObject):
             try:
                 c.set_config(lab.training_config())
             except ValueError as e:
-                w.show_error(self.tr("Invalid training settings"), str(e))
+                w.show_error(self.tr("Invalid training settings"), render(e))
         elif aspect == "speed":
             try:
                 if w.training_panel.speed() != lab.speed:

@@ -50,3 +50,25 @@ def test_the_divergence_message_box_is_in_japanese(japanese, window):
     window._on_diverged(str(TrainingDiverged(17, 2, "weight")))
     _title, text = window.last_message
     assert text.startswith("イテレーション 17 で学習が発散しました: 第2層の重みが")
+
+
+def test_invalid_training_settings_are_shown_in_japanese(qtbot):
+    """The window's other engine-error boxes render through gui.messages too: settings
+    the engine refuses (here a learning rate past engine.limits, which no control allows
+    but the model can be given) read Japanese, with the same numbers."""
+    from dataclasses import replace
+
+    from backprop_lab.gui import MainWindow, i18n
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.quiet_messages = True
+    i18n.apply_language("ja")
+    try:
+        w.lab.set_settings(replace(w.lab.settings, learning_rate=1e7))
+        title, text = w.last_message
+        assert title == "学習の設定が正しくありません", title
+        assert "learning rate" not in text and "学習率" in text, text
+        assert "1e+06" in text or "1000000" in text or "1,000,000" in text, text
+    finally:
+        i18n.apply_language("en")

@@ -23,20 +23,9 @@ import os
 import numpy as np
 
 from ..network import MAX_LAYERS, Network
+from .architecture_doc import _describe, build_network, check_savable, header_dict, parse_header
 from .atomic import atomic_write
-from .common import (
-    MAX_JSON_BYTES,
-    ModelFileError,
-    _describe,
-    build_network,
-    check_savable,
-    display_name,
-    header_dict,
-    human_size,
-    json_text,
-    parse_header,
-    read_capped,
-)
+from .common import MAX_JSON_BYTES, ModelFileError, display_name, human_size, json_text, read_capped
 from .json_lists import NumberList, scan
 
 

@@ -24,23 +24,25 @@ from typing import BinaryIO
 import numpy as np
 
 from ..network import MAX_LAYERS, Network
+from .architecture_doc import (
+    build_network,
+    check_binary_size,
+    check_float_dtype,
+    check_savable,
+    expected_shapes,
+    header_dict,
+    parse_architecture_json,
+    total_elements,
+)
 from .atomic import atomic_write
 from .common import (
     MAX_FILE_BYTES,
     MAX_HEADER_BYTES,
     ModelFileError,
-    build_network,
-    check_binary_size,
-    check_float_dtype,
-    check_savable,
     display_name,
     dumps_compact,
-    expected_shapes,
-    header_dict,
     human_size,
     open_checked,
-    parse_architecture_json,
-    total_elements,
 )
 
 ARCH_MEMBER = "architecture.npy"

@@ -17,15 +17,9 @@ import numpy as np
 
 from ..activations import LEAKY_SLOPE
 from ..network import Network
+from .architecture_doc import check_savable, header_dict
 from .atomic import atomic_write
-from .common import (
-    FORMAT_NAME,
-    ModelFileError,
-    check_savable,
-    display_name,
-    dumps_compact,
-    header_dict,
-)
+from .common import FORMAT_NAME, ModelFileError, display_name, dumps_compact
 
 OPSET = 17
 IR_VERSION = 8

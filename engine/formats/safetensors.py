@@ -25,26 +25,28 @@ import struct
 import numpy as np
 
 from ..network import Network
+from .architecture_doc import (
+    _describe,
+    build_network,
+    check_binary_size,
+    check_savable,
+    expected_shapes,
+    header_dict,
+    parse_architecture_json,
+    total_elements,
+)
 from .atomic import atomic_write
 from .common import (
     FORMAT_NAME,
     MAX_FILE_BYTES,
     MAX_HEADER_BYTES,
     ModelFileError,
-    _describe,
-    build_network,
-    check_binary_size,
-    check_savable,
     display_name,
     dumps_compact,
-    expected_shapes,
-    header_dict,
     human_size,
     loads_json,
     open_checked,
-    parse_architecture_json,
     read_exact,
-    total_elements,
 )
 
 DTYPE_CODES = {"F32": np.dtype("<f4"), "F64": np.dtype("<f8")}

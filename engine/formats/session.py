@@ -52,16 +52,15 @@ from pathlib import Path
 
 import numpy as np
 
+from .architecture_doc import check_savable, total_elements
 from .atomic import atomic_write
 from .common import (
     ModelFileError,
-    check_savable,
     display_name,
     dumps_compact,
     human_size,
     loads_json,
     open_checked,
-    total_elements,
 )
 from .npz import MAX_RATIO, _read_npy_header, _zip_entry_count
 from .session_record import (

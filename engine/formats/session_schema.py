@@ -23,7 +23,8 @@ from ..data.builtin import BUILTIN_DATASETS, MAX_SAMPLES, MIN_SAMPLES
 from ..losses import LOSSES, check_pairing
 from ..network import DTYPES, INITS, MAX_INPUTS, Architecture
 from ..optimizers import OPTIMIZERS
-from .common import ModelFileError, _describe, header_dict, parse_header
+from .architecture_doc import _describe, header_dict, parse_header
+from .common import ModelFileError
 
 SESSION_FORMAT = "backprop-lab.session"
 SESSION_VERSION = 1

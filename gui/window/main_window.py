@@ -14,20 +14,18 @@ actions and menu entries (:mod:`gui.window.menus`):
 * :class:`~gui.window.help.Help` - keyboard shortcuts, About;
 * :class:`~gui.window.shortcut_focus.ShortcutFocus` - the window's keys work in number boxes.
 
-What the user works on is the model's (``window.lab``, :class:`gui.model.lab.LabModel`;
-kept in step with the panels and the controller by :mod:`.lab_binding`). The window
-computes no numbers: the controller owns training (on its thread) and sends
-``engine.transport.snapshot.Snapshot`` frames; the model keeps their histories, the views, the
-training panel and the status bar show them.
+What the user works on is the model's (``window.lab``, kept in step with the panels and
+the controller by :mod:`.lab_binding`). The window computes no numbers: the controller
+owns training and sends snapshots; the model keeps their histories, the views show them.
 
 For tests and automation: ``MainWindow()`` builds the window with the default example
 without showing it; ``controller`` is the controller; :meth:`export_weights`,
 :meth:`import_weights`, :meth:`save_session`, :meth:`open_session`, :meth:`step`,
 :meth:`step_phase`, :meth:`finish_iteration`, :meth:`reset`, :meth:`inspect_weight` and
 :meth:`export_derivation` do what the menu items and clicks do, minus the file dialogs.
-Every message goes through :meth:`show_error` (also emitted as :attr:`messageShown` and
-shown in the status bar; with ``quiet_messages`` set no message box opens) and every
-question through :meth:`ask`, so tests can replace both instead of facing modal dialogs.
+Every message goes through :meth:`show_error` (also :attr:`messageShown` and the status
+bar; with ``quiet_messages`` set no box opens), every question through :mod:`gui.questions`
+(non-blocking; tests answer through ``questions.show``).
 """
 
 from __future__ import annotations
@@ -105,9 +103,8 @@ class MainWindow(QMainWindow):
 
     def __init__(self, parent: QWidget | None = None, *, defer_views: bool = False) -> None:
         """Build the window with the default example (not shown). ``defer_views``: leave
-        placeholders where the plot views go and create them when :meth:`install_views`
-        is called, so that the window can appear before pyqtgraph (about a second to
-        import) is loaded; ``gui.app.run`` does this."""
+        placeholders for the plot views until :meth:`install_views`, so that the window
+        appears before pyqtgraph (about a second to import) is loaded, as the app does."""
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle("Backprop Lab")
@@ -121,8 +118,7 @@ class MainWindow(QMainWindow):
         self._closing = False
 
         self.controller = TrainingController(self)
-        # views get snapshots one per event-loop turn while playing (timers and input in
-        # between; each view "latest wins" with the loss history merged)
+        # views get snapshots one per event-loop turn while playing ("latest wins")
         self._fanout = SnapshotFanout(parent=self)
         self.menus = Menus(self)
         self.training = TrainingActions(self)

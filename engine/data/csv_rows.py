@@ -105,6 +105,14 @@ def width_error(path, err: TooWide, width: int | None, limit: str, max_cells: in
     )  # fmt: skip
 
 
+def unreadable(path, e: csv.Error, reader) -> CSVError:
+    """The CSVError for the csv module's refusal ``e`` while ``reader`` read ``path``."""
+    return CSVError(
+        path, f"unreadable CSV ({e})", max(reader.line_num, 1),
+        kind="csv.unreadable", detail=str(e),
+    )  # fmt: skip
+
+
 def is_blank(row: list[str]) -> bool:
     """A record with no content: an empty line, or a single empty or blank cell."""
     return not row or (len(row) == 1 and not row[0].strip())
@@ -133,10 +141,7 @@ def first_record(path, raw: bytes, start: int, max_cells: int, limit: str):
     except TooWide as e:
         raise width_error(path, e, None, limit, max_cells) from None
     except csv.Error as e:
-        raise CSVError(
-            path, f"unreadable CSV ({e})", max(reader.line_num, 1),
-            kind="csv.unreadable", detail=str(e),
-        ) from None  # fmt: skip
+        raise unreadable(path, e, reader) from None
     return None
 
 
@@ -196,10 +201,7 @@ def read_rows(
     except TooWide as e:
         raise width_error(path, e, width, limit, max_cells) from None
     except csv.Error as e:
-        raise CSVError(
-            path, f"unreadable CSV ({e})", max(reader.line_num, 1),
-            kind="csv.unreadable", detail=str(e),
-        ) from None  # fmt: skip
+        raise unreadable(path, e, reader) from None
     if width is None:
         raise CSVError(path, "the file is empty", kind="csv.empty")
     if rows:

@@ -201,17 +201,22 @@ def loads_json(data: bytes | str, source: str) -> object:
             parse_float=_finite_float,
             object_pairs_hook=_no_duplicates,
         )
-    except RecursionError:
-        raise ModelFileError(
-            source, "invalid JSON: nested too deeply", kind="file.json_too_deep"
-        ) from None
-    except json.JSONDecodeError as e:
-        raise ModelFileError(
+    except (RecursionError, ValueError) as e:  # JSONDecodeError is a ValueError
+        raise json_error(source, e) from None
+
+
+def json_error(source: str, e: RecursionError | ValueError) -> ModelFileError:
+    """The ModelFileError for a failed ``json.loads`` of ``source``: nested too deeply, a
+    syntax error at its line and column, or a hook's refusal (NaN, a too-large number, a
+    duplicate key, an integer with too many digits)."""
+    if isinstance(e, RecursionError):
+        return ModelFileError(source, "invalid JSON: nested too deeply", kind="file.json_too_deep")
+    if isinstance(e, json.JSONDecodeError):
+        return ModelFileError(
             source, f"invalid JSON at line {e.lineno} column {e.colno}: {e.msg}",
             kind="file.invalid_json_at", line=e.lineno, column=e.colno, detail=e.msg,
-        ) from None  # fmt: skip
-    except ValueError as e:  # from the hooks, or int digit limits
-        raise ModelFileError(source, f"invalid JSON: {e}") from None
+        )  # fmt: skip
+    return ModelFileError(source, f"invalid JSON: {e}")
 
 
 def dumps_compact(obj: object) -> str:

@@ -30,6 +30,7 @@ from .common import (
     _finite_float,
     _no_duplicates,
     _reject_constant,
+    json_error,
 )
 
 _RUN = re.compile(r'[^\[\]{}"]{0,1048576}')  # a flat list's inside, 1M characters at a time
@@ -157,14 +158,5 @@ def scan(text: str, source: str, max_values: int = MAX_VALUES) -> object:
         raise ModelFileError(
             source, f"not a model file: more than {max_values:,} values outside number lists"
         ) from None
-    except RecursionError:
-        raise ModelFileError(
-            source, "invalid JSON: nested too deeply", kind="file.json_too_deep"
-        ) from None
-    except json.JSONDecodeError as e:
-        raise ModelFileError(
-            source, f"invalid JSON at line {e.lineno} column {e.colno}: {e.msg}",
-            kind="file.invalid_json_at", line=e.lineno, column=e.colno, detail=e.msg,
-        ) from None  # fmt: skip
-    except ValueError as e:  # from the hooks, or int digit limits
-        raise ModelFileError(source, f"invalid JSON: {e}") from None
+    except (RecursionError, ValueError) as e:  # JSONDecodeError is a ValueError
+        raise json_error(source, e) from None

@@ -15,7 +15,9 @@ import re
 import stat
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 TEMP_SUFFIX = ".bplab-tmp"
 # a temporary file of ours: .<name>.<pid>-<8 random characters of mkstemp>.bplab-tmp
@@ -84,8 +86,11 @@ def _default_mode() -> int:
     return 0o644
 
 
-def atomic_write(path: str | os.PathLike, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically.
+def atomic_write(path: str | os.PathLike, data: bytes | Callable[[BinaryIO], object]) -> None:
+    """Write ``data`` to ``path`` atomically. ``data`` is the bytes, or a function that
+    writes them to the (binary, seekable) temporary file it is given - so that a large
+    file (a session with its data set) is written as it is made, never held in memory
+    whole.
 
     A temporary file in the same folder is written, flushed and fsync'ed, then moved over
     ``path`` with :func:`os.replace`. On any failure the temporary file is removed, an
@@ -97,8 +102,8 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> None:
 
     Leftover temporary files of killed writers in the folder are removed first
     (:func:`remove_stale_temps`)."""
-    if not isinstance(data, bytes | bytearray | memoryview):
-        raise TypeError(f"atomic_write needs bytes, got {type(data).__name__}")
+    if not isinstance(data, bytes | bytearray | memoryview) and not callable(data):
+        raise TypeError(f"atomic_write needs bytes or a writer, got {type(data).__name__}")
     target = Path(os.fspath(path))
     folder = target.parent
     name = target.name
@@ -128,7 +133,10 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> None:
             os.close(fd)
             raise
         with f:
-            f.write(data)
+            if callable(data):
+                data(f)
+            else:
+                f.write(data)
             f.flush()
             os.fsync(f.fileno())
         with contextlib.suppress(OSError):  # e.g. file systems without permissions

@@ -40,7 +40,6 @@ Trainer and the checks on its values are in :mod:`.session_record` (importable f
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import re
 import struct
@@ -48,7 +47,9 @@ import time
 import weakref
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -187,19 +188,23 @@ def _checked(session: Session, source: str) -> tuple[str, dict[str, np.ndarray]]
     return text, arrays
 
 
-def _encode(session: Session, source: str) -> bytes:
-    """The file's bytes, after the same checks load_session makes."""
+def _encoder(session: Session, source: str) -> Callable[[BinaryIO], None]:
+    """After the same checks load_session makes (a problem raises here, before any file
+    is touched): a function that writes the session file to a binary, seekable file -
+    member by member, so the data set is never copied into memory whole."""
     text, arrays = _checked(session, source)
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        info = zipfile.ZipInfo(DOCUMENT, _DATE)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        zf.writestr(info, text.encode("utf-8"))
-        for name, a in arrays.items():
-            info = zipfile.ZipInfo(name, _DATE)  # ZIP_STORED: fast, random floats barely shrink
-            with zf.open(info, "w", force_zip64=a.nbytes > 1024 * MB) as member:
-                np.lib.format.write_array(member, np.ascontiguousarray(a), allow_pickle=False)
-    return buf.getvalue()
+
+    def write(f: BinaryIO) -> None:
+        with zipfile.ZipFile(f, "w") as zf:
+            info = zipfile.ZipInfo(DOCUMENT, _DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, text.encode("utf-8"))
+            for name, a in arrays.items():
+                info = zipfile.ZipInfo(name, _DATE)  # ZIP_STORED: fast, floats barely shrink
+                with zf.open(info, "w", force_zip64=a.nbytes > 1024 * MB) as member:
+                    np.lib.format.write_array(member, np.ascontiguousarray(a), allow_pickle=False)
+
+    return write
 
 
 def save_session(path: str | os.PathLike, session: Session) -> None:
@@ -207,7 +212,7 @@ def save_session(path: str | os.PathLike, session: Session) -> None:
 
     Raises ModelFileError for a session that would not load back (non-finite weights,
     data that do not fit the network, ...) and OSError for the file system's refusals."""
-    atomic_write(path, _encode(session, display_name(path)))
+    atomic_write(path, _encoder(session, display_name(path)))
 
 
 # ---------------------------------------------------------------- reading
@@ -339,12 +344,12 @@ def write_autosave(folder: str | os.PathLike, session: Session) -> Path:
     one and the new one is written atomically, so at every moment at least one complete
     autosave exists (:func:`find_autosave` picks the newest that loads)."""
     target = autosave_path(folder)
-    data = _encode(session, target.name)
+    write = _encoder(session, target.name)  # checked before any file is touched
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temps(target.parent)
     if target.exists():
         os.replace(target, target.parent / PREVIOUS_NAME)
-    atomic_write(target, data)
+    atomic_write(target, write)
     return target
 
 

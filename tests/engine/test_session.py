@@ -609,3 +609,38 @@ def test_load_errors_leave_the_caller_alone(tmp_path):
     with pytest.raises(FileNotFoundError):
         load_session(tmp_path / "missing.bplab")
     assert os.listdir(tmp_path) == []
+
+
+def test_saving_streams_the_data_to_the_file_instead_of_copying_it(tmp_path):
+    """A session carries its CSV data set; saving and autosaving write it member by member
+    into the file (`atomic_write` with a writer) - before, the whole file was built in a
+    BytesIO first (and copied once more by getvalue), so a window autosaving 600 MB of
+    data held it twice (benchmarks/bench_big_data.py: 2.40x -> see benchmarks/README.md)."""
+    import tracemalloc
+
+    from backprop_lab.engine.formats.session import write_autosave
+
+    rows = 200_000  # 200,000 x 3 float64 features: 4.8 MB, plus targets
+    csv = write_csv(tmp_path / "big.csv", rows=rows)
+    ds = load_csv(csv, 1, 0.25, 5)
+    arch = Architecture.build(3, [7], ds.n_classes, "relu", "softmax")
+    config = TrainingConfig("ce", Optimizer("sgd", 0.03), 16)
+    trainer = Trainer(
+        init_network(arch, "he", 2), ds.x, ds.targets("ce"), config, ds.x_val,
+        ds.targets("ce", "val"),
+    )  # fmt: skip
+    recipe = {"kind": "csv", "path": str(csv), "targets": 1, "val_split": 0.25, "seed": 5,
+              "standardize": False}  # fmt: skip
+    session = make_session(trainer, data_for_session(ds, recipe))
+    data_bytes = sum(a.nbytes for a in session.data_arrays.values())
+    assert data_bytes > 5_000_000
+    for save in (lambda: save_session(tmp_path / "s.bplab", session),
+                 lambda: write_autosave(tmp_path / "auto", session)):  # fmt: skip
+        tracemalloc.start()
+        save()
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        # the checks make one temporary the size of the largest array (here 0.77x the
+        # data); the file itself is no longer held in memory (it was >= 1x, twice)
+        assert peak < data_bytes, (peak, data_bytes)
+    assert_same_session(session, load_session(tmp_path / "s.bplab"))

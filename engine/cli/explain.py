@@ -21,6 +21,7 @@ from dataclasses import replace
 from .. import defaults
 from ..chainrule import explain, to_markdown
 from ..derivation_text import LANGS, language_from_environment
+from ..limits import MAX_SEED
 from ..losses import LOSSES, check_pairing, default_loss_for
 from ..optimizers import OPTIMIZERS, Optimizer
 from .options import (
@@ -31,6 +32,7 @@ from .options import (
     load_data,
     load_model_file,
     parse_lr,
+    parse_seed,
     parse_whole,
     typed,
 )
@@ -57,9 +59,9 @@ def add_explain_command(subparsers) -> None:
     add_data_arguments(p)
     p.add_argument(
         "--seed",
-        type=typed("seed", parse_whole),
+        type=typed("seed", parse_seed),
         default=defaults.DATA_SEED,
-        help=f"data seed (default {defaults.DATA_SEED})",
+        help=f"data seed, 0..{MAX_SEED} (default {defaults.DATA_SEED})",
     )
     which = p.add_mutually_exclusive_group()
     which.add_argument(

@@ -95,6 +95,17 @@ def test_cli_uses_the_same_ranges(capsys, argv, match):
     assert __import__("re").search(match, err), err
 
 
+def test_explain_takes_the_same_seed_range(capsys, tmp_path):
+    """explain's --seed read any whole number while train's and the window's stop at
+    MAX_SEED (explain used parse_whole, not options.parse_seed)."""
+    model = tmp_path / "m.json"
+    assert cli.main(["train", "--steps", "1", "--export", str(model)]) == 0
+    capsys.readouterr()
+    argv = ["explain", "--model", str(model), "--weight", "1,0,0", "--seed", str(2**31)]
+    assert cli.main(argv) == 2
+    assert "seed must be between 0 and 2,147,483,647" in capsys.readouterr().err
+
+
 # ---------------------------------------------------------------- session files
 
 DOC_CASES = [
